@@ -1,0 +1,90 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+
+/** The environment, parsed once at start (shared/interface.md "Configuration"). */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+const cronExpression = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => cron.validate(value), { message: 'expected a node-cron expression, e.g. "0 9 * * 1-5"' });
+
+export const envSchema = z.object({
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  DATABASE_URL: optionalText.refine((value) => !value || /^postgres(ql)?:\/\//.test(value), {
+    message: 'expected a postgres:// URL',
+  }),
+  DATA_DIR: z.string().default('./data'),
+  ORG_FILE: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: z.string().url({ message: 'expected a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+  MICROSOFT_APP_ID: optionalText,
+  MICROSOFT_APP_PASSWORD: optionalText,
+  MICROSOFT_APP_TENANT_ID: optionalText,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  SWEEP_CRON: cronExpression('*/30 * * * * *'),
+  DIGEST_CRON: cronExpression('0 9 * * 1-5'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  NODE_ENV: optionalText,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parse `process.env`-like input; every problem becomes one line naming the variable. */
+export const parseEnv = (source: Record<string, string | undefined>): Env => {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => `environment ${issue.path.join('.')}: ${issue.message}`),
+  );
+};
+
+export interface SlackSettings {
+  signingSecret: string;
+  botToken: string;
+  appToken?: string;
+  apiUrl: string;
+}
+
+/** Which platforms are connected, and for the ones that are not, why. */
+export const platformSettings = (env: Env) => {
+  const slackMissing = [
+    !env.SLACK_SIGNING_SECRET && 'SLACK_SIGNING_SECRET',
+    !env.SLACK_BOT_TOKEN && 'SLACK_BOT_TOKEN',
+  ].filter(Boolean) as string[];
+  const slack: SlackSettings | null =
+    slackMissing.length === 0
+      ? {
+          signingSecret: env.SLACK_SIGNING_SECRET as string,
+          botToken: env.SLACK_BOT_TOKEN as string,
+          appToken: env.SLACK_APP_TOKEN,
+          apiUrl: env.SLACK_API_URL,
+        }
+      : null;
+  return {
+    slack,
+    slackWhyNot: slack ? null : `set ${slackMissing.join(' and ')} to connect Slack`,
+    teams: {
+      appId: env.MICROSOFT_APP_ID,
+      appPassword: env.MICROSOFT_APP_PASSWORD,
+      tenantId: env.MICROSOFT_APP_TENANT_ID,
+      appType: env.MICROSOFT_APP_TYPE,
+    },
+  };
+};

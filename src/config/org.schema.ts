@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { type DeadlineSpec, parseDeadlineSpec } from '../domain/working-time.js';
+
+/** The org file (shared/interface.md "The org file"): people, units, rota, deadlines, reminders. */
+const id = z.string({ message: 'expected an id (letters, digits, - or _)' }).regex(/^[A-Za-z0-9_-]{1,64}$/, {
+  message: 'expected an id of letters, digits, - or _',
+});
+
+export const deadlineSpecSchema = z.string({ message: 'expected a duration such as PT2H or "1 working day"' }).transform((text, ctx): DeadlineSpec => {
+  const parsed = parseDeadlineSpec(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: `"${text}": ${parsed.error}` });
+    return z.NEVER;
+  }
+  return parsed.spec;
+});
+
+const pair = (standard: string, urgent: string) =>
+  z.object({ standard: deadlineSpecSchema.prefault(standard), urgent: deadlineSpecSchema.prefault(urgent) }).strict().prefault({});
+
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time HH:MM, e.g. "09:00"' });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD' });
+
+const timeZone = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as Europe/London' },
+);
+
+export const personSchema = z
+  .object({
+    id,
+    name: z.string({ message: 'expected a name' }).min(1),
+    slack: z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'expected a Slack user id such as U0AMARA' }).optional(),
+    teams: z.string().min(1, { message: 'expected the Entra (AAD) object id' }).optional(),
+    email: z.string().email({ message: 'expected an e-mail address' }).optional(),
+  })
+  .strict();
+
+export const unitSchema = z
+  .object({
+    id,
+    name: z.string({ message: 'expected a name' }).min(1),
+    manager: id.describe('person'),
+    seniorManager: id.optional(),
+    members: z.array(id).default([]),
+    duty: z.array(id).default([]),
+    escalatesTo: id.optional(),
+    receives: z.array(z.enum(['escalations', 'referrals'])).default([]),
+    channel: z.object({ slack: z.string().regex(/^[CG][A-Z0-9]{2,}$/, { message: 'expected a Slack channel id such as C0NORTH3' }).optional(), teams: z.string().optional() }).strict().default({}),
+  })
+  .strict();
+
+export const DEFAULT_REFERRAL_TYPES = ['Resettlement', 'Accommodation', 'Personal wellbeing', "Women's services", 'Other'];
+
+export const orgSchema = z
+  .object({
+    organisation: z.string({ message: 'expected the organisation name' }).min(1),
+    timezone: timeZone.default('Europe/London'),
+    calendar: z.enum(['england-and-wales', 'none'], { message: 'expected "england-and-wales" or "none"' }).default('england-and-wales'),
+    extraHolidays: z.array(isoDate).default([]),
+    workingHours: z.object({ start: timeOfDay.default('09:00'), end: timeOfDay.default('17:00') }).strict().prefault({}),
+    people: z.array(personSchema).min(1, { message: 'expected at least one person' }),
+    units: z.array(unitSchema).min(1, { message: 'expected at least one unit' }),
+    referralTypes: z.array(z.string().min(1)).min(1).max(20).default(DEFAULT_REFERRAL_TYPES),
+    deadlines: z
+      .object({
+        countersign: pair('1 working day', 'PT2H'),
+        acceptance: pair('1 working day', 'PT1H'),
+        reallocation: pair('2 working days', 'PT4H'),
+        handover: pair('5 working days', '1 working day'),
+        takeBack: pair('2 working days', '1 working day'),
+        referral: z
+          .object({
+            weeksBeforeRelease: z.number({ message: 'expected a whole number of weeks' }).int().min(0).max(104).default(15),
+            providerAssessment: deadlineSpecSchema.prefault('10 working days'),
+            actionPlan: deadlineSpecSchema.prefault('5 working days'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    reminders: z
+      .object({
+        repeatEvery: deadlineSpecSchema.prefault('PT2H'),
+        managerAfter: deadlineSpecSchema.prefault('1 working day'),
+        seniorManagerAfter: deadlineSpecSchema.prefault('2 working days'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((org, ctx) => {
+    const personIds = new Set<string>();
+    org.people.forEach((entry, index) => {
+      if (personIds.has(entry.id)) ctx.addIssue({ code: 'custom', path: ['people', index, 'id'], message: `duplicate person id "${entry.id}"` });
+      personIds.add(entry.id);
+    });
+    const unitIds = new Set<string>();
+    org.units.forEach((unit, index) => {
+      if (unitIds.has(unit.id)) ctx.addIssue({ code: 'custom', path: ['units', index, 'id'], message: `duplicate unit id "${unit.id}"` });
+      unitIds.add(unit.id);
+    });
+    const knownPerson = (value: string | undefined, path: (string | number)[]) => {
+      if (value !== undefined && !personIds.has(value)) {
+        ctx.addIssue({ code: 'custom', path, message: `unknown person "${value}" (expected an id listed under people)` });
+      }
+    };
+    org.units.forEach((unit, index) => {
+      knownPerson(unit.manager, ['units', index, 'manager']);
+      knownPerson(unit.seniorManager, ['units', index, 'seniorManager']);
+      unit.members.forEach((member, at) => knownPerson(member, ['units', index, 'members', at]));
+      unit.duty.forEach((member, at) => knownPerson(member, ['units', index, 'duty', at]));
+      if (unit.escalatesTo !== undefined && !unitIds.has(unit.escalatesTo)) {
+        ctx.addIssue({ code: 'custom', path: ['units', index, 'escalatesTo'], message: `unknown unit "${unit.escalatesTo}" (expected an id listed under units)` });
+      }
+    });
+    if (org.workingHours.start >= org.workingHours.end) {
+      ctx.addIssue({ code: 'custom', path: ['workingHours', 'end'], message: 'expected the end of working hours after the start' });
+    }
+  });
+
+export type OrgInput = z.input<typeof orgSchema>;
+export type Org = z.output<typeof orgSchema>;
+export type OrgUnit = Org['units'][number];
+export type OrgPerson = Org['people'][number];

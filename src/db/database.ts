@@ -1,0 +1,144 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'embedded' | 'server';
+  /** Human description for logs, never with credentials. */
+  where: string;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+const MIGRATION_LOCK_KEY = 720_431_977; // arbitrary, constant: "dutydesk migrations"
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The data directory ${dataDir} is in use by another dutydesk process (pid ${pid}). ` +
+        'The embedded database allows one process per data directory: stop that process, or set DATABASE_URL to share a PostgreSQL server between replicas.',
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+const processAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** One process per PGlite data dir: a lock file with our pid; a stale one (dead pid) is taken over. */
+const takeDataDirLock = (dataDir: string) => {
+  const lockFile = path.join(dataDir, 'dutydesk.lock');
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+      if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) throw new DataDirInUseError(dataDir, pid);
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock the data directory ${dataDir}`);
+};
+
+const redactUrl = (url: string) => {
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return 'postgres server';
+  }
+};
+
+const openEmbedded = async (dataDir: string): Promise<Database> => {
+  const absolute = path.resolve(dataDir);
+  mkdirSync(absolute, { recursive: true });
+  const releaseLock = takeDataDirLock(absolute);
+  try {
+    const client = new PGlite(path.join(absolute, 'pgdata'));
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    try {
+      await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    }
+    let closed = false;
+    return {
+      db,
+      kind: 'embedded',
+      where: `embedded PGlite in ${absolute}`,
+      ping: async () => {
+        if (closed) return false;
+        await client.query('SELECT 1');
+        return true;
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await client.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+};
+
+/** Migrations run on one dedicated connection holding a session advisory lock, so replicas never race. */
+const migrateServer = async (connectionString: string) => {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+  } finally {
+    await client.end();
+  }
+};
+
+const openServer = async (connectionString: string): Promise<Database> => {
+  await migrateServer(connectionString);
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
+  // A server restart kills idle connections; the pool drops them and reconnects on the next query.
+  pool.on('error', () => undefined);
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'server',
+    where: redactUrl(connectionString),
+    ping: async () => {
+      await db.execute(sql`SELECT 1`);
+      return true;
+    },
+    close: async () => {
+      await pool.end();
+    },
+  };
+};
+
+export const openDatabase = (args: { databaseUrl?: string; dataDir: string }): Promise<Database> =>
+  args.databaseUrl ? openServer(args.databaseUrl) : openEmbedded(args.dataDir);

@@ -1,0 +1,37 @@
+/**
+ * Every refusal the product can give, with a namespaced code. Each platform maps these codes to
+ * user words in exactly one place (slack/slack-errors.ts, teams/teams-errors.ts).
+ */
+export type DomainErrorCode =
+  | 'item.not_found'
+  | 'item.moved_on'
+  | 'item.already_done'
+  | 'action.not_allowed'
+  | 'action.unknown'
+  | 'escalation.own_escalation'
+  | 'escalation.not_countersigner'
+  | 'escalation.not_receiving_unit'
+  | 'escalation.not_case_manager'
+  | 'escalation.handover_already_confirmed'
+  | 'referral.not_provider'
+  | 'rationale.required'
+  | 'person.unknown'
+  | 'person.not_in_unit'
+  | 'unit.unknown'
+  | 'duty.not_allowed'
+  | 'input.invalid'
+  | 'store.unavailable';
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(args: { code: DomainErrorCode; message?: string; details?: Record<string, unknown> }) {
+    super(args.message ?? args.code);
+    this.name = 'DomainError';
+    this.code = args.code;
+    this.details = args.details ?? {};
+  }
+}
+
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

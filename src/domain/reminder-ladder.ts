@@ -1,0 +1,88 @@
+import { type DeadlineSpec, type WorkCalendar, addDeadline, isWorkingTime, nextWorkingTime } from './working-time.js';
+
+/**
+ * The chase (shared/domain.md): at the deadline the person who owes the action, again every `repeatEvery`;
+ * after `managerAfter` their manager; after `seniorManagerAfter` the senior manager. Standard items chase
+ * only in working time; urgent ones at any hour. Each rung is planned from stored facts, so a restart or a
+ * second replica plans the same thing, and the outbox's unique key makes each send happen once.
+ */
+export interface ReminderPolicy {
+  repeatEvery: DeadlineSpec;
+  managerAfter: DeadlineSpec;
+  seniorManagerAfter: DeadlineSpec;
+}
+
+export type Rung = 'owner' | 'manager' | 'seniorManager';
+
+export interface ChaseFacts {
+  dueAt: Date;
+  urgent: boolean;
+  ownerRemindersSent: number;
+  lastOwnerReminderAt: Date | null;
+  managerRemindedAt: Date | null;
+  seniorRemindedAt: Date | null;
+}
+
+export interface PlannedReminder {
+  rung: Rung;
+  /** 0 for the first owner reminder, 1 for the first repeat, … ; always 0 for manager rungs. */
+  sequence: number;
+}
+
+export interface ChasePlan {
+  send: PlannedReminder[];
+  /** When the sweep should look at this deadline again. */
+  nextCheckAt: Date;
+}
+
+const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
+
+export const planChase = (args: {
+  facts: ChaseFacts;
+  policy: ReminderPolicy;
+  calendar: WorkCalendar;
+  now: Date;
+}): ChasePlan => {
+  const { facts, policy, calendar, now } = args;
+  const chaseable = (at: Date) => (facts.urgent ? at : nextWorkingTime({ calendar, from: at }));
+  const canChaseNow = facts.urgent || isWorkingTime({ calendar, at: now });
+
+  const ownerAt =
+    facts.ownerRemindersSent === 0 || !facts.lastOwnerReminderAt
+      ? facts.dueAt
+      : addDeadline({ calendar, from: facts.lastOwnerReminderAt, spec: policy.repeatEvery });
+  const managerAt = addDeadline({ calendar, from: facts.dueAt, spec: policy.managerAfter });
+  const seniorAt = addDeadline({ calendar, from: facts.dueAt, spec: policy.seniorManagerAfter });
+
+  const send: PlannedReminder[] = [];
+  const upcoming: Date[] = [];
+  const consider = (rung: Rung, at: Date, done: boolean, sequence: number) => {
+    if (done) return;
+    if (now.getTime() >= at.getTime() && canChaseNow) send.push({ rung, sequence });
+    else upcoming.push(chaseable(later(at, now)));
+  };
+  consider('owner', ownerAt, false, facts.ownerRemindersSent);
+  consider('manager', managerAt, facts.managerRemindedAt !== null, 0);
+  consider('seniorManager', seniorAt, facts.seniorRemindedAt !== null, 0);
+
+  // After sending an owner reminder now, the next one is a full repeat away.
+  if (send.some((reminder) => reminder.rung === 'owner')) {
+    upcoming.push(chaseable(addDeadline({ calendar, from: now, spec: policy.repeatEvery })));
+  }
+  const nextCheckAt = upcoming.reduce((min, at) => (at.getTime() < min.getTime() ? at : min));
+  return { send, nextCheckAt };
+};
+
+/** The facts after the planned reminders were sent at `now`. */
+export const applyChase = (args: { facts: ChaseFacts; sent: PlannedReminder[]; now: Date }): ChaseFacts => {
+  const next = { ...args.facts };
+  for (const reminder of args.sent) {
+    if (reminder.rung === 'owner') {
+      next.ownerRemindersSent += 1;
+      next.lastOwnerReminderAt = args.now;
+    }
+    if (reminder.rung === 'manager') next.managerRemindedAt = args.now;
+    if (reminder.rung === 'seniorManager') next.seniorRemindedAt = args.now;
+  }
+  return next;
+};

@@ -1,0 +1,168 @@
+// A fake Bot Framework Connector (the REST API a Teams bot calls back on `serviceUrl`), for tests.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export interface RecordedConnectorRequest {
+  method: string;
+  path: string;
+  conversationId?: string;
+  activityId?: string;
+  body: unknown;
+  at: number;
+  authorization?: string;
+  /** id the fake answered with (created conversation, sent activity), if any. */
+  responseId?: string;
+  status: number;
+}
+
+/** An activity the bot sent (POST) or updated (PUT), with the id Teams would have given it. */
+export type SentActivity = Record<string, unknown> & {
+  id: string; type?: string; text?: string; replyToId?: string; conversation?: { id?: string };
+  attachments?: Array<{ contentType?: string; content?: unknown }>;
+};
+
+export interface FakeConnector {
+  /** serviceUrl to put into activities; ends with '/'. */
+  url: string;
+  requests: RecordedConnectorRequest[];
+  /** Activities sent with POST (new messages and replies), in order. */
+  activities(): SentActivity[];
+  /** Activities replaced with PUT, in order; `id` is the updated activity's id. */
+  updates(): SentActivity[];
+  activitiesTo(conversationId: string): SentActivity[];
+  /** Every Adaptive Card seen: in sent/updated activities and those registered with recordCard, in order. */
+  cards(): object[];
+  /** Register a card that reached the user another way (e.g. an Action.Execute invoke response). */
+  recordCard(card: object): void;
+  /** The next `times` requests (default 1) fail with `status`, optionally with a Retry-After header. */
+  failNext(status: number, options?: { times?: number; retryAfterSeconds?: number }): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const CONVERSATION_ROUTE = /^\/v3\/conversations\/([^/]+)(?:\/activities(?:\/([^/]+))?)?\/?$/;
+
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const requests: RecordedConnectorRequest[] = [];
+  const extraCards: Array<{ seq: number; card: object }> = [];
+  const failures: Array<{ status: number; retryAfterSeconds?: number }> = [];
+  let seq = 0;
+  let counter = 0;
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const match = CONVERSATION_ROUTE.exec(path);
+    const record: RecordedConnectorRequest = {
+      method, path, body, at: Date.now(), status: 200,
+      conversationId: match?.[1] !== undefined ? safeDecode(match[1]) : undefined,
+      activityId: match?.[2] !== undefined ? safeDecode(match[2]) : undefined,
+      authorization: req.headers.authorization,
+    };
+    Object.defineProperty(record, 'seq', { value: ++seq, enumerable: false });
+    requests.push(record);
+
+    const failure = failures.shift();
+    if (failure) {
+      record.status = failure.status;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+      res.writeHead(failure.status, headers).end(JSON.stringify({ error: { code: 'ServiceError', message: 'injected failure' } }));
+      return;
+    }
+
+    let answer: object = {};
+    if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
+      record.responseId = `a:fake-conversation-${++counter}`;
+      answer = { id: record.responseId };
+    } else if (method === 'POST' && match && path.includes('/activities')) {
+      record.responseId = `fake-activity-${++counter}`;
+      answer = { id: record.responseId };
+    } else if (method === 'PUT' && match?.[2] !== undefined) {
+      answer = { id: record.activityId };
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const isSend = (r: RecordedConnectorRequest): boolean =>
+    r.method === 'POST' && r.conversationId !== undefined && r.path.includes('/activities') && r.status < 400;
+  const isUpdate = (r: RecordedConnectorRequest): boolean =>
+    r.method === 'PUT' && r.activityId !== undefined && r.status < 400;
+  const asActivity = (r: RecordedConnectorRequest, id: string): SentActivity =>
+    ({ ...(isObject(r.body) ? r.body : {}), id }) as SentActivity;
+
+  const activities = (): SentActivity[] => requests.filter(isSend).map((r) => asActivity(r, r.responseId ?? ''));
+  const updates = (): SentActivity[] => requests.filter(isUpdate).map((r) => asActivity(r, r.activityId ?? ''));
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    activities,
+    updates,
+    activitiesTo: (conversationId) => requests.filter((r) => isSend(r) && r.conversationId === conversationId)
+      .map((r) => asActivity(r, r.responseId ?? '')),
+    cards() {
+      const fromActivities = requests.filter((r) => isSend(r) || isUpdate(r)).flatMap((r) =>
+        cardsIn(r.body).map((card) => ({ seq: seqOf(r), card })));
+      return [...fromActivities, ...extraCards].sort((a, b) => a.seq - b.seq).map((c) => c.card);
+    },
+    recordCard(card) {
+      extraCards.push({ seq: ++seq, card });
+    },
+    failNext(status, options) {
+      for (let i = 0; i < (options?.times ?? 1); i++) failures.push({ status, retryAfterSeconds: options?.retryAfterSeconds });
+    },
+    reset() {
+      requests.length = 0;
+      extraCards.length = 0;
+      failures.length = 0;
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function cardsIn(body: unknown): object[] {
+  if (!isObject(body) || !Array.isArray(body.attachments)) return [];
+  return body.attachments
+    .filter((a): a is { contentType: string; content: object } =>
+      isObject(a) && a.contentType === ADAPTIVE_CARD_CONTENT_TYPE && isObject(a.content))
+    .map((a) => a.content);
+}
+
+function seqOf(r: RecordedConnectorRequest): number {
+  return (r as unknown as { seq: number }).seq;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function safeDecode(segment: string): string {
+  try { return decodeURIComponent(segment); } catch { return segment; }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (!raw) return undefined;
+  try { return JSON.parse(raw) as unknown; } catch { return raw; }
+}
