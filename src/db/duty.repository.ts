@@ -1,0 +1,45 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Executor } from './executor.js';
+import { dutyAssignments, teamsConversations } from './schema.js';
+
+export type DutyRow = typeof dutyAssignments.$inferSelect;
+
+/** The duty rota (latest change per unit and day wins) and Teams conversation references. */
+export const createDutyRepository = (db: Executor) => ({
+  async latest(args: { unitId: string; onDate: string }): Promise<DutyRow | undefined> {
+    const [row] = await db
+      .select()
+      .from(dutyAssignments)
+      .where(and(eq(dutyAssignments.unitId, args.unitId), eq(dutyAssignments.onDate, args.onDate)))
+      .orderBy(desc(dutyAssignments.id))
+      .limit(1);
+    return row;
+  },
+  async set(args: { unitId: string; onDate: string; personIds: string[]; setBy: string | null; at: Date }): Promise<DutyRow> {
+    const [row] = await db
+      .insert(dutyAssignments)
+      .values({ unitId: args.unitId, onDate: args.onDate, personIds: args.personIds, setBy: args.setBy, setAt: args.at })
+      .returning();
+    return row as DutyRow;
+  },
+  async history(args: { unitId: string }): Promise<DutyRow[]> {
+    return db.select().from(dutyAssignments).where(eq(dutyAssignments.unitId, args.unitId)).orderBy(desc(dutyAssignments.id));
+  },
+});
+
+export const createTeamsRepository = (db: Executor) => ({
+  async saveReference(args: { aadObjectId: string; reference: Record<string, unknown>; at: Date }): Promise<void> {
+    await db
+      .insert(teamsConversations)
+      .values({ aadObjectId: args.aadObjectId, reference: args.reference, updatedAt: args.at })
+      .onConflictDoUpdate({ target: teamsConversations.aadObjectId, set: { reference: args.reference, updatedAt: args.at } });
+  },
+  async reference(aadObjectId: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = await db.select().from(teamsConversations).where(eq(teamsConversations.aadObjectId, aadObjectId));
+    return row?.reference;
+  },
+  async reachable(): Promise<Set<string>> {
+    const rows = await db.select({ id: teamsConversations.aadObjectId }).from(teamsConversations);
+    return new Set(rows.map((row) => row.id));
+  },
+});

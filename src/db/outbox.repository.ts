@@ -1,0 +1,80 @@
+import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { Executor } from './executor.js';
+import { messageRefs, outbox } from './schema.js';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+export type NewOutboxRow = typeof outbox.$inferInsert;
+export type MessageRefRow = typeof messageRefs.$inferSelect;
+
+/** The notification outbox: unique dedupe keys, leases, retries, dead rows. */
+export const createOutboxRepository = (db: Executor) => ({
+  /** Insert unless the dedupe key exists; returns how many rows were new. */
+  async enqueue(rows: NewOutboxRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const inserted = await db.insert(outbox).values(rows).onConflictDoNothing({ target: outbox.dedupeKey }).returning({ id: outbox.id });
+    return inserted.length;
+  },
+  /** Claim due rows (pending, or sending with an expired lease) for this sender; others skip them. */
+  async claim(args: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
+    const due = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        or(
+          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, args.now)),
+          and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, args.now)),
+        ),
+      )
+      .orderBy(asc(outbox.id))
+      .limit(args.limit)
+      .for('update', { skipLocked: true });
+    return db
+      .update(outbox)
+      .set({ status: 'sending', leaseUntil: args.leaseUntil, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning();
+  },
+  async markSent(args: { id: number; at: Date }): Promise<void> {
+    await db.update(outbox).set({ status: 'sent', sentAt: args.at, leaseUntil: null, lastError: null }).where(eq(outbox.id, args.id));
+  },
+  async markRetry(args: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {
+    await db
+      .update(outbox)
+      .set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, lastError: args.error })
+      .where(eq(outbox.id, args.id));
+  },
+  async markDead(args: { id: number; error: string }): Promise<void> {
+    await db.update(outbox).set({ status: 'dead', leaseUntil: null, lastError: args.error }).where(eq(outbox.id, args.id));
+  },
+  async nextAttemptAt(): Promise<Date | null> {
+    const [row] = await db
+      .select({ at: sql<Date | string | null>`min(${outbox.nextAttemptAt})` })
+      .from(outbox)
+      .where(eq(outbox.status, 'pending'));
+    return row?.at ? new Date(row.at) : null;
+  },
+  async countsByStatus(): Promise<Record<string, number>> {
+    const rows = await db.select({ status: outbox.status, count: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  },
+  async dead(args: { since: Date }): Promise<OutboxRow[]> {
+    return db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'dead'), sql`${outbox.createdAt} >= ${args.since}`))
+      .orderBy(asc(outbox.id));
+  },
+  async byDedupePrefix(prefix: string): Promise<OutboxRow[]> {
+    return db.select().from(outbox).where(sql`${outbox.dedupeKey} LIKE ${`${prefix}%`}`).orderBy(asc(outbox.id));
+  },
+  async addMessageRef(values: typeof messageRefs.$inferInsert): Promise<void> {
+    await db.insert(messageRefs).values(values);
+  },
+  async messageRefs(args: { itemType: string; itemId: number }): Promise<MessageRefRow[]> {
+    return db
+      .select()
+      .from(messageRefs)
+      .where(and(eq(messageRefs.itemType, args.itemType), eq(messageRefs.itemId, args.itemId)))
+      .orderBy(asc(messageRefs.id));
+  },
+});

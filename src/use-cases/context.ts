@@ -1,0 +1,22 @@
+import type { Store } from '../db/store.js';
+import type { Clock } from '../domain/clock.js';
+import type { Directory } from './directory.js';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** Everything a use case needs; built once at start and shared by Slack and Teams. */
+export interface UseCaseContext {
+  store: Store;
+  clock: Clock;
+  directory: Directory;
+  logger: Logger;
+  /** Called after a transaction that wrote outbox rows or deadlines, so senders and timers wake at once. */
+  onCommitted?: (what: { outbox: boolean; deadlines: boolean }) => void;
+}
+
+export type Platform = 'slack' | 'teams' | 'cli';
