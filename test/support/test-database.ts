@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * Where a test's database lives. Default: a fresh PGlite data dir. When DATABASE_URL is set (the CI pass
+ * on a real PostgreSQL server), a fresh database on that server, dropped afterwards.
+ */
+export const createTestDatabase = async (): Promise<{ databaseUrl?: string; dataDir: string; cleanup(): Promise<void> }> => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'dutydesk-test-'));
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const name = `dutydesk_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    dataDir,
+    cleanup: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+};
