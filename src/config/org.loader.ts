@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { ConfigError } from './env.config.js';
-import { type Org, orgSchema } from './org.schema.js';
+import { type Org, crossReferenceIssues, orgSchema } from './org.schema.js';
 
 /** ORG_FILE, else ./org.yaml, else ./org.example.yaml (shared/interface.md). */
 export const resolveOrgFile = (args: { orgFile?: string; cwd: string }): string => {
@@ -47,8 +47,13 @@ export const parseOrgText = (args: { text: string; fileName: string }): Org => {
     }
     return 1;
   };
+  // Zod skips the cross-entry checks when other parts fail: run them on the raw input so every mistake shows.
+  const seen = new Set(parsed.error.issues.map((issue) => `${formatPath(issue.path)}|${issue.message}`));
+  const extra = crossReferenceIssues(raw).filter((issue) => !seen.has(`${formatPath(issue.path)}|${issue.message}`));
+  const issues = [...parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message, code: issue.code })), ...extra.map((issue) => ({ ...issue, code: 'custom' }))];
+  issues.sort((a, b) => lineOf(a.path) - lineOf(b.path));
   throw new ConfigError(
-    parsed.error.issues.map((issue) => {
+    issues.map((issue) => {
       const missing = issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined;
       const message = missing ? `is missing; ${issue.message}` : issue.message;
       const where = formatPath(issue.path) || '(top level)';

@@ -9,7 +9,7 @@ const id = z.string({ message: 'expected an id (letters, digits, - or _)' }).reg
 export const deadlineSpecSchema = z.string({ message: 'expected a duration such as PT2H or "1 working day"' }).transform((text, ctx): DeadlineSpec => {
   const parsed = parseDeadlineSpec(text);
   if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: `"${text}": ${parsed.error}` });
+    ctx.addIssue({ code: 'custom', message: parsed.error });
     return z.NEVER;
   }
   return parsed.spec;
@@ -98,34 +98,55 @@ export const orgSchema = z
   })
   .strict()
   .superRefine((org, ctx) => {
-    const personIds = new Set<string>();
-    org.people.forEach((entry, index) => {
-      if (personIds.has(entry.id)) ctx.addIssue({ code: 'custom', path: ['people', index, 'id'], message: `duplicate person id "${entry.id}"` });
-      personIds.add(entry.id);
-    });
-    const unitIds = new Set<string>();
-    org.units.forEach((unit, index) => {
-      if (unitIds.has(unit.id)) ctx.addIssue({ code: 'custom', path: ['units', index, 'id'], message: `duplicate unit id "${unit.id}"` });
-      unitIds.add(unit.id);
-    });
-    const knownPerson = (value: string | undefined, path: (string | number)[]) => {
-      if (value !== undefined && !personIds.has(value)) {
-        ctx.addIssue({ code: 'custom', path, message: `unknown person "${value}" (expected an id listed under people)` });
-      }
-    };
-    org.units.forEach((unit, index) => {
-      knownPerson(unit.manager, ['units', index, 'manager']);
-      knownPerson(unit.seniorManager, ['units', index, 'seniorManager']);
-      unit.members.forEach((member, at) => knownPerson(member, ['units', index, 'members', at]));
-      unit.duty.forEach((member, at) => knownPerson(member, ['units', index, 'duty', at]));
-      if (unit.escalatesTo !== undefined && !unitIds.has(unit.escalatesTo)) {
-        ctx.addIssue({ code: 'custom', path: ['units', index, 'escalatesTo'], message: `unknown unit "${unit.escalatesTo}" (expected an id listed under units)` });
-      }
-    });
-    if (org.workingHours.start >= org.workingHours.end) {
-      ctx.addIssue({ code: 'custom', path: ['workingHours', 'end'], message: 'expected the end of working hours after the start' });
+    for (const issue of crossReferenceIssues(org)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
+type Issue = { path: (string | number)[]; message: string };
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const field = (value: unknown, key: string): unknown => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
+
+/**
+ * Checks across entries (duplicate ids, unknown people and units, working hours). Written over loosely typed
+ * input so the loader can run it even when other parts of the file are malformed: every mistake at once.
+ */
+export const crossReferenceIssues = (raw: unknown): Issue[] => {
+  const issues: Issue[] = [];
+  const personIds = new Set<string>();
+  list(field(raw, 'people')).forEach((entry, index) => {
+    const id = field(entry, 'id');
+    if (typeof id !== 'string') return;
+    if (personIds.has(id)) issues.push({ path: ['people', index, 'id'], message: `duplicate person id "${id}"` });
+    personIds.add(id);
+  });
+  const unitIds = new Set<string>();
+  const units = list(field(raw, 'units'));
+  units.forEach((unit, index) => {
+    const id = field(unit, 'id');
+    if (typeof id !== 'string') return;
+    if (unitIds.has(id)) issues.push({ path: ['units', index, 'id'], message: `duplicate unit id "${id}"` });
+    unitIds.add(id);
+  });
+  const knownPerson = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === 'string' && !personIds.has(value)) issues.push({ path, message: `unknown person "${value}" (expected an id listed under people)` });
+  };
+  units.forEach((unit, index) => {
+    knownPerson(field(unit, 'manager'), ['units', index, 'manager']);
+    knownPerson(field(unit, 'seniorManager'), ['units', index, 'seniorManager']);
+    list(field(unit, 'members')).forEach((member, at) => knownPerson(member, ['units', index, 'members', at]));
+    list(field(unit, 'duty')).forEach((member, at) => knownPerson(member, ['units', index, 'duty', at]));
+    const escalatesTo = field(unit, 'escalatesTo');
+    if (typeof escalatesTo === 'string' && !unitIds.has(escalatesTo)) {
+      issues.push({ path: ['units', index, 'escalatesTo'], message: `unknown unit "${escalatesTo}" (expected an id listed under units)` });
     }
   });
+  const hours = field(raw, 'workingHours');
+  const start = field(hours, 'start');
+  const end = field(hours, 'end');
+  if (typeof start === 'string' && typeof end === 'string' && start >= end) {
+    issues.push({ path: ['workingHours', 'end'], message: 'expected the end of working hours after the start' });
+  }
+  return issues;
+};
 
 export type OrgInput = z.input<typeof orgSchema>;
 export type Org = z.output<typeof orgSchema>;

@@ -230,6 +230,8 @@ export const messageRefs = pgTable(
     personId: text('person_id'),
     channel: text('channel').notNull(),
     messageId: text('message_id').notNull(),
+    /** The item version the message showed; a refresh updates only messages of earlier versions. */
+    itemVersion: integer('item_version'),
     createdAt: created(),
   },
   (t) => [index('message_refs_item_idx').on(t.itemType, t.itemId)],
