@@ -37,6 +37,21 @@ export interface ChasePlan {
 
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
 
+const minutesOf = (time: string) => {
+  const [hours, minutes] = time.split(':').map(Number);
+  return (hours ?? 0) * 60 + (minutes ?? 0);
+};
+
+/**
+ * An offset on the ladder ("manager after 1 working day") is a day's worth of working time from the
+ * deadline, not "the end of the next working day": Tuesday 10:00 + 1 working day chases on Wednesday 10:00.
+ */
+const asOffset = (spec: DeadlineSpec, calendar: WorkCalendar): DeadlineSpec => {
+  if (spec.kind !== 'workingDays') return spec;
+  const dayMinutes = minutesOf(calendar.workingHours.end) - minutesOf(calendar.workingHours.start);
+  return { kind: 'workingHours', text: spec.text, hours: (spec.days * dayMinutes) / 60 };
+};
+
 export const planChase = (args: {
   facts: ChaseFacts;
   policy: ReminderPolicy;
@@ -50,9 +65,9 @@ export const planChase = (args: {
   const ownerAt =
     facts.ownerRemindersSent === 0 || !facts.lastOwnerReminderAt
       ? facts.dueAt
-      : addDeadline({ calendar, from: facts.lastOwnerReminderAt, spec: policy.repeatEvery });
-  const managerAt = addDeadline({ calendar, from: facts.dueAt, spec: policy.managerAfter });
-  const seniorAt = addDeadline({ calendar, from: facts.dueAt, spec: policy.seniorManagerAfter });
+      : addDeadline({ calendar, from: facts.lastOwnerReminderAt, spec: asOffset(policy.repeatEvery, calendar) });
+  const managerAt = addDeadline({ calendar, from: facts.dueAt, spec: asOffset(policy.managerAfter, calendar) });
+  const seniorAt = addDeadline({ calendar, from: facts.dueAt, spec: asOffset(policy.seniorManagerAfter, calendar) });
 
   const send: PlannedReminder[] = [];
   const upcoming: Date[] = [];
@@ -67,7 +82,7 @@ export const planChase = (args: {
 
   // After sending an owner reminder now, the next one is a full repeat away.
   if (send.some((reminder) => reminder.rung === 'owner')) {
-    upcoming.push(chaseable(addDeadline({ calendar, from: now, spec: policy.repeatEvery })));
+    upcoming.push(chaseable(addDeadline({ calendar, from: now, spec: asOffset(policy.repeatEvery, calendar) })));
   }
   const nextCheckAt = upcoming.reduce((min, at) => (at.getTime() < min.getTime() ? at : min));
   return { send, nextCheckAt };
