@@ -36,7 +36,14 @@ export const parseOrgText = (args: { text: string; fileName: string }): Org => {
       }),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Unresolved aliases, alias bombs and the like: still one located line, never a crash.
+    const line = doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : 1;
+    throw new ConfigError([`${name}:${line}: not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`]);
+  }
   const parsed = orgSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
 
