@@ -26,6 +26,8 @@ export interface ChatMessage {
   item?: { type: ItemType; id: number; version: number; ref: string };
   /** Lines of a list (digests, queues), each plain text. */
   lines?: string[];
+  /** A file for the recipient (e.g. a case export as CSV): platforms upload it in the DM (Slack files.uploadV2). */
+  attachment?: { filename: string; mimeType: string; content: string };
 }
 
 export type Target =
