@@ -13,7 +13,9 @@ const MAX_LINES = 60;
 
 export interface FormSubmission {
   formId: string;
+  /** The typed command and its argument text, so the form can be rebuilt to re-show it with errors. */
   command?: string;
+  text?: string;
   context: Record<string, string>;
 }
 
@@ -52,6 +54,10 @@ export const messageCard = (message: ChatMessage): AdaptiveCard => {
   const lines = message.lines ?? [];
   lines.slice(0, MAX_LINES).forEach((line, index) => body.push(text(line, { spacing: index === 0 ? 'Medium' : 'None' })));
   if (lines.length > MAX_LINES) body.push(text(`… and ${lines.length - MAX_LINES} more`, { isSubtle: true, spacing: 'None' }));
+  if (message.attachment) {
+    // Files from a bot need Teams' file-consent flow (supportsFiles), which DutyDesk does not do yet.
+    body.push(text(`The file ${message.attachment.filename} cannot be delivered in Teams yet: take this export on Slack.`, { color: 'Warning', spacing: 'Medium' }));
+  }
   return card(body, message.actions.map(actionButton), message.text);
 };
 
@@ -111,7 +117,7 @@ const inputFor = (field: FormField, value: string | string[] | undefined): objec
  * A form as a card: one input per field (ids = field names), required fields marked for Teams' own check, the
  * server's field errors under their inputs, and an Action.Execute submit carrying the form context.
  */
-export const formCard = (args: { form: FormDefinition; command?: string; values?: FormValues; errors?: FieldErrors }): AdaptiveCard => {
+export const formCard = (args: { form: FormDefinition; command?: string; text?: string; values?: FormValues; errors?: FieldErrors }): AdaptiveCard => {
   const { form } = args;
   const errors = args.errors ?? {};
   const body: object[] = [title(form.title)];
@@ -127,7 +133,9 @@ export const formCard = (args: { form: FormDefinition; command?: string; values?
     if (error) body.push(text(error, { color: 'Attention', size: 'Small', spacing: 'None' }));
     else if (field.hint) body.push(text(field.hint, { isSubtle: true, size: 'Small', spacing: 'None' }));
   }
-  const submission: FormSubmission = { formId: form.formId, context: form.context, ...(args.command ? { command: args.command } : {}) };
+  const submission: FormSubmission = {
+    formId: form.formId, context: form.context, ...(args.command ? { command: args.command } : {}), ...(args.text ? { text: args.text.slice(0, 200) } : {}),
+  };
   const submit = { type: 'Action.Execute', title: form.submitLabel, verb: FORM_SUBMIT_VERB, style: 'positive', associatedInputs: 'auto', data: { [FORM_KEY]: submission } };
   return card(body, [submit], form.title);
 };
@@ -136,10 +144,10 @@ export const formCard = (args: { form: FormDefinition; command?: string; values?
 export const formSubmissionOf = (data: Record<string, unknown>): FormSubmission | null => {
   const raw = data[FORM_KEY];
   if (typeof raw !== 'object' || raw === null) return null;
-  const { formId, command, context } = raw as Record<string, unknown>;
+  const { formId, command, text, context } = raw as Record<string, unknown>;
   if (typeof formId !== 'string' || typeof context !== 'object' || context === null) return null;
   const safeContext = Object.fromEntries(Object.entries(context).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  return { formId, context: safeContext, ...(typeof command === 'string' ? { command } : {}) };
+  return { formId, context: safeContext, ...(typeof command === 'string' ? { command } : {}), ...(typeof text === 'string' ? { text } : {}) };
 };
 
 /** The inputs Teams merged into the submit's data, as raw form values by field name. */

@@ -52,6 +52,8 @@ const noopLogger: TeamsLogger = { info: () => {}, warn: () => {}, error: () => {
 
 export function createTeamsBot(args: {
   appId?: string; appPassword?: string; tenantId?: string; appType?: string; botName?: string;
+  /** NODE_ENV as read at start-up: 'production' refuses to run without an app id. */
+  nodeEnv?: string;
   handlers: TeamsHandlers; logger?: TeamsLogger;
 }): TeamsBot {
   const log = args.logger ?? noopLogger;
@@ -189,11 +191,11 @@ function registerRoutes(args: { app: AgentApplication<TurnState>; handlers: Team
   });
 }
 
-function buildAuthConfig(args: { appId?: string; appPassword?: string; tenantId?: string; appType?: string }): AuthConfiguration {
+function buildAuthConfig(args: { appId?: string; appPassword?: string; tenantId?: string; appType?: string; nodeEnv?: string }): AuthConfiguration {
   // Every key is given explicitly so that nothing is picked up from process.env (the SDK merges its env settings under ours).
   const none = { clientId: undefined, clientSecret: undefined, tenantId: undefined, authType: undefined };
   if (!args.appId) {
-    if (process.env.NODE_ENV?.toLowerCase() === 'production') {
+    if (args.nodeEnv?.toLowerCase() === 'production') {
       throw new Error('MICROSOFT_APP_ID is required for Teams when NODE_ENV=production (the Agents SDK refuses anonymous mode)');
     }
     return none;
