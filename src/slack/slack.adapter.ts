@@ -1,17 +1,65 @@
+import { App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type express from 'express';
 import type { SlackSettings } from '../config/env.config.js';
 import type { ChatSender } from '../delivery/sender.types.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
+import { registerActions } from './slack-actions.handler.js';
+import { registerCommands } from './slack-commands.handler.js';
+import { type SlackDeps, errorName } from './slack-deps.js';
+import { registerHome } from './slack-home.handler.js';
+import { boltLogger } from './slack-logger.js';
+import { createSlackSender } from './slack-sender.js';
+import { registerViews } from './slack-views.handler.js';
 
-/** STUB — replaced by the Slack adapter (issue 3). */
-export const createSlackAdapter = async (_args: { ctx: UseCaseContext; settings: SlackSettings; metrics: Metrics; http: express.Express }) => {
-  const sender: ChatSender = {
-    platform: 'slack',
-    send: async () => {
-      throw new Error('slack sender not implemented');
+/** Web API client options: our base URL, and no retries of its own (the outbox owns retrying). */
+const clientOptions = (settings: SlackSettings, logger: ReturnType<typeof boltLogger>) => ({
+  slackApiUrl: settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/`,
+  retryConfig: { retries: 0 },
+  rejectRateLimitedCalls: true,
+  timeout: 10_000,
+  logger,
+});
+
+/**
+ * Slack: Bolt on the shared Express app at POST /slack/events (signature verified with a 5-minute replay
+ * window, 401 otherwise), or Socket Mode when SLACK_APP_TOKEN is set. Handlers only render and route to
+ * commands/ and src/use-cases.
+ */
+export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: SlackSettings; metrics: Metrics; http: express.Express }) => {
+  const { ctx, settings, metrics, http } = args;
+  const logger = boltLogger(ctx.logger);
+  const options = clientOptions(settings, logger);
+  const socketMode = Boolean(settings.appToken);
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: settings.appToken as string, logger, installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl } } })
+    : new ExpressReceiver({ signingSecret: settings.signingSecret, endpoints: '/slack/events', app: http, logger, processBeforeResponse: false });
+
+  // A fixed bot token: no auth.test at start, so a network blip while booting cannot wedge the app.
+  const botToken = settings.botToken;
+  const app = new App({ receiver, authorize: async () => ({ botToken }), clientOptions: options, logger, ignoreSelf: false });
+  app.error(async (error) => {
+    ctx.logger.error({ component: 'slack', error: errorName(error) }, 'slack listener failed');
+  });
+
+  const deps: SlackDeps = { ctx, signingSecret: settings.signingSecret, metrics };
+  registerCommands({ app, deps });
+  registerActions({ app, deps });
+  registerViews({ app, deps });
+  registerHome({ app, deps });
+
+  const sender: ChatSender = createSlackSender({ client: new webApi.WebClient(botToken, options), logger: ctx.logger });
+  let started = false;
+  return {
+    sender,
+    mode: socketMode ? ('socket' as const) : ('http' as const),
+    async start() {
+      if (socketMode && !started) await app.start();
+      started = true;
     },
-    update: async () => undefined,
+    async stop() {
+      if (socketMode && started) await app.stop();
+      started = false;
+    },
   };
-  return { sender, start: async () => undefined, stop: async () => undefined };
 };
