@@ -151,9 +151,8 @@ export const decideEscalation = async (args: {
       const fresh = await repos.items.escalation(row.id);
       throw await alreadyDone({ repos, id: row.id, state: fresh?.state ?? row.state });
     }
-    const role = [...roles].find((candidate) => ['countersigner', 'receiving_duty', 'receiving_manager', 'acceptor', 'old_case_manager', 'new_case_manager', 'sender_manager', 'raiser'].includes(candidate)) ?? 'unknown';
     const decision = await repos.records.insertDecision({
-      itemType: 'escalation', itemId: row.id, action: args.action, actorId, actorRole: [...roles].join('+') || role,
+      itemType: 'escalation', itemId: row.id, action: args.action, actorId, actorRole: [...roles].join('+') || 'none',
       fromState: transition.from, toState: transition.to, rationale: args.rationale?.trim() || null, platform: args.platform, decidedAt: now,
     });
     await repos.records.audit({
