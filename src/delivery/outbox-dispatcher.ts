@@ -1,11 +1,195 @@
+import type { OutboxRow } from '../db/outbox.repository.js';
 import type { Metrics } from '../http/metrics.js';
+import type { ChatMessage, Target } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
-import type { ChatSender } from './sender.types.js';
+import { renderItemStatus, withoutStaleActions } from '../use-cases/item-status.js';
+import type { ItemType } from '../domain/workflow.types.js';
+import { type ChatSender, DeliveryError } from './sender.types.js';
 
-/** STUB — replaced by the outbox dispatcher (issue 6). */
-export const createOutboxDispatcher = (_args: { ctx: UseCaseContext; senders: Partial<Record<'slack' | 'teams', ChatSender>>; maxAttempts: number; metrics: Metrics }) => ({
-  drain: async () => 0,
-  start: () => undefined,
-  wake: () => undefined,
-  stop: async () => undefined,
-});
+const LEASE_MS = 30_000;
+const BATCH = 20;
+const POLL_MS = 1_000;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 5 * 60_000;
+
+/** Exponential backoff with jitter: about 1 s, 2 s, 4 s … capped at 5 min, each between half and all of it. */
+export const backoffMs = (args: { attempts: number; random?: () => number }): number => {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, args.attempts - 1));
+  return Math.round(ceiling / 2 + (args.random ?? Math.random)() * (ceiling / 2));
+};
+
+const errorCode = (error: unknown): string =>
+  error instanceof DeliveryError ? error.code : error instanceof Error ? error.name : 'unknown';
+
+type Senders = Partial<Record<'slack' | 'teams', ChatSender>>;
+
+/**
+ * Sends the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so several processes share the
+ * work and none sends a row another holds. A row is sent at least once and, barring a crash between the chat
+ * API's answer and `markSent`, exactly once. Failures retry with backoff (or Retry-After) until `maxAttempts`,
+ * then the row is parked as dead: logged, counted and listed in the next digest.
+ */
+export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Senders; maxAttempts: number; metrics: Metrics }) => {
+  const { ctx, senders, maxAttempts, metrics } = args;
+  const { store, logger, clock, directory } = ctx;
+
+  /** Bring every earlier message about an item on this platform up to its current status (buttons gone). */
+  const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
+    const payload = row.payload as { itemType: ItemType; itemId: number; version: number };
+    const refs = (await store.repos.outbox.messageRefs({ itemType: payload.itemType, itemId: payload.itemId })).filter(
+      (ref) => ref.platform === row.platform && (ref.itemVersion ?? 0) < payload.version,
+    );
+    // Nothing was ever sent on this platform about the item: nothing to refresh, connected or not.
+    if (refs.length === 0) return;
+    if (!sender) throw new DeliveryError({ code: 'sender.not_connected', retryable: true });
+    for (const ref of refs) {
+      const message = await renderItemStatus({ ctx, itemType: payload.itemType, itemId: payload.itemId, personId: ref.personId });
+      if (!message) break;
+      try {
+        await sender.update({ channel: ref.channel, messageId: ref.messageId, message });
+      } catch (error) {
+        // A message that is gone (deleted, channel archived) is skipped; anything else retries the whole refresh.
+        if (!(error instanceof DeliveryError) || error.retryable) throw error;
+        logger.warn({ outboxId: row.id, messageRefId: ref.id, platform: row.platform, code: error.code }, 'message refresh skipped');
+      }
+      await store.repos.outbox.setMessageRefVersion({ id: ref.id, itemVersion: payload.version });
+    }
+  };
+
+  const send = async (row: OutboxRow, sender: ChatSender) => {
+    const queued = row.payload as unknown as ChatMessage;
+    const message = await withoutStaleActions({ repos: store.repos, directory, message: queued });
+    const target = row.target as unknown as Exclude<Target, { kind: 'refresh' }>;
+    const result = await sender.send({ target, message });
+    return { result, message, target };
+  };
+
+  const fail = async (row: OutboxRow, error: unknown) => {
+    const code = errorCode(error);
+    const retryable = error instanceof DeliveryError ? error.retryable : true;
+    if (!retryable || row.attempts >= maxAttempts) {
+      await store.repos.outbox.markDead({ id: row.id, error: code });
+      metrics.deliveries.inc({ platform: row.platform, result: 'dead' });
+      logger.error({ outboxId: row.id, dedupeKey: row.dedupeKey, platform: row.platform, attempts: row.attempts, code }, 'outbox row parked as dead');
+      return;
+    }
+    const retryAfter = error instanceof DeliveryError && error.retryAfterMs !== undefined ? error.retryAfterMs : undefined;
+    const delay = retryAfter ?? backoffMs({ attempts: row.attempts });
+    await store.repos.outbox.markRetry({ id: row.id, nextAttemptAt: new Date(clock.now().getTime() + delay), error: code });
+    metrics.deliveries.inc({ platform: row.platform, result: 'retry' });
+    logger.warn({ outboxId: row.id, platform: row.platform, attempts: row.attempts, code, retryInMs: delay }, 'outbox delivery will retry');
+  };
+
+  const processRow = async (row: OutboxRow) => {
+    const sender = senders[row.platform as 'slack' | 'teams'];
+    let sent: Awaited<ReturnType<typeof send>> | null = null;
+    try {
+      if (row.target.kind === 'refresh') await refresh(row, sender);
+      else if (!sender) throw new DeliveryError({ code: 'sender.not_connected', retryable: true });
+      else sent = await send(row, sender);
+    } catch (error) {
+      await fail(row, error);
+      return;
+    }
+    // The chat API has answered: record it. A crash right here is the one at-least-once edge (docs/operations.md).
+    const now = clock.now();
+    await store.transaction(async (repos) => {
+      await repos.outbox.markSent({ id: row.id, at: now });
+      const item = sent?.message.item;
+      if (sent && item) {
+        await repos.outbox.addMessageRef({
+          itemType: item.type,
+          itemId: item.id,
+          platform: row.platform,
+          personId: 'personId' in sent.target ? sent.target.personId : null,
+          channel: sent.result.channel,
+          messageId: sent.result.messageId,
+          itemVersion: item.version,
+          createdAt: now,
+        });
+      }
+    });
+    metrics.deliveries.inc({ platform: row.platform, result: 'sent' });
+    logger.debug({ outboxId: row.id, platform: row.platform, attempts: row.attempts }, 'outbox row sent');
+  };
+
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wakeSleeper: (() => void) | null = null;
+  let wakeRequested = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (wakeRequested || !running) {
+        wakeRequested = false;
+        resolve();
+        return;
+      }
+      const done = () => {
+        clearTimeout(timer);
+        wakeSleeper = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakeSleeper = done;
+    });
+
+  const dispatcher = {
+    /** Send everything due now, batch after batch, until nothing is claimable; returns the rows processed. */
+    async drain(): Promise<number> {
+      let processed = 0;
+      for (;;) {
+        const now = clock.now();
+        const rows = await store.repos.outbox.claim({ now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: BATCH });
+        if (rows.length === 0) return processed;
+        for (const row of rows) {
+          try {
+            await processRow(row);
+          } catch (error) {
+            // The store failed mid-row: the lease expires and the row is claimed again.
+            logger.error({ outboxId: row.id, code: errorCode(error) }, 'outbox row left for retry');
+          }
+        }
+        processed += rows.length;
+      }
+    },
+    /** Drain, then sleep until the next row is due (at most a 1 s poll); `wake()` cuts the sleep short. */
+    start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          let processed = 0;
+          try {
+            processed = await dispatcher.drain();
+          } catch (error) {
+            logger.error({ code: errorCode(error) }, 'outbox drain failed');
+          }
+          if (!running) break;
+          let wait = POLL_MS;
+          try {
+            const next = await store.repos.outbox.nextAttemptAt();
+            if (next) wait = Math.min(POLL_MS, Math.max(0, next.getTime() - clock.now().getTime()));
+          } catch {
+            wait = POLL_MS;
+          }
+          // A due row another replica holds would spin the loop: rest a moment when this pass did nothing.
+          if (wait === 0 && processed === 0) wait = 50;
+          await sleep(wait);
+        }
+      })();
+    },
+    wake() {
+      if (!running) return;
+      if (wakeSleeper) wakeSleeper();
+      else wakeRequested = true;
+    },
+    async stop(): Promise<void> {
+      running = false;
+      wakeSleeper?.();
+      await loop;
+      loop = null;
+    },
+  };
+  return dispatcher;
+};

@@ -1,0 +1,112 @@
+import type { Repositories } from '../db/store.js';
+import type { OrgUnit } from '../config/org.schema.js';
+import { formatLateness, isWorkingDay, localDate, localDateTime, startOfLocalDay } from '../domain/working-time.js';
+import { type ChatAction, itemRef } from '../use-cases/chat-message.js';
+import type { UseCaseContext } from '../use-cases/context.js';
+import type { Directory } from '../use-cases/directory.js';
+import { dutyToday, enqueueMessage } from '../use-cases/effects.js';
+import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
+import { deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
+import { loadChasedItem, resolveOwners } from './deadline-sweeper.js';
+
+const DAY_MS = 86_400_000;
+
+const nameOf = (directory: Directory, id: string) => directory.person(id)?.name ?? id;
+
+/** Everyone who belongs with a unit, for scoping undelivered messages and unreachable people. */
+const unitPeople = (unit: OrgUnit) => new Set([unit.manager, ...unit.members, ...unit.duty]);
+
+/** Does this unit keep a duty desk (it receives work, or the org file gives it a rota)? */
+const hasDutyDesk = (directory: Directory, unit: OrgUnit) =>
+  unit.duty.length > 0 || unit.receives.length > 0 || directory.org.units.some((other) => other.escalatesTo === unit.id);
+
+const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; todayStart: Date }): Promise<DigestNotes> => {
+  const { repos, directory, unit, now } = args;
+  const people = unitPeople(unit);
+  const since =
+    (await repos.outbox.lastCreatedWithPrefix({ prefix: `digest:${unit.id}:`, before: args.todayStart })) ?? new Date(now.getTime() - DAY_MS);
+  const undelivered = (await repos.outbox.dead({ since }))
+    .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))
+    .map((row) => {
+      const about = row.itemType && row.itemId ? itemRef(row.itemType as 'escalation' | 'referral', row.itemId) : row.dedupeKey.split(':')[0];
+      const to = row.target.personId ? nameOf(directory, row.target.personId) : `channel ${row.target.id}`;
+      return `${about} to ${to} (${row.platform}, ${row.lastError ?? 'failed'})`;
+    });
+  const unreachable = new Set<string>();
+  for (const event of await repos.records.auditEvents('person.unreachable')) {
+    if (event.at.getTime() < since.getTime()) continue;
+    for (const id of (event.details.people as string[] | undefined) ?? []) if (people.has(id)) unreachable.add(nameOf(directory, id));
+  }
+  const uncovered = hasDutyDesk(directory, unit) && (await dutyToday({ repos, directory, unitId: unit.id, now })).length === 0;
+  return { uncoveredFallback: uncovered ? nameOf(directory, unit.manager) : null, undelivered, unreachable: [...unreachable] };
+};
+
+/** Write one unit's digests (channel and manager DM) to the outbox; the dedupe keys make it once a day. */
+const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit: OrgUnit; now: Date; today: string }): Promise<number> => {
+  const { ctx, repos, unit, now, today } = args;
+  const { directory } = ctx;
+  const timeZone = directory.org.timezone;
+  const prefix = `digest:${unit.id}:${today}`;
+  if (await repos.outbox.existsWithPrefix(prefix)) return 0;
+  const open = (await repos.deadlines.open()).filter((deadline) => deadline.unitId === unit.id);
+  const overdue: DigestEntry[] = [];
+  const dueToday: DigestEntry[] = [];
+  const actions: ChatAction[] = [];
+  for (const deadline of open) {
+    const isOverdue = deadline.dueAt.getTime() <= now.getTime();
+    if (!isOverdue && localDate({ calendar: directory.calendar, at: deadline.dueAt }) !== today) continue;
+    const item = await loadChasedItem(repos, deadline);
+    if (!item) continue;
+    const owed = await resolveOwners({ repos, directory, deadline, now });
+    const ref = itemRef(item.itemType, item.row.id);
+    const entry: DigestEntry = {
+      ref,
+      crn: item.row.crn,
+      kindLabel: deadlineLabel(deadline.kind),
+      owedBy: owed.owedBy,
+      late: isOverdue ? formatLateness(now.getTime() - deadline.dueAt.getTime()) : null,
+      dueTime: localDateTime({ timeZone, at: deadline.dueAt }).split(', ')[1] ?? '',
+    };
+    (isOverdue ? overdue : dueToday).push(entry);
+    if (isOverdue) {
+      const receivingDuty = item.itemType === 'escalation' ? await dutyToday({ repos, directory, unitId: item.row.receivingUnitId, now }) : [];
+      for (const action of deadlineButtons({ item, kind: deadline.kind, personId: unit.manager, directory, receivingDuty })) {
+        actions.push({ ...action, label: `${action.label} ${ref}` });
+      }
+    }
+  }
+  const notes = await notesFor({ repos, directory, unit, now, todayStart: startOfLocalDay({ timeZone, date: today }) });
+  const dateLabel = localDateTime({ timeZone, at: now }).split(', ')[0] ?? today;
+  let written = 0;
+  if (unit.channel.slack) {
+    const message = renderChannelDigest({ unitName: unit.name, dateLabel, overdue, dueToday, notes });
+    const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: prefix, recipient: { personIds: [], channel: { slack: unit.channel.slack } }, render: () => message, now });
+    written += result.enqueued;
+  }
+  const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0;
+  if (overdue.length > 0 || hasNotes) {
+    const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, 20), notes });
+    const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
+    written += result.enqueued;
+  }
+  return written;
+};
+
+/**
+ * The daily digests: skipped on weekends and bank holidays unless forced. Safe to run on every replica and
+ * again after a restart: each unit's rows carry `digest:<unit>:<local date>` keys, so each is written once.
+ */
+export const runDigests = async (args: { ctx: UseCaseContext; force?: boolean }): Promise<{ digests: number }> => {
+  const { ctx } = args;
+  const now = ctx.clock.now();
+  const { calendar } = ctx.directory;
+  if (!args.force && !isWorkingDay({ calendar, at: now })) return { digests: 0 };
+  const today = localDate({ calendar, at: now });
+  let digests = 0;
+  for (const unit of ctx.directory.org.units) {
+    digests += await ctx.store.transaction((repos) => digestUnit({ ctx, repos, unit, now, today }));
+  }
+  if (digests > 0) ctx.onCommitted?.({ outbox: true, deadlines: false });
+  ctx.logger.info({ digests, date: today }, 'digests written');
+  return { digests };
+};
