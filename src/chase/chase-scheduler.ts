@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { atLocalTime, isWorkingDay, localDate } from '../domain/working-time.js';
+import { atLocalTime, isWorkingDay, isWorkingTime, localDate } from '../domain/working-time.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { sweepDeadlines } from './deadline-sweeper.js';
@@ -89,7 +89,8 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
     const { calendar } = ctx.directory;
     if (!time || !isWorkingDay({ calendar, at: now })) return;
     const digestAt = atLocalTime({ timeZone: ctx.directory.org.timezone, date: localDate({ calendar, at: now }), time });
-    if (now.getTime() >= digestAt.getTime()) await scheduler.digestOnce();
+    // Catch up only within the same working day: a bot started in the evening does not post the morning digest.
+    if (now.getTime() >= digestAt.getTime() && isWorkingTime({ calendar, at: now })) await scheduler.digestOnce();
   };
 
   const scheduler = {
@@ -110,8 +111,9 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
     async digestOnce(options?: { force?: boolean }): Promise<{ digests: number }> {
       return runDigests({ ctx, force: options?.force });
     },
-    start() {
-      if (started) return;
+    /** Start the crons and the timer; the returned promise settles when the start-up sweep and catch-up are done. */
+    start(): Promise<void> {
+      if (started) return Promise.resolve();
       started = true;
       const onError = (what: string) => (error: unknown) => logger.error({ code: codeOf(error) }, `${what} failed`);
       tasks = [
@@ -123,8 +125,10 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
         }),
       ];
       // What fell due while the bot was down goes out now; today's digest too if 09:00 has passed.
-      void scheduler.sweepOnce().catch(onError('start-up sweep'));
-      void catchUpDigest().catch(onError('catch-up digest'));
+      return Promise.all([
+        scheduler.sweepOnce().catch(onError('start-up sweep')),
+        catchUpDigest().catch(onError('catch-up digest')),
+      ]).then(() => undefined);
     },
     rearm,
     stop() {

@@ -95,4 +95,14 @@ describe('daily digests', { timeout: 120_000 }, () => {
     await h.dispatcher.drain();
     expect(h.fake.messagesTo('C0NORTH3')).toHaveLength(1);
   });
+
+  it('does not post the morning digest when the bot starts after working hours', async () => {
+    h = await startChase({ now: '2026-11-24T18:30:00Z' });
+    try {
+      await h.t.app.scheduler.start();
+    } finally {
+      h.t.app.scheduler.stop();
+    }
+    expect(await h.t.app.store.repos.outbox.existsWithPrefix('digest:')).toBe(false);
+  });
 });
