@@ -145,6 +145,35 @@ const chaseDeadline = async (args: {
  * One sweep: claim due deadlines (FOR UPDATE SKIP LOCKED, so replicas share them), plan each rung, write the
  * reminders to the outbox with unique keys and save the chase, all in the batch's transaction.
  */
+/**
+ * The batch's repositories with its items loaded in one query per type and each unit's duty rota read once
+ * (inside the batch's transaction nothing else changes them): fewer round trips per deadline.
+ */
+const withBatchCache = async (args: { repos: Repositories; due: DeadlineRow[] }): Promise<Repositories> => {
+  const { repos, due } = args;
+  const idsOf = (type: string) => due.filter((deadline) => deadline.itemType === type).map((deadline) => deadline.itemId);
+  const escalations = new Map((await repos.items.escalationsByIds(idsOf('escalation'))).map((row) => [row.id, row]));
+  const referrals = new Map((await repos.items.referralsByIds(idsOf('referral'))).map((row) => [row.id, row]));
+  const duty = new Map<string, ReturnType<Repositories['duty']['latest']>>();
+  return {
+    ...repos,
+    items: {
+      ...repos.items,
+      escalation: async (id) => escalations.get(id) ?? repos.items.escalation(id),
+      referral: async (id) => referrals.get(id) ?? repos.items.referral(id),
+    },
+    duty: {
+      ...repos.duty,
+      latest: (query) => {
+        const key = `${query.unitId}|${query.onDate}`;
+        const rota = duty.get(key) ?? repos.duty.latest(query);
+        duty.set(key, rota);
+        return rota;
+      },
+    },
+  };
+};
+
 export const sweepDeadlines = async (args: { ctx: UseCaseContext; metrics: Metrics }): Promise<{ reminders: number; deadlines: number }> => {
   const { ctx, metrics } = args;
   let reminders = 0;
@@ -153,10 +182,11 @@ export const sweepDeadlines = async (args: { ctx: UseCaseContext; metrics: Metri
     const now = ctx.clock.now();
     const result = await ctx.store.transaction(async (repos) => {
       const due = await repos.deadlines.claimDue({ now, limit: BATCH });
+      const batchRepos = await withBatchCache({ repos, due });
       const sent: PlannedReminder[] = [];
       let unreachable = 0;
       for (const deadline of due) {
-        const chased = await chaseDeadline({ ctx, repos, deadline, now });
+        const chased = await chaseDeadline({ ctx, repos: batchRepos, deadline, now });
         sent.push(...chased.sent);
         unreachable += chased.unreachable;
       }

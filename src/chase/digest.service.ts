@@ -6,8 +6,9 @@ import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
 import { dutyToday, enqueueMessage } from '../use-cases/effects.js';
 import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
-import { deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
-import { loadChasedItem, resolveOwners } from './deadline-sweeper.js';
+import { type ChasedItem, deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
+import type { DeadlineRow } from '../db/deadlines.repository.js';
+import { resolveOwners } from './deadline-sweeper.js';
 
 const DAY_MS = 86_400_000;
 
@@ -42,20 +43,39 @@ const notesFor = async (args: { repos: Repositories; directory: Directory; unit:
 };
 
 /** Write one unit's digests (channel and manager DM) to the outbox; the dedupe keys make it once a day. */
-const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit: OrgUnit; now: Date; today: string }): Promise<number> => {
-  const { ctx, repos, unit, now, today } = args;
+const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit: OrgUnit; now: Date; today: string; open: DeadlineRow[] }): Promise<number> => {
+  const { ctx, unit, now, today } = args;
+  // One digest reads the same duty rota for every item: ask the store once per unit and day, not once per item.
+  const dutyCache = new Map<string, ReturnType<Repositories['duty']['latest']>>();
+  const repos: Repositories = {
+    ...args.repos,
+    duty: {
+      ...args.repos.duty,
+      latest: (query) => {
+        const key = `${query.unitId}|${query.onDate}`;
+        const cached = dutyCache.get(key) ?? args.repos.duty.latest(query);
+        dutyCache.set(key, cached);
+        return cached;
+      },
+    },
+  };
   const { directory } = ctx;
   const timeZone = directory.org.timezone;
   const prefix = `digest:${unit.id}:${today}`;
   if (await repos.outbox.existsWithPrefix(prefix)) return 0;
-  const open = (await repos.deadlines.open()).filter((deadline) => deadline.unitId === unit.id);
+  const open = args.open;
+  // The unit's items in two queries, not one per deadline.
+  const idsOf = (type: string) => open.filter((deadline) => deadline.itemType === type).map((deadline) => deadline.itemId);
+  const items = new Map<string, ChasedItem>();
+  for (const row of await repos.items.escalationsByIds(idsOf('escalation'))) items.set(`escalation:${row.id}`, { itemType: 'escalation', row });
+  for (const row of await repos.items.referralsByIds(idsOf('referral'))) items.set(`referral:${row.id}`, { itemType: 'referral', row });
   const overdue: DigestEntry[] = [];
   const dueToday: DigestEntry[] = [];
   const actions: ChatAction[] = [];
   for (const deadline of open) {
     const isOverdue = deadline.dueAt.getTime() <= now.getTime();
     if (!isOverdue && localDate({ calendar: directory.calendar, at: deadline.dueAt }) !== today) continue;
-    const item = await loadChasedItem(repos, deadline);
+    const item = items.get(`${deadline.itemType}:${deadline.itemId}`);
     if (!item) continue;
     const owed = await resolveOwners({ repos, directory, deadline, now });
     const ref = itemRef(item.itemType, item.row.id);
@@ -103,8 +123,12 @@ export const runDigests = async (args: { ctx: UseCaseContext; force?: boolean })
   if (!args.force && !isWorkingDay({ calendar, at: now })) return { digests: 0 };
   const today = localDate({ calendar, at: now });
   let digests = 0;
+  // Every open deadline once for the whole run, by unit (not the whole table once per unit).
+  const openByUnit = new Map<string, DeadlineRow[]>();
+  for (const deadline of await ctx.store.repos.deadlines.open()) openByUnit.set(deadline.unitId, [...(openByUnit.get(deadline.unitId) ?? []), deadline]);
   for (const unit of ctx.directory.org.units) {
-    digests += await ctx.store.transaction((repos) => digestUnit({ ctx, repos, unit, now, today }));
+    const open = openByUnit.get(unit.id) ?? [];
+    digests += await ctx.store.transaction((repos) => digestUnit({ ctx, repos, unit, now, today, open }));
   }
   if (digests > 0) ctx.onCommitted?.({ outbox: true, deadlines: false });
   ctx.logger.info({ digests, date: today }, 'digests written');

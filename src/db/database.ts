@@ -75,7 +75,8 @@ const openEmbedded = async (dataDir: string): Promise<Database> => {
   mkdirSync(absolute, { recursive: true });
   const releaseLock = takeDataDirLock(absolute);
   try {
-    const client = new PGlite(path.join(absolute, 'pgdata'));
+    // shared_buffers: PostgreSQL's 128 MB default is resident WASM memory in this process; a bot's store needs far less.
+    const client = new PGlite(path.join(absolute, 'pgdata'), { postgresqlconf: 'shared_buffers = 16MB' });
     await client.waitReady;
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
@@ -125,6 +126,12 @@ const openServer = async (connectionString: string): Promise<Database> => {
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
   // A server restart kills idle connections; the pool drops them and reconnects on the next query.
   pool.on('error', () => undefined);
+  // A client checked out when the server goes away emits 'error' with no listener of the pool's own: without
+  // this, a database restart mid-query crashes the process. The query itself still rejects (StoreUnavailableError)
+  // and the pool discards the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -1,0 +1,77 @@
+/**
+ * The load generator, run in its own process (bench/lib/load.ts spawns it) so that it never competes with the
+ * app under test for an event loop. Reads a LoadPlan as JSON from argv[2], runs autocannon at a fixed overall
+ * rate, and prints one JSON line with every response time (ms, float) and autocannon's own counters.
+ */
+import autocannon from 'autocannon';
+import { signViewMetadata } from '../../src/slack/slack-view-metadata.js';
+import { interactionBody, signSlackBody, slashCommandBody, stateValue, viewSubmissionPayload } from '../../test/support/slack-requests.js';
+import type { LoadPlan } from './load.js';
+
+const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
+let sequence = 0;
+const crn = () => `X${String(100000 + ((sequence * 7919) % 900000)).padStart(6, '0')}`;
+
+const slashBody = () => slashCommandBody({ command: '/escalate', text: crn(), userId: plan.userId });
+
+const submissionBody = () => {
+  const privateMetadata = signViewMetadata({ secret: plan.secret, metadata: { command: 'escalate', formId: 'escalate', context: {}, userId: plan.userId } });
+  const values = {
+    crn: crn(), noms: stateValue.text(null), roshCurrent: stateValue.select('HIGH'), roshNew: stateValue.select('HIGH'),
+    mappaCategory: stateValue.select(null), mappaLevel: stateValue.select(null), reason: stateValue.select('breach_or_new_offence'),
+    urgency: stateValue.select('standard'), receivingUnitId: stateValue.select('north-pp'),
+    summary: 'Breached licence conditions; new intelligence from police.', oasysReviewed: stateValue.checkboxes(['done']),
+  };
+  const stateValues = Object.fromEntries(Object.entries(values).map(([blockId, value]) => [blockId, { value }]));
+  return interactionBody(viewSubmissionPayload({ userId: plan.userId, callbackId: 'escalate', privateMetadata, values: stateValues }));
+};
+
+const latencies: number[] = [];
+const statuses: Record<string, number> = {};
+const instance = autocannon(
+  {
+    url: plan.url,
+    connections: plan.connections,
+    overallRate: plan.rate,
+    duration: plan.durationS,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/slack/events',
+        setupRequest: (request) => {
+          sequence += 1;
+          const body = plan.kind === 'slash' ? slashBody() : submissionBody();
+          return {
+            ...request,
+            body,
+            headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', ...signSlackBody({ secret: plan.secret, body }) },
+          };
+        },
+      },
+    ],
+  },
+  (error, result) => {
+    if (error) {
+      process.stdout.write(`${JSON.stringify({ error: String(error) })}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(
+      `${JSON.stringify({
+        latencies,
+        statuses,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+        sent: result.requests.sent,
+        durationS: result.duration,
+        autocannonP50: result.latency.p50,
+        autocannonP99: result.latency.p99,
+      })}\n`,
+    );
+  },
+);
+instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+  latencies.push(responseTime);
+  statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+});

