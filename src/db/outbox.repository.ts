@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { chunksOf } from './chunks.js';
 import type { Executor } from './executor.js';
 import { messageRefs, outbox } from './schema.js';
 
@@ -6,13 +7,31 @@ export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = typeof outbox.$inferInsert;
 export type MessageRefRow = typeof messageRefs.$inferSelect;
 
+/** Bind parameters per outbox row, counted generously (every column): what decides the chunk size. */
+const OUTBOX_PARAMS = Object.keys(getTableColumns(outbox)).length;
+
+/**
+ * Insert the rows whose dedupe key is not there yet, one multi-row INSERT … ON CONFLICT DO NOTHING per chunk
+ * (under PostgreSQL's bind-parameter limit); returns the dedupe keys that were new.
+ */
+const insertNew = async (db: Executor, rows: NewOutboxRow[]): Promise<string[]> => {
+  const keys: string[] = [];
+  for (const chunk of chunksOf({ rows, paramsPerRow: OUTBOX_PARAMS })) {
+    const inserted = await db.insert(outbox).values(chunk).onConflictDoNothing({ target: outbox.dedupeKey }).returning({ key: outbox.dedupeKey });
+    keys.push(...inserted.map((row) => row.key));
+  }
+  return keys;
+};
+
 /** The notification outbox: unique dedupe keys, leases, retries, dead rows. */
 export const createOutboxRepository = (db: Executor) => ({
   /** Insert unless the dedupe key exists; returns how many rows were new. */
   async enqueue(rows: NewOutboxRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    const inserted = await db.insert(outbox).values(rows).onConflictDoNothing({ target: outbox.dedupeKey }).returning({ id: outbox.id });
-    return inserted.length;
+    return (await insertNew(db, rows)).length;
+  },
+  /** As `enqueue`, for many rows at once (a sweep's batch); returns the dedupe keys that were new. */
+  async enqueueMany(rows: NewOutboxRow[]): Promise<Set<string>> {
+    return new Set(await insertNew(db, rows));
   },
   /** Claim due rows (pending, or sending with an expired lease) for this sender; others skip them. */
   async claim(args: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
@@ -42,6 +61,14 @@ export const createOutboxRepository = (db: Executor) => ({
       .update(outbox)
       .set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, lastError: args.error })
       .where(eq(outbox.id, args.id));
+  },
+  /** Put claimed rows back untried (their attempt is not counted), to be sent from `nextAttemptAt`. */
+  async release(args: { ids: number[]; nextAttemptAt: Date }): Promise<void> {
+    if (args.ids.length === 0) return;
+    await db
+      .update(outbox)
+      .set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, attempts: sql`greatest(${outbox.attempts} - 1, 0)` })
+      .where(and(inArray(outbox.id, args.ids), eq(outbox.status, 'sending')));
   },
   async markDead(args: { id: number; error: string }): Promise<void> {
     await db.update(outbox).set({ status: 'dead', leaseUntil: null, lastError: args.error }).where(eq(outbox.id, args.id));

@@ -7,7 +7,9 @@ import type { ItemType } from '../domain/workflow.types.js';
 import { type ChatSender, DeliveryError } from './sender.types.js';
 
 const LEASE_MS = 30_000;
-const BATCH = 20;
+const BATCH = 100;
+/** Lanes (one per recipient or channel) sent at once; within a lane rows go in order. */
+const LANES_AT_ONCE = 16;
 const POLL_MS = 1_000;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 5 * 60_000;
@@ -64,23 +66,27 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
     return { result, message, target };
   };
 
-  const fail = async (row: OutboxRow, error: unknown) => {
+  /** Record a failed attempt; returns when the row will be tried again, or null when it was parked as dead. */
+  const fail = async (row: OutboxRow, error: unknown): Promise<Date | null> => {
     const code = errorCode(error);
     const retryable = error instanceof DeliveryError ? error.retryable : true;
     if (!retryable || row.attempts >= maxAttempts) {
       await store.repos.outbox.markDead({ id: row.id, error: code });
       metrics.deliveries.inc({ platform: row.platform, result: 'dead' });
       logger.error({ outboxId: row.id, dedupeKey: row.dedupeKey, platform: row.platform, attempts: row.attempts, code }, 'outbox row parked as dead');
-      return;
+      return null;
     }
     const retryAfter = error instanceof DeliveryError && error.retryAfterMs !== undefined ? error.retryAfterMs : undefined;
     const delay = retryAfter ?? backoffMs({ attempts: row.attempts });
-    await store.repos.outbox.markRetry({ id: row.id, nextAttemptAt: new Date(clock.now().getTime() + delay), error: code });
+    const nextAttemptAt = new Date(clock.now().getTime() + delay);
+    await store.repos.outbox.markRetry({ id: row.id, nextAttemptAt, error: code });
     metrics.deliveries.inc({ platform: row.platform, result: 'retry' });
     logger.warn({ outboxId: row.id, platform: row.platform, attempts: row.attempts, code, retryInMs: delay }, 'outbox delivery will retry');
+    return nextAttemptAt;
   };
 
-  const processRow = async (row: OutboxRow) => {
+  /** Send one claimed row; returns the retry time when it failed retryably (its lane then waits too). */
+  const processRow = async (row: OutboxRow): Promise<Date | null> => {
     const sender = senders[row.platform as 'slack' | 'teams'];
     let sent: Awaited<ReturnType<typeof send>> | null = null;
     try {
@@ -88,8 +94,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
       else if (!sender) throw new DeliveryError({ code: 'sender.not_connected', retryable: true });
       else sent = await send(row, sender);
     } catch (error) {
-      await fail(row, error);
-      return;
+      return fail(row, error);
     }
     // The chat API has answered: record it. A crash right here is the one at-least-once edge (docs/operations.md).
     const now = clock.now();
@@ -111,6 +116,26 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
     });
     metrics.deliveries.inc({ platform: row.platform, result: 'sent' });
     logger.debug({ outboxId: row.id, platform: row.platform, attempts: row.attempts }, 'outbox row sent');
+    return null;
+  };
+
+  /** One recipient's (or channel's) rows in order; after a retryable failure the rest wait with it, attempts kept. */
+  const processLane = async (lane: OutboxRow[]) => {
+    for (const [index, row] of lane.entries()) {
+      let retryAt: Date | null = null;
+      try {
+        retryAt = await processRow(row);
+      } catch (error) {
+        // The store failed mid-row: the lease expires and the row is claimed again.
+        logger.error({ outboxId: row.id, code: errorCode(error) }, 'outbox row left for retry');
+        return;
+      }
+      const rest = lane.slice(index + 1);
+      if (retryAt && rest.length > 0) {
+        await store.repos.outbox.release({ ids: rest.map((waiting) => waiting.id), nextAttemptAt: retryAt });
+        return;
+      }
+    }
   };
 
   let running = false;
@@ -142,14 +167,17 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
         const now = clock.now();
         const rows = await store.repos.outbox.claim({ now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: BATCH });
         if (rows.length === 0) return processed;
-        for (const row of rows) {
-          try {
-            await processRow(row);
-          } catch (error) {
-            // The store failed mid-row: the lease expires and the row is claimed again.
-            logger.error({ outboxId: row.id, code: errorCode(error) }, 'outbox row left for retry');
-          }
+        const lanes = new Map<string, OutboxRow[]>();
+        // UPDATE … RETURNING gives rows in storage order, not the claim's ORDER BY: restore the queue order.
+        for (const row of rows.sort((a, b) => a.id - b.id)) {
+          const key = `${row.platform}:${row.target.kind}:${row.target.id}`;
+          lanes.set(key, [...(lanes.get(key) ?? []), row]);
         }
+        const queue = [...lanes.values()];
+        const worker = async () => {
+          for (let lane = queue.shift(); lane; lane = queue.shift()) await processLane(lane);
+        };
+        await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, queue.length) }, worker));
         processed += rows.length;
       }
     },

@@ -20,7 +20,7 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
 
   it('delivers once after a 500, retrying with backoff', async () => {
     h = await startChase();
-    h.fake.failNext('chat.postMessage', { status: 500 });
+    h.fake.failNext('chat.postMessage', { status: 500 }, 1, 'U0TOM');
     await h.raise({ crn: 'X500001' });
     const [request] = await outboxRows(h, 'escalation:1:v1:escalation.countersign_requested');
     expect(request).toMatchObject({ status: 'pending', attempts: 1, lastError: 'http_500' });
@@ -38,7 +38,7 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
 
   it('honours 429 Retry-After, then delivers exactly once', async () => {
     h = await startChase();
-    h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 30 });
+    h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 30 }, 1, 'U0TOM');
     await h.raise({ crn: 'X500002' });
     const [request] = await outboxRows(h, 'escalation:1:v1:escalation.countersign_requested');
     expect(request).toMatchObject({ status: 'pending', lastError: 'ratelimited' });
@@ -72,9 +72,32 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
     expect(metrics).toMatch(/dutydesk_outbox_deliveries_total\{platform="slack",result="dead"\} 2/);
   });
 
+  it('sends recipients side by side: a rate-limited DM waits (its queue keeps its order and attempts) while others go', async () => {
+    h = await startChase();
+    const now = h.t.clock.now();
+    const row = (key: string, user: string, personId: string) => ({
+      dedupeKey: key, platform: 'slack', target: { platform: 'slack', kind: 'user', id: user, personId },
+      payload: { text: key, title: key, fields: [], actions: [] }, nextAttemptAt: now, createdAt: now,
+    });
+    await h.t.app.store.repos.outbox.enqueue([row('tom-1', 'U0TOM', 'tom'), row('tom-2', 'U0TOM', 'tom'), row('amara-1', 'U0AMARA', 'amara'), row('tom-3', 'U0TOM', 'tom')]);
+    h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 30 }, 1, 'U0TOM');
+    await h.dispatcher.drain();
+    expect(h.fake.messagesTo('U0AMARA').map((call) => call.args.text)).toEqual(['amara-1']);
+    expect(h.fake.messagesTo('U0TOM')).toHaveLength(0);
+    const waiting = await h.t.app.store.repos.outbox.byDedupePrefix('tom-');
+    expect(waiting.map((r) => [r.dedupeKey, r.status, r.attempts, r.nextAttemptAt.getTime() - now.getTime()])).toEqual([
+      ['tom-1', 'pending', 1, 30_000],
+      ['tom-2', 'pending', 0, 30_000],
+      ['tom-3', 'pending', 0, 30_000],
+    ]);
+    h.t.clock.advance(30_000);
+    await h.dispatcher.drain();
+    expect(h.fake.messagesTo('U0TOM').map((call) => call.args.text)).toEqual(['tom-1', 'tom-2', 'tom-3']);
+  });
+
   it('parks a permanent failure at once', async () => {
     h = await startChase();
-    h.fake.failNext('chat.postMessage', { error: 'channel_not_found' }, 2);
+    h.fake.failNext('chat.postMessage', { error: 'channel_not_found' }, 2, 'U0TOM');
     await h.raise({ crn: 'X500004' });
     const [request] = await outboxRows(h, 'escalation:1:v1:escalation.countersign_requested');
     expect(request).toMatchObject({ status: 'dead', attempts: 1, lastError: 'channel_not_found' });
@@ -122,7 +145,7 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
 
   it('strips the buttons from a queued message whose item moved on before it was sent', async () => {
     h = await startChase();
-    h.fake.failNext('chat.postMessage', { status: 500 }, 1);
+    h.fake.failNext('chat.postMessage', { status: 500 }, 1, 'U0TOM');
     const id = await h.raise({ crn: 'X500006' }); // the countersign request fails once and waits for a retry
     await decideEscalation({ ctx: h.t.app.ctx, actorId: 'tom', escalationId: id, action: 'countersign', rationale: 'Agreed.', platform: 'slack' });
     h.t.clock.advance(MINUTE);

@@ -50,7 +50,8 @@ export interface FakeSlack {
   responsesTo(id: string): RespondedUrl[];
   /** Override fields of the user returned by users.info. */
   setUser(user: { id: string } & Record<string, unknown>): void;
-  failNext(method: string, failure: SlackFailure, times?: number): void;
+  /** Fail the next `times` calls of `method` — only those to `channel` (a channel id, or a user id for their DM) when given. */
+  failNext(method: string, failure: SlackFailure, times?: number, channel?: string): void;
   failAlways(method: string, failure: SlackFailure): void;
   /** Clears failNext / failAlways / hang settings. */
   clearFailures(): void;
@@ -124,7 +125,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const violations: string[] = [];
   const respondedUrls: RespondedUrl[] = [];
   const uploads: FileUpload[] = [];
-  const queued = new Map<string, { failure: SlackFailure; remaining: number }[]>();
+  const queued = new Map<string, { failure: SlackFailure; remaining: number; channel?: string }[]>();
   const always = new Map<string, SlackFailure>();
   const hangs = new Map<string, number>();
   const users = new Map<string, Record<string, unknown>>();
@@ -144,12 +145,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return /^[UW]/.test(id) ? dmChannelFor(id) : id;
   };
 
-  function takeFailure(method: string): SlackFailure | undefined {
-    const queue = queued.get(method);
-    const head = queue?.[0];
-    if (queue && head) {
+  function takeFailure(method: string, args: Record<string, unknown>): SlackFailure | undefined {
+    const queue = queued.get(method) ?? [];
+    const matches = (channel?: string) =>
+      channel === undefined || args.channel === channel || args.channel === dmChannelFor(channel) || args.user === channel;
+    const index = queue.findIndex((entry) => matches(entry.channel));
+    const head = queue[index];
+    if (head) {
       head.remaining -= 1;
-      if (head.remaining <= 0) queue.shift();
+      if (head.remaining <= 0) queue.splice(index, 1);
       return head.failure;
     }
     return always.get(method);
@@ -228,7 +232,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     for (const violation of checkBlockKit(method, args)) violations.push(`${method}: ${violation}`);
     const delay = hangs.get(method);
     if (delay) await sleep(delay, undefined, { signal: shutdown.signal }).catch(() => undefined);
-    const failure = takeFailure(method) ?? rateLimitFailure(method, args);
+    const failure = takeFailure(method, args) ?? rateLimitFailure(method, args);
     if (failure) {
       Object.assign(call, { failed: true, status: 'status' in failure ? failure.status : 200, error: failureCode(failure) });
       return sendFailure(res, failure);
@@ -288,8 +292,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
     responsesTo: (id) => respondedUrls.filter((r) => r.id === id),
     setUser: (user) => void users.set(user.id, { ...users.get(user.id), ...user }),
-    failNext: (method, failure, times = 1) => {
-      queued.set(method, [...(queued.get(method) ?? []), { failure, remaining: times }]);
+    failNext: (method, failure, times = 1, channel) => {
+      queued.set(method, [...(queued.get(method) ?? []), { failure, remaining: times, channel }]);
     },
     failAlways: (method, failure) => void always.set(method, failure),
     clearFailures: () => [queued, always, hangs].forEach((map) => map.clear()),
