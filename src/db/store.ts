@@ -58,8 +58,21 @@ export const createStore = (database: Database): Store => {
       throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
     }
   };
+  // Reads outside a transaction fail the same way: every repository method maps a lost connection too.
+  const guarded = (repos: Repositories): Repositories =>
+    Object.fromEntries(
+      Object.entries(repos).map(([name, repo]) => [
+        name,
+        Object.fromEntries(
+          Object.entries(repo).map(([key, method]) => [
+            key,
+            typeof method === 'function' ? (...args: unknown[]) => wrap(() => (method as (...a: unknown[]) => Promise<unknown>).apply(repo, args)) : method,
+          ]),
+        ),
+      ]),
+    ) as Repositories;
   return {
-    repos: createRepositories(database.db),
+    repos: guarded(createRepositories(database.db)),
     transaction: (fn) => wrap(() => (database.db as Db).transaction((tx) => fn(createRepositories(tx as unknown as Executor)))),
     ping: async () => {
       try {

@@ -8,6 +8,7 @@ import { type SlackDeps, actorFor, logRefusal, openForm, refusalText, replyPriva
 
 /** action_id of every decision button: `escalation.countersign`, `referral.assess`, … */
 export const DECISION_ACTION_ID = /^(escalation|referral)\.[a-z_]+(:\d+)?$/;
+const OTHER_ACTION_ID = /^(?!(escalation|referral)\.[a-z_]+(:\d+)?$)/;
 
 /**
  * Decision buttons. A decision that needs input (a rationale, a person) opens the decision form, after a
@@ -16,6 +17,11 @@ export const DECISION_ACTION_ID = /^(escalation|referral)\.[a-z_]+(:\d+)?$/;
  */
 export const registerActions = (args: { app: App; deps: SlackDeps }) => {
   const { app, deps } = args;
+  // Any other interaction (a link button, an old or foreign action id) is acked and changes nothing; without
+  // this Bolt answers 404 after 3 s and Slack shows the person an error.
+  app.action({ action_id: OTHER_ACTION_ID }, async ({ ack }) => {
+    await ack();
+  });
   app.action<BlockAction<ButtonAction>>(DECISION_ACTION_ID, async ({ ack, body, action, client, respond }) => {
     await ack();
     await timed(deps, 'action', async () => {

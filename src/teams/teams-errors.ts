@@ -11,7 +11,7 @@ export const teamsRefusal = (args: { error: DomainError; directory: Directory; n
 /** Words for any failure: a refusal's explanation, the database being down, or the generic words (never details). */
 export const teamsFailureWords = (args: { error: unknown; directory: Directory; now: Date }): string => {
   if (isDomainError(args.error)) return teamsRefusal({ error: args.error, directory: args.directory, now: args.now });
-  if (args.error instanceof StoreUnavailableError) return 'DutyDesk cannot reach its database right now. Nothing was changed; please try again in a minute.';
+  if (args.error instanceof StoreUnavailableError) return 'DutyDesk cannot reach its database right now, so nothing was saved or changed. Please try again in a minute.';
   return UNEXPECTED_WORDS;
 };
 

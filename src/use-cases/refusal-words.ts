@@ -88,7 +88,7 @@ const WORDS: Record<DomainErrorCode, Words> = {
   'duty.not_allowed': () => "Only the unit's manager or duty officers can change today's duty. Nothing was changed.",
   'input.invalid': ({ details }) =>
     `Check what you entered${typeof details.field === 'string' ? ` (${details.field.replace(/([A-Z])/g, ' $1').toLowerCase()})` : ''}. Nothing was saved.`,
-  'store.unavailable': () => 'DutyDesk cannot reach its database right now. Nothing was changed; please try again in a minute.',
+  'store.unavailable': () => 'DutyDesk cannot reach its database right now, so nothing was saved or changed. Please try again in a minute.',
 };
 
 /** Plain words for a refusal. `now` lets "at 10:32" drop the date when the decision was today. */

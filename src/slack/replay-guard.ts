@@ -1,0 +1,119 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type express from 'express';
+
+/** Slack's own replay window: a signed request older (or further ahead) than this is refused. */
+export const REPLAY_WINDOW_SECONDS = 5 * 60;
+/** Largest body accepted at POST /slack/events (Slack's own payloads are far smaller). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Bound on remembered requests: ~100 bytes each, so a few MB at most. */
+const MAX_REMEMBERED = 50_000;
+
+/**
+ * Remembers every accepted (timestamp, signature) pair for the replay window, in a bounded map: the same signed
+ * request seen twice inside the window is a replay. Slack's own retries carry a new timestamp and signature, so
+ * they still pass. Time is real time (Slack signs with it), not the app's clock.
+ */
+export const createReplayMemory = (args: { maxEntries?: number; now?: () => number } = {}) => {
+  const maxEntries = args.maxEntries ?? MAX_REMEMBERED;
+  const nowSeconds = () => Math.floor((args.now ?? Date.now)() / 1000);
+  /** key → expiry (seconds); Map keeps insertion order, which is expiry order too (each lives the same span). */
+  const seen = new Map<string, number>();
+  const prune = (now: number) => {
+    for (const [key, expiry] of seen) {
+      if (expiry > now && seen.size < maxEntries) break;
+      seen.delete(key);
+    }
+  };
+  return {
+    /** True when this pair was new (and is now remembered); false for a replay. */
+    remember(entry: { timestamp: number; signature: string }): boolean {
+      const now = nowSeconds();
+      prune(now);
+      const key = `${entry.timestamp}:${entry.signature}`;
+      if (seen.has(key)) return false;
+      seen.set(key, Math.max(entry.timestamp, now) + REPLAY_WINDOW_SECONDS);
+      return true;
+    },
+    get size() {
+      return seen.size;
+    },
+  };
+};
+
+type Refusal = { status: 400 | 401 | 413; reason: string };
+
+const readBody = (req: express.Request, limit: number): Promise<Buffer | Refusal> =>
+  new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve({ status: 413, reason: 'too_large' });
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (value: Buffer | Refusal) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        finish({ status: 413, reason: 'too_large' });
+        return; // keep draining so the client can read the answer
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => finish(Buffer.concat(chunks)));
+    req.on('error', () => finish({ status: 400, reason: 'unreadable' }));
+  });
+
+const header = (req: express.Request, name: string) => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+const signatureValid = (args: { secret: string; timestamp: string; signature: string; body: Buffer }) => {
+  const expected = Buffer.from(`v0=${createHmac('sha256', args.secret).update(`v0:${args.timestamp}:`).update(args.body).digest('hex')}`);
+  const given = Buffer.from(args.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+};
+
+/**
+ * Express middleware for POST /slack/events, mounted before Bolt: reads the body (at most 1 MB, else 413),
+ * checks the signature and the 5-minute window (401), and refuses a request already seen (401, a replay).
+ * Only verified requests are remembered, so forged traffic cannot fill the memory. Bolt then verifies again
+ * from `req.rawBody` and parses it (400 for malformed JSON or form encoding).
+ */
+export const createReplayGuard = (args: {
+  signingSecret: string;
+  memory?: ReturnType<typeof createReplayMemory>;
+  maxBodyBytes?: number;
+  onRefused?: (refusal: { status: number; reason: string }) => void;
+}): express.RequestHandler => {
+  const memory = args.memory ?? createReplayMemory();
+  const limit = args.maxBodyBytes ?? MAX_BODY_BYTES;
+  const refuse = (res: express.Response, refusal: Refusal) => {
+    args.onRefused?.(refusal);
+    res.setHeader('connection', 'close');
+    res.status(refusal.status).send();
+  };
+  return (req, res, next) => {
+    void (async () => {
+      const body = await readBody(req, limit);
+      if (!Buffer.isBuffer(body)) return refuse(res, body);
+      const timestamp = header(req, 'x-slack-request-timestamp') ?? '';
+      const signature = header(req, 'x-slack-signature') ?? '';
+      const seconds = Number(timestamp);
+      if (!/^\d+$/.test(timestamp) || !signature) return refuse(res, { status: 401, reason: 'unsigned' });
+      if (Math.abs(Math.floor(Date.now() / 1000) - seconds) > REPLAY_WINDOW_SECONDS) return refuse(res, { status: 401, reason: 'stale' });
+      if (!signatureValid({ secret: args.signingSecret, timestamp, signature, body })) return refuse(res, { status: 401, reason: 'bad_signature' });
+      if (!memory.remember({ timestamp: seconds, signature })) return refuse(res, { status: 401, reason: 'replayed' });
+      (req as express.Request & { rawBody?: Buffer }).rawBody = body;
+      next();
+    })().catch(next);
+  };
+};
