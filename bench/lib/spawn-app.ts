@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,7 +45,9 @@ const waitForExit = (child: ChildProcess, ms: number) =>
  */
 export const spawnNode = async (args: { entry: string; env: Record<string, string>; healthPath?: string; timeoutMs?: number }): Promise<SpawnedProcess> => {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', args.entry], {
+  // TypeScript entries run under tsx; the built bundle (what `npm start` runs) runs on plain node.
+  const argv = args.entry.endsWith('.ts') ? ['--import', 'tsx', args.entry] : ['--enable-source-maps', args.entry];
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...args.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,10 +94,15 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
   };
 };
 
-/** dutydesk itself as `npm start` runs it (src/main.ts), on a data dir or a PostgreSQL database. */
-export const spawnDutydesk = (args: { dataDir: string; databaseUrl?: string; slackApiUrl: string; secret: string; extraEnv?: Record<string, string> }) =>
-  spawnNode({
-    entry: 'src/main.ts',
+let built = false;
+/** dutydesk itself as `npm start` runs it (the bundle dist/main.mjs, built once), on a data dir or a PostgreSQL database. */
+export const spawnDutydesk = (args: { dataDir: string; databaseUrl?: string; slackApiUrl: string; secret: string; extraEnv?: Record<string, string> }) => {
+  if (!built) {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+    built = true;
+  }
+  return spawnNode({
+    entry: 'dist/main.mjs',
     healthPath: '/healthz',
     env: {
       DATA_DIR: args.dataDir,
@@ -108,6 +115,7 @@ export const spawnDutydesk = (args: { dataDir: string; databaseUrl?: string; sla
       ...args.extraEnv,
     },
   });
+};
 
 /** The bare Bolt app (bench/lib/bare-bolt-main.ts). */
 export const spawnBareBolt = (args: { slackApiUrl: string; secret: string }) =>

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -22,7 +23,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+/** `migrations/` at the package root, from src/db (tsx) or from dist/ (the built bundle `npm start` runs). */
+export const MIGRATIONS_FOLDER = ['../../migrations', '../migrations']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((candidate) => existsSync(path.join(candidate, 'meta', '_journal.json'))) as string;
 const MIGRATION_LOCK_KEY = 720_431_977; // arbitrary, constant: "dutydesk migrations"
 
 export class DataDirInUseError extends Error {
@@ -70,13 +74,35 @@ const redactUrl = (url: string) => {
   }
 };
 
+const createClusterInWorker = (args: { pgdata: string; postgresqlconf: string }) =>
+  new Promise<void>((resolve, reject) => {
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.pglite).then(async ({ PGlite }) => {
+        const db = new PGlite(workerData.pgdata, { postgresqlconf: workerData.postgresqlconf });
+        await db.waitReady;
+        await db.close();
+        parentPort.postMessage('created');
+      }).catch((error) => { throw error; });`;
+    // Resolved here, so the worker finds PGlite whatever the working directory.
+    const worker = new Worker(code, { eval: true, workerData: { ...args, pglite: import.meta.resolve('@electric-sql/pglite') } });
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+    worker.once('exit', (exitCode) => (exitCode === 0 ? resolve() : reject(new Error(`creating the embedded database failed (exit ${exitCode})`))));
+  });
+
 const openEmbedded = async (dataDir: string): Promise<Database> => {
   const absolute = path.resolve(dataDir);
   mkdirSync(absolute, { recursive: true });
   const releaseLock = takeDataDirLock(absolute);
   try {
+    const pgdata = path.join(absolute, 'pgdata');
     // shared_buffers: PostgreSQL's 128 MB default is resident WASM memory in this process; a bot's store needs far less.
-    const client = new PGlite(path.join(absolute, 'pgdata'), { postgresqlconf: 'shared_buffers = 16MB' });
+    const options = { postgresqlconf: 'shared_buffers = 16MB' };
+    // Creating a cluster (initdb) grows the WASM heap by hundreds of MB that it never gives back: create it in a
+    // short-lived worker thread, whose memory goes with it, and serve from a fresh instance here.
+    if (!existsSync(pgdata)) await createClusterInWorker({ pgdata, postgresqlconf: options.postgresqlconf });
+    const client = new PGlite(pgdata, options);
     await client.waitReady;
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);

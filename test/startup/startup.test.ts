@@ -3,17 +3,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** `npm start` as a real process: what an administrator sees. */
+/** `npm start` as a real process (the bundle `prestart` builds): what an administrator sees. */
 const root = fileURLToPath(new URL('../..', import.meta.url));
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
+});
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 const start = (env: Record<string, string>) => {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env };
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.mjs'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
