@@ -1,9 +1,13 @@
-import { and, asc, desc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, or } from 'drizzle-orm';
+import { chunksOf } from './chunks.js';
 import type { Executor } from './executor.js';
 import { auditLog, decisions } from './schema.js';
 
 export type DecisionRow = typeof decisions.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type NewAuditRow = typeof auditLog.$inferInsert;
+
+const AUDIT_PARAMS = Object.keys(getTableColumns(auditLog)).length;
 
 /** Decisions and the append-only audit log. */
 export const createRecordsRepository = (db: Executor) => ({
@@ -11,8 +15,12 @@ export const createRecordsRepository = (db: Executor) => ({
     const [row] = await db.insert(decisions).values(values).returning();
     return row as DecisionRow;
   },
-  async audit(values: typeof auditLog.$inferInsert): Promise<void> {
+  async audit(values: NewAuditRow): Promise<void> {
     await db.insert(auditLog).values(values);
+  },
+  /** Many audit rows in one multi-row INSERT per chunk (under the bind-parameter limit), in the order given. */
+  async auditMany(rows: NewAuditRow[]): Promise<void> {
+    for (const chunk of chunksOf({ rows, paramsPerRow: AUDIT_PARAMS })) await db.insert(auditLog).values(chunk);
   },
   async lastDecision(args: { itemType: string; itemId: number }): Promise<DecisionRow | undefined> {
     const [row] = await db

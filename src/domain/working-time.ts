@@ -169,11 +169,21 @@ export function localDateTime(args: { timeZone: string; at: Date }): string {
   return format(new TZDate(args.at.getTime(), args.timeZone), 'EEE d MMM yyyy, HH:mm');
 }
 
+/** Pure, hot (a sweep plans thousands of deadlines on a few dates) and slow: a bounded memo of recent answers. */
+const localTimes = new Map<string, number>();
+const LOCAL_TIMES_MAX = 4096;
+
 export function atLocalTime(args: { timeZone: string; date: string; time: string }): Date {
+  const key = `${args.timeZone}|${args.date}|${args.time}`;
+  const known = localTimes.get(key);
+  if (known !== undefined) return new Date(known);
   const { y, m, d } = parseDate(args.date);
   const { h, min } = parseTime(args.time);
   // A wall time inside a spring-forward gap resolves forward; an ambiguous one to the later offset.
-  return new Date(TZDate.tz(args.timeZone, y, m - 1, d, h, min).getTime());
+  const at = TZDate.tz(args.timeZone, y, m - 1, d, h, min).getTime();
+  if (localTimes.size >= LOCAL_TIMES_MAX) localTimes.clear();
+  localTimes.set(key, at);
+  return new Date(at);
 }
 
 export function startOfLocalDay(args: { timeZone: string; date: string }): Date {

@@ -1,3 +1,4 @@
+import type { NewOutboxRow } from '../db/outbox.repository.js';
 import type { Repositories } from '../db/store.js';
 import { type ChasePlan, planChase } from '../domain/reminder-ladder.js';
 import type { DeadlineKind, Effect, ItemType, Recipient } from '../domain/workflow.types.js';
@@ -53,11 +54,15 @@ export const targetsForPerson = async (args: {
   directory: Directory;
   personId: string;
   depth?: number;
+  /** The Teams ids the bot has a conversation with (repos.teams.reachable()), read once by a batch; else one lookup each. */
+  teamsReachable?: ReadonlySet<string>;
 }): Promise<{ targets: Target[]; unreachable: string[] }> => {
   const entry = args.directory.person(args.personId);
   const targets: Target[] = [];
+  const teamsReachable = async (aadObjectId: string) =>
+    args.teamsReachable ? args.teamsReachable.has(aadObjectId) : Boolean(await args.repos.teams.reference(aadObjectId));
   if (entry?.slack) targets.push({ platform: 'slack', kind: 'user', id: entry.slack, personId: args.personId });
-  if (entry?.teams && (await args.repos.teams.reference(entry.teams.toLowerCase()))) {
+  if (entry?.teams && (await teamsReachable(entry.teams.toLowerCase()))) {
     targets.push({ platform: 'teams', kind: 'user', id: entry.teams.toLowerCase(), personId: args.personId });
   }
   if (targets.length > 0) return { targets, unreachable: [] };
@@ -85,7 +90,7 @@ export type RenderMessage = (args: {
   deadlines: ReadonlyMap<DeadlineKind, Date>;
 }) => ChatMessage;
 
-export const enqueueMessage = async (args: {
+export interface MessageRequest {
   repos: Repositories;
   directory: Directory;
   item: ItemHandle | null;
@@ -93,8 +98,20 @@ export const enqueueMessage = async (args: {
   recipient: ResolvedRecipient;
   render: (personId: string | null) => ChatMessage;
   now: Date;
-}): Promise<{ enqueued: number; unreachable: string[] }> => {
-  const rows = [];
+  /** See targetsForPerson: a batch's precomputed Teams reachability. */
+  teamsReachable?: ReadonlySet<string>;
+}
+
+/** Write a message to the outbox (once per dedupe key) for each recipient's reachable targets. */
+export const enqueueMessage = async (args: MessageRequest): Promise<{ enqueued: number; unreachable: string[] }> => {
+  const { rows, unreachable } = await outboxRowsFor(args);
+  const enqueued = await args.repos.outbox.enqueue(rows);
+  return { enqueued, unreachable };
+};
+
+/** The outbox rows a message would write, not yet written (a sweep writes a whole batch's rows at once). */
+export const outboxRowsFor = async (args: MessageRequest): Promise<{ rows: NewOutboxRow[]; unreachable: string[] }> => {
+  const rows: NewOutboxRow[] = [];
   const unreachable: string[] = [];
   const base = {
     itemType: args.item?.itemType ?? null,
@@ -103,7 +120,7 @@ export const enqueueMessage = async (args: {
     createdAt: args.now,
   };
   for (const personId of args.recipient.personIds) {
-    const reach = await targetsForPerson({ repos: args.repos, directory: args.directory, personId });
+    const reach = await targetsForPerson({ repos: args.repos, directory: args.directory, personId, teamsReachable: args.teamsReachable });
     unreachable.push(...reach.unreachable);
     const payload = args.render(personId) as unknown as Record<string, unknown>;
     for (const target of reach.targets) {
@@ -114,8 +131,7 @@ export const enqueueMessage = async (args: {
     const target: Target = { platform: 'slack', kind: 'channel', id: args.recipient.channel.slack };
     rows.push({ ...base, dedupeKey: `${args.dedupePrefix}:channel:slack:${target.id}`, platform: 'slack', target, payload: args.render(null) as unknown as Record<string, unknown> });
   }
-  const enqueued = await args.repos.outbox.enqueue(rows);
-  return { enqueued, unreachable };
+  return { rows, unreachable };
 };
 
 const dueFor = (args: { directory: Directory; kind: DeadlineKind; item: ItemHandle; now: Date }): Date => {

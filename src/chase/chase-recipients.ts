@@ -1,0 +1,61 @@
+import type { DeadlineRow } from '../db/deadlines.repository.js';
+import type { Repositories } from '../db/store.js';
+import type { ChaseFacts, Rung } from '../domain/reminder-ladder.js';
+import type { Recipient } from '../domain/workflow.types.js';
+import type { Directory } from '../use-cases/directory.js';
+import { resolveRecipient } from '../use-cases/effects.js';
+import type { ChasedItem } from '../use-cases/reminder-messages.js';
+
+export interface Owed {
+  personIds: string[];
+  owedBy: string;
+}
+
+const nameOf = (directory: Directory, id: string) => directory.person(id)?.name ?? id;
+
+/** Who owes a deadline now: its owners, with an uncovered duty desk resolved to the unit manager. */
+export const resolveOwners = async (args: { repos: Repositories; directory: Directory; deadline: DeadlineRow; now: Date }): Promise<Owed> => {
+  const personIds: string[] = [];
+  const names: string[] = [];
+  for (const owner of args.deadline.owners) {
+    const resolved = await resolveRecipient({ repos: args.repos, directory: args.directory, recipient: owner as unknown as Recipient, now: args.now });
+    for (const id of resolved.personIds) if (!personIds.includes(id)) personIds.push(id);
+    const who = resolved.personIds.map((id) => nameOf(args.directory, id)).join(', ');
+    names.push(resolved.uncovered ? `${who} (duty desk uncovered)` : who);
+  }
+  return { personIds, owedBy: names.filter(Boolean).join(', ') || 'nobody on record' };
+};
+
+/** The people one rung of the chase goes to. */
+export const rungRecipients = (args: { directory: Directory; deadline: DeadlineRow; rung: Rung; owed: Owed; canAct: (personId: string) => boolean }): string[] => {
+  const unit = args.directory.unit(args.deadline.unitId);
+  if (args.rung === 'owner') return args.owed.personIds.filter(args.canAct);
+  if (!unit) return [];
+  if (args.rung === 'manager') {
+    // The owner's manager; when the owner IS the unit's manager, the senior manager is their manager.
+    if (!args.owed.personIds.includes(unit.manager)) return [unit.manager];
+    return unit.seniorManager ? [unit.seniorManager] : [];
+  }
+  return [unit.seniorManager ?? unit.manager];
+};
+
+/** The escalation or referral a deadline belongs to. */
+export const loadChasedItem = async (args: { repos: Repositories; deadline: DeadlineRow }): Promise<ChasedItem | null> => {
+  const { repos, deadline } = args;
+  if (deadline.itemType === 'escalation') {
+    const row = await repos.items.escalation(deadline.itemId);
+    return row ? { itemType: 'escalation', row } : null;
+  }
+  const row = await repos.items.referral(deadline.itemId);
+  return row ? { itemType: 'referral', row } : null;
+};
+
+/** The stored chase facts of a deadline row, as the ladder reads them. */
+export const factsOf = (deadline: DeadlineRow): ChaseFacts => ({
+  dueAt: deadline.dueAt,
+  urgent: deadline.urgent,
+  ownerRemindersSent: deadline.ownerRemindersSent,
+  lastOwnerReminderAt: deadline.lastOwnerReminderAt,
+  managerRemindedAt: deadline.managerRemindedAt,
+  seniorRemindedAt: deadline.seniorRemindedAt,
+});
