@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError, type DomainErrorCode } from './errors.js';
 import {
   type DeadlineKind,
   type Effect,
@@ -149,36 +149,44 @@ export interface EscalationCommand {
   at: Date;
 }
 
+/** A refusal as plain data (no Error, no stack): cheap enough to ask for every button on every message. */
+export interface Refusal {
+  code: DomainErrorCode;
+  details?: Record<string, unknown>;
+}
+
 /** Who may act now: the first refusal that applies, or null when the actor may take the action. */
-export const checkEscalationAuthority = (args: {
-  facts: EscalationFacts;
-  command: EscalationCommand;
-}): DomainError | null => {
+export const escalationRefusal = (args: { facts: EscalationFacts; command: EscalationCommand }): Refusal | null => {
   const { facts, command } = args;
   const rule = ESCALATION_RULES[command.action];
-  if (!rule) return new DomainError({ code: 'action.unknown', details: { action: command.action } });
+  if (!rule) return ({ code: 'action.unknown', details: { action: command.action } });
   if (!rule.from.includes(facts.state)) {
-    return new DomainError({ code: 'item.moved_on', details: { state: facts.state, action: command.action } });
+    return ({ code: 'item.moved_on', details: { state: facts.state, action: command.action } });
   }
   const isRaiser = command.actorId === facts.raisedBy;
   if ((command.action === 'countersign' || command.action === 'return') && isRaiser) {
-    return new DomainError({ code: 'escalation.own_escalation' });
+    return { code: 'escalation.own_escalation' };
   }
   const allowed = rule.roles.some((role) => command.actorRoles.has(role));
-  if (!allowed) return new DomainError({ code: refusalCodeFor(command.action), details: { action: command.action } });
+  if (!allowed) return ({ code: refusalCodeFor(command.action), details: { action: command.action } });
   if (command.action === 'confirm_handover') {
     const alreadyConfirmed =
       (command.actorRoles.has('old_case_manager') ? facts.handoverOldConfirmedAt !== null : true) &&
       (command.actorRoles.has('new_case_manager') ? facts.handoverNewConfirmedAt !== null : true);
-    if (alreadyConfirmed) return new DomainError({ code: 'escalation.handover_already_confirmed' });
+    if (alreadyConfirmed) return { code: 'escalation.handover_already_confirmed' };
   }
   if (rule.rationale === 'required' && !command.rationale?.trim()) {
-    return new DomainError({ code: 'rationale.required', details: { action: command.action } });
+    return ({ code: 'rationale.required', details: { action: command.action } });
   }
   if (command.action === 'reallocate' && !command.caseManagerId) {
-    return new DomainError({ code: 'input.invalid', details: { field: 'caseManager' } });
+    return ({ code: 'input.invalid', details: { field: 'caseManager' } });
   }
   return null;
+};
+
+export const checkEscalationAuthority = (args: { facts: EscalationFacts; command: EscalationCommand }): DomainError | null => {
+  const refusal = escalationRefusal(args);
+  return refusal ? new DomainError(refusal) : null;
 };
 
 const refusalCodeFor = (action: EscalationAction) => {
@@ -330,7 +338,7 @@ export const availableEscalationActions = (args: {
   actorId: string;
 }): EscalationAction[] =>
   ESCALATION_ACTIONS.filter((action) => {
-    const refusal = checkEscalationAuthority({
+    const refusal = escalationRefusal({
       facts: args.facts,
       command: { action, actorId: args.actorId, actorRoles: args.roles, rationale: 'x', caseManagerId: 'x', at: new Date(0) },
     });
