@@ -11,6 +11,8 @@ import type { DeadlineRow } from '../db/deadlines.repository.js';
 import { resolveOwners } from './deadline-sweeper.js';
 
 const DAY_MS = 86_400_000;
+/** Buttons in a manager's digest DM (Slack allows 25 elements per actions block; a phone screen fewer). */
+const MANAGER_ACTIONS = 20;
 
 const nameOf = (directory: Directory, id: string) => directory.person(id)?.name ?? id;
 
@@ -21,12 +23,19 @@ const unitPeople = (unit: OrgUnit) => new Set([unit.manager, ...unit.members, ..
 const hasDutyDesk = (directory: Directory, unit: OrgUnit) =>
   unit.duty.length > 0 || unit.receives.length > 0 || directory.org.units.some((other) => other.escalatesTo === unit.id);
 
-const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; todayStart: Date }): Promise<DigestNotes> => {
+/** What every unit's notes are drawn from, read once per digest run (not once per unit). */
+interface RunFacts {
+  dead: Awaited<ReturnType<Repositories['outbox']['dead']>>;
+  unreachableEvents: Awaited<ReturnType<Repositories['records']['auditEvents']>>;
+}
+
+const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; todayStart: Date; facts: RunFacts }): Promise<DigestNotes> => {
   const { repos, directory, unit, now } = args;
   const people = unitPeople(unit);
   const since =
     (await repos.outbox.lastCreatedWithPrefix({ prefix: `digest:${unit.id}:`, before: args.todayStart })) ?? new Date(now.getTime() - DAY_MS);
-  const undelivered = (await repos.outbox.dead({ since }))
+  const undelivered = args.facts.dead
+    .filter((row) => row.createdAt.getTime() >= since.getTime())
     .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))
     .map((row) => {
       const about = row.itemType && row.itemId ? itemRef(row.itemType as 'escalation' | 'referral', row.itemId) : row.dedupeKey.split(':')[0];
@@ -34,7 +43,7 @@ const notesFor = async (args: { repos: Repositories; directory: Directory; unit:
       return `${about} to ${to} (${row.platform}, ${row.lastError ?? 'failed'})`;
     });
   const unreachable = new Set<string>();
-  for (const event of await repos.records.auditEvents('person.unreachable')) {
+  for (const event of args.facts.unreachableEvents) {
     if (event.at.getTime() < since.getTime()) continue;
     for (const id of (event.details.people as string[] | undefined) ?? []) if (people.has(id)) unreachable.add(nameOf(directory, id));
   }
@@ -43,7 +52,7 @@ const notesFor = async (args: { repos: Repositories; directory: Directory; unit:
 };
 
 /** Write one unit's digests (channel and manager DM) to the outbox; the dedupe keys make it once a day. */
-const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit: OrgUnit; now: Date; today: string; open: DeadlineRow[] }): Promise<number> => {
+const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit: OrgUnit; now: Date; today: string; open: DeadlineRow[]; facts: RunFacts }): Promise<number> => {
   const { ctx, unit, now, today } = args;
   // One digest reads the same duty rota for every item: ask the store once per unit and day, not once per item.
   const dutyCache = new Map<string, ReturnType<Repositories['duty']['latest']>>();
@@ -85,17 +94,18 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
       kindLabel: deadlineLabel(deadline.kind),
       owedBy: owed.owedBy,
       late: isOverdue ? formatLateness(now.getTime() - deadline.dueAt.getTime()) : null,
-      dueTime: localDateTime({ timeZone, at: deadline.dueAt }).split(', ')[1] ?? '',
+      // Formatting a local time is slow: only due-today entries show it.
+      dueTime: isOverdue ? '' : (localDateTime({ timeZone, at: deadline.dueAt }).split(', ')[1] ?? ''),
     };
     (isOverdue ? overdue : dueToday).push(entry);
-    if (isOverdue) {
+    if (isOverdue && actions.length < MANAGER_ACTIONS) {
       const receivingDuty = item.itemType === 'escalation' ? await dutyToday({ repos, directory, unitId: item.row.receivingUnitId, now }) : [];
       for (const action of deadlineButtons({ item, kind: deadline.kind, personId: unit.manager, directory, receivingDuty })) {
         actions.push({ ...action, label: `${action.label} ${ref}` });
       }
     }
   }
-  const notes = await notesFor({ repos, directory, unit, now, todayStart: startOfLocalDay({ timeZone, date: today }) });
+  const notes = await notesFor({ repos, directory, unit, now, todayStart: startOfLocalDay({ timeZone, date: today }), facts: args.facts });
   const dateLabel = localDateTime({ timeZone, at: now }).split(', ')[0] ?? today;
   let written = 0;
   if (unit.channel.slack) {
@@ -105,7 +115,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
   }
   const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0;
   if (overdue.length > 0 || hasNotes) {
-    const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, 20), notes });
+    const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, MANAGER_ACTIONS), notes });
     const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
     written += result.enqueued;
   }
@@ -126,9 +136,13 @@ export const runDigests = async (args: { ctx: UseCaseContext; force?: boolean })
   // Every open deadline once for the whole run, by unit (not the whole table once per unit).
   const openByUnit = new Map<string, DeadlineRow[]>();
   for (const deadline of await ctx.store.repos.deadlines.open()) openByUnit.set(deadline.unitId, [...(openByUnit.get(deadline.unitId) ?? []), deadline]);
+  const facts: RunFacts = {
+    dead: await ctx.store.repos.outbox.dead({ since: new Date(now.getTime() - 7 * DAY_MS) }),
+    unreachableEvents: (await ctx.store.repos.records.auditEvents('person.unreachable')).filter((event) => event.at.getTime() >= now.getTime() - 7 * DAY_MS),
+  };
   for (const unit of ctx.directory.org.units) {
     const open = openByUnit.get(unit.id) ?? [];
-    digests += await ctx.store.transaction((repos) => digestUnit({ ctx, repos, unit, now, today, open }));
+    digests += await ctx.store.transaction((repos) => digestUnit({ ctx, repos, unit, now, today, open, facts }));
   }
   if (digests > 0) ctx.onCommitted?.({ outbox: true, deadlines: false });
   ctx.logger.info({ digests, date: today }, 'digests written');
