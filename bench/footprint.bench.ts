@@ -79,7 +79,7 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
     command: 'npm run bench -- footprint',
     figures,
     notes: [
-      `\`node --import tsx src/main.ts\` with PORT=0 and the example org, Slack pointed at the fake; start-up is spawn to the first 200 from GET /healthz (includes the migrations on a new database). RSS (VmRSS) read ${SETTLE_MS / 1000} s after healthy; under load, sampled every 200 ms during a ${quick ? 3 : 8} s run at 100 req/s. ${runs} run(s).`,
+      `\`node dist/main.mjs\` (what \`npm start\` runs after its esbuild prestart) with PORT=0 and the example org, Slack pointed at the fake; start-up is spawn to the first 200 from GET /healthz (includes the migrations on a new database). RSS (VmRSS) read ${SETTLE_MS / 1000} s after healthy; under load, sampled every 200 ms during a ${quick ? 3 : 8} s run at 100 req/s. ${runs} run(s).`,
       'What the memory is, and what was done: running TypeScript under tsx cost ~80 MB, so `npm start` now runs an esbuild bundle (prestart, ~0.1 s). PGlite is a whole PostgreSQL in WASM in this process: its heap is ~200 MB even idle; PostgreSQL\'s default shared_buffers (128 MB) is resident, so PGlite opens with `shared_buffers = 16MB`. Creating a new cluster (initdb) grew the heap by ~500 MB that WASM never gives back, so a new data dir is now created in a short-lived worker thread and served from a fresh instance. The < 200 MB target is for the bot on a PostgreSQL server; on the embedded engine PGlite\'s own heap puts it above that.',
       ...notes,
     ],
