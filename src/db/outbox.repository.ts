@@ -63,11 +63,17 @@ export const createOutboxRepository = (db: Executor) => ({
       .where(eq(outbox.id, args.id));
   },
   /** Put claimed rows back untried (their attempt is not counted), to be sent from `nextAttemptAt`. */
-  async release(args: { ids: number[]; nextAttemptAt: Date }): Promise<void> {
+  async release(args: { ids: number[]; nextAttemptAt: Date; error?: string }): Promise<void> {
     if (args.ids.length === 0) return;
     await db
       .update(outbox)
-      .set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, attempts: sql`greatest(${outbox.attempts} - 1, 0)` })
+      .set({
+        status: 'pending',
+        nextAttemptAt: args.nextAttemptAt,
+        leaseUntil: null,
+        attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
+        ...(args.error ? { lastError: args.error } : {}),
+      })
       .where(and(inArray(outbox.id, args.ids), eq(outbox.status, 'sending')));
   },
   async markDead(args: { id: number; error: string }): Promise<void> {

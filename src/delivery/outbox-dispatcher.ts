@@ -69,6 +69,15 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
   /** Record a failed attempt; returns when the row will be tried again, or null when it was parked as dead. */
   const fail = async (row: OutboxRow, error: unknown): Promise<Date | null> => {
     const code = errorCode(error);
+    // Rate limited (429 + Retry-After): the message is fine, the platform asks us to wait. Waiting never spends an
+    // attempt, so a busy channel cannot push a message to `dead`; the row is due again exactly at Retry-After.
+    if (error instanceof DeliveryError && error.retryable && error.retryAfterMs !== undefined) {
+      const nextAttemptAt = new Date(clock.now().getTime() + error.retryAfterMs);
+      await store.repos.outbox.release({ ids: [row.id], nextAttemptAt, error: code });
+      metrics.deliveries.inc({ platform: row.platform, result: 'retry' });
+      logger.warn({ outboxId: row.id, platform: row.platform, code, retryInMs: error.retryAfterMs }, 'outbox delivery rate limited');
+      return nextAttemptAt;
+    }
     const retryable = error instanceof DeliveryError ? error.retryable : true;
     if (!retryable || row.attempts >= maxAttempts) {
       await store.repos.outbox.markDead({ id: row.id, error: code });

@@ -86,13 +86,27 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
     expect(h.fake.messagesTo('U0TOM')).toHaveLength(0);
     const waiting = await h.t.app.store.repos.outbox.byDedupePrefix('tom-');
     expect(waiting.map((r) => [r.dedupeKey, r.status, r.attempts, r.nextAttemptAt.getTime() - now.getTime()])).toEqual([
-      ['tom-1', 'pending', 1, 30_000],
+      ['tom-1', 'pending', 0, 30_000], // a 429 spends no attempt
       ['tom-2', 'pending', 0, 30_000],
       ['tom-3', 'pending', 0, 30_000],
     ]);
     h.t.clock.advance(30_000);
     await h.dispatcher.drain();
     expect(h.fake.messagesTo('U0TOM').map((call) => call.args.text)).toEqual(['tom-1', 'tom-2', 'tom-3']);
+  });
+
+  it('never parks a message for being rate limited: 429s do not spend attempts', async () => {
+    h = await startChase({ maxAttempts: 2 });
+    h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 }, 5, 'U0TOM');
+    await h.raise({ crn: 'X500007' });
+    for (let i = 0; i < 5; i += 1) {
+      h.t.clock.advance(1_000);
+      await h.dispatcher.drain();
+    }
+    const [request] = await outboxRows(h, 'escalation:1:v1:escalation.countersign_requested');
+    expect(request).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(h.fake.messagesTo('U0TOM')).toHaveLength(1);
+    expect(h.fake.callsTo('chat.postMessage').filter((call) => call.failed && call.args.channel === 'DU0TOM')).toHaveLength(5);
   });
 
   it('parks a permanent failure at once', async () => {
