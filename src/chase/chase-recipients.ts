@@ -11,7 +11,6 @@ export interface Owed {
   owedBy: string;
 }
 
-const nameOf = (directory: Directory, id: string) => directory.person(id)?.name ?? id;
 
 /** Who owes a deadline now: its owners, with an uncovered duty desk resolved to the unit manager. */
 export const resolveOwners = async (args: { repos: Repositories; directory: Directory; deadline: DeadlineRow; now: Date }): Promise<Owed> => {
@@ -20,7 +19,7 @@ export const resolveOwners = async (args: { repos: Repositories; directory: Dire
   for (const owner of args.deadline.owners) {
     const resolved = await resolveRecipient({ repos: args.repos, directory: args.directory, recipient: owner as unknown as Recipient, now: args.now });
     for (const id of resolved.personIds) if (!personIds.includes(id)) personIds.push(id);
-    const who = resolved.personIds.map((id) => nameOf(args.directory, id)).join(', ');
+    const who = resolved.personIds.map((id) => args.directory.nameOf(id)).join(', ');
     names.push(resolved.uncovered ? `${who} (duty desk uncovered)` : who);
   }
   return { personIds, owedBy: names.filter(Boolean).join(', ') || 'nobody on record' };

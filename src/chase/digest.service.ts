@@ -14,7 +14,6 @@ const DAY_MS = 86_400_000;
 /** Buttons in a manager's digest DM (Slack allows 25 elements per actions block; a phone screen fewer). */
 const MANAGER_ACTIONS = 20;
 
-const nameOf = (directory: Directory, id: string) => directory.person(id)?.name ?? id;
 
 /** Everyone who belongs with a unit, for scoping undelivered messages and unreachable people. */
 const unitPeople = (unit: OrgUnit) => new Set([unit.manager, ...unit.members, ...unit.duty]);
@@ -39,16 +38,16 @@ const notesFor = async (args: { repos: Repositories; directory: Directory; unit:
     .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))
     .map((row) => {
       const about = row.itemType && row.itemId ? itemRef(row.itemType as 'escalation' | 'referral', row.itemId) : row.dedupeKey.split(':')[0];
-      const to = row.target.personId ? nameOf(directory, row.target.personId) : `channel ${row.target.id}`;
+      const to = row.target.personId ? directory.nameOf(row.target.personId) : `channel ${row.target.id}`;
       return `${about} to ${to} (${row.platform}, ${row.lastError ?? 'failed'})`;
     });
   const unreachable = new Set<string>();
   for (const event of args.facts.unreachableEvents) {
     if (event.at.getTime() < since.getTime()) continue;
-    for (const id of (event.details.people as string[] | undefined) ?? []) if (people.has(id)) unreachable.add(nameOf(directory, id));
+    for (const id of (event.details.people as string[] | undefined) ?? []) if (people.has(id)) unreachable.add(directory.nameOf(id));
   }
   const uncovered = hasDutyDesk(directory, unit) && (await dutyToday({ repos, directory, unitId: unit.id, now })).length === 0;
-  return { uncoveredFallback: uncovered ? nameOf(directory, unit.manager) : null, undelivered, unreachable: [...unreachable] };
+  return { uncoveredFallback: uncovered ? directory.nameOf(unit.manager) : null, undelivered, unreachable: [...unreachable] };
 };
 
 /** Write one unit's digests (channel and manager DM) to the outbox; the dedupe keys make it once a day. */

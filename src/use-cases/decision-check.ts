@@ -1,3 +1,4 @@
+import { alreadyDoneError } from './already-done.js';
 import { DomainError } from '../domain/errors.js';
 import { checkEscalationAuthority } from '../domain/escalation.machine.js';
 import type { UseCaseContext } from './context.js';
@@ -27,11 +28,7 @@ export const checkDecision = async (args: { ctx: UseCaseContext; actorId: string
   });
   if (!refusal) return;
   if (refusal.code === 'item.moved_on') {
-    const last = await repos.records.lastDecision({ itemType: 'escalation', itemId: row.id });
-    throw new DomainError({
-      code: 'item.already_done',
-      details: { state: row.state, actorId: last?.actorId, action: last?.action, at: last?.decidedAt?.toISOString() },
-    });
+    throw await alreadyDoneError({ repos, itemType: 'escalation', itemId: row.id, state: row.state });
   }
   throw refusal;
 };

@@ -8,6 +8,8 @@ export interface Directory {
   org: Org;
   calendar: WorkCalendar;
   person(id: string): OrgPerson | undefined;
+  /** A person's name for messages: their name in the org file, else their id ('—' when there is nobody). */
+  nameOf(id: string | null | undefined): string;
   personBySlack(slackUserId: string): OrgPerson | undefined;
   personByTeams(aadObjectId: string): OrgPerson | undefined;
   unit(id: string): OrgUnit | undefined;
@@ -43,6 +45,7 @@ export const buildDirectory = (org: Org): Directory => {
     org,
     calendar,
     person: (id) => people.get(id),
+    nameOf: (id) => (id ? (people.get(id)?.name ?? id) : '—'),
     personBySlack: (id) => bySlack.get(id),
     personByTeams: (id) => byTeams.get(id.toLowerCase()),
     unit: (id) => units.get(id),

@@ -124,7 +124,6 @@ export const escalationActionButtons = (args: {
       itemId: args.row.id,
     }));
 
-const nameOf = (directory: Directory, id: string | null | undefined) => (id ? (directory.person(id)?.name ?? id) : '—');
 
 export const renderEscalationMessage = (args: {
   row: EscalationRow;
@@ -158,10 +157,10 @@ export const renderEscalationMessage = (args: {
     return { text, title: `${headline}: ${ref}`, fields, actions: [], item: { type: 'escalation', id: row.id, version: row.version, ref } };
   }
   fields.push(
-    { label: 'From', value: `${nameOf(directory, row.raisedBy)} (${directory.unit(row.senderUnitId)?.name ?? row.senderUnitId})` },
+    { label: 'From', value: `${directory.nameOf(row.raisedBy)} (${directory.unit(row.senderUnitId)?.name ?? row.senderUnitId})` },
     { label: 'To', value: directory.unit(row.receivingUnitId)?.name ?? row.receivingUnitId },
   );
-  if (row.newCaseManagerId) fields.push({ label: 'New case manager', value: nameOf(directory, row.newCaseManagerId) });
+  if (row.newCaseManagerId) fields.push({ label: 'New case manager', value: directory.nameOf(row.newCaseManagerId) });
   const details = [
     { label: 'Reason', value: ESCALATION_REASONS[row.reason] ?? row.reason },
     { label: 'Summary', value: row.summary },
@@ -170,7 +169,7 @@ export const renderEscalationMessage = (args: {
   if (row.mappaCategory || row.mappaLevel) details.push({ label: 'MAPPA', value: `Category ${row.mappaCategory ?? '—'}, level ${row.mappaLevel ?? '—'}` });
   details.push({ label: 'OASys review', value: row.oasysReviewed ? 'Done' : 'Not done' });
   if (args.rationale) {
-    const label = `${nameOf(directory, args.rationale.actorId)} (${args.rationale.action.replace('_', ' ')})`;
+    const label = `${directory.nameOf(args.rationale.actorId)} (${args.rationale.action.replace('_', ' ')})`;
     details.push({ label, value: args.rationale.text?.trim() ? args.rationale.text : 'No rationale given' });
   }
   const roles = escalationRoles({ row, personId: args.personId, directory, receivingDuty: args.receivingDuty });

@@ -10,6 +10,7 @@ import {
   transitionEscalation,
 } from '../domain/escalation.machine.js';
 import type { Effect } from '../domain/workflow.types.js';
+import { alreadyDoneError } from './already-done.js';
 import { itemRef } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyEffects, dutyToday } from './effects.js';
@@ -105,14 +106,6 @@ export const raiseEscalation = async (args: { ctx: UseCaseContext; actorId: stri
 
 export const isEscalationAction = (value: string): value is EscalationAction => (ESCALATION_ACTIONS as readonly string[]).includes(value);
 
-/** Who acted first, for the refusal of a second identical click. */
-const alreadyDone = async (args: { repos: Repositories; id: number; state: string }) => {
-  const last = await args.repos.records.lastDecision({ itemType: 'escalation', itemId: args.id });
-  return new DomainError({
-    code: 'item.already_done',
-    details: { state: args.state, actorId: last?.actorId, action: last?.action, at: last?.decidedAt?.toISOString() },
-  });
-};
 
 /**
  * Take a decision on an escalation. A conditional update on the version read makes a double click or a
@@ -143,13 +136,13 @@ export const decideEscalation = async (args: {
         command: { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, caseManagerId: args.caseManagerId, at: now },
       });
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'item.moved_on') throw await alreadyDone({ repos, id: row.id, state: row.state });
+      if (error instanceof DomainError && error.code === 'item.moved_on') throw await alreadyDoneError({ repos, itemType: 'escalation', itemId: row.id, state: row.state });
       throw error;
     }
     const updated = await repos.items.updateEscalation({ id: row.id, expectedVersion: row.version, patch: transition.patch });
     if (!updated) {
       const fresh = await repos.items.escalation(row.id);
-      throw await alreadyDone({ repos, id: row.id, state: fresh?.state ?? row.state });
+      throw await alreadyDoneError({ repos, itemType: 'escalation', itemId: row.id, state: fresh?.state ?? row.state });
     }
     const decision = await repos.records.insertDecision({
       itemType: 'escalation', itemId: row.id, action: args.action, actorId, actorRole: [...roles].join('+') || 'none',

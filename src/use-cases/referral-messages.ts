@@ -120,7 +120,6 @@ export const referralActionButtons = (args: {
       itemId: args.row.id,
     }));
 
-const nameOf = (directory: Directory, id: string | null | undefined) => (id ? (directory.person(id)?.name ?? id) : '—');
 
 /** "5 weeks late" / "1 week late" / null when on time. */
 export const latenessText = (lateWeeks: number) => (lateWeeks > 0 ? `${lateWeeks} week${lateWeeks === 1 ? '' : 's'} late` : null);
@@ -157,10 +156,10 @@ export const renderReferralMessage = (args: {
   }
   fields.push(
     { label: 'Type', value: row.referralType },
-    { label: 'From', value: `${nameOf(directory, row.raisedBy)} (${directory.unit(row.senderUnitId)?.name ?? row.senderUnitId})` },
+    { label: 'From', value: `${directory.nameOf(row.raisedBy)} (${directory.unit(row.senderUnitId)?.name ?? row.senderUnitId})` },
     { label: 'To', value: directory.unit(row.providerUnitId)?.name ?? row.providerUnitId },
   );
-  if (row.assignedWorkerId) fields.push({ label: 'Worker', value: nameOf(directory, row.assignedWorkerId) });
+  if (row.assignedWorkerId) fields.push({ label: 'Worker', value: directory.nameOf(row.assignedWorkerId) });
   const details = [{ label: 'Prison', value: row.prison }];
   if (row.noms) details.push({ label: 'Prison number', value: row.noms });
   if (row.needs.length > 0) details.push({ label: 'Needs', value: row.needs.map((need) => REFERRAL_NEEDS[need] ?? need).join(', ') });
@@ -168,7 +167,7 @@ export const renderReferralMessage = (args: {
   const late = latenessText(row.lateWeeks);
   if (late) details.push({ label: 'Referred late', value: `${late} (refer by ${row.referBy})` });
   if (args.rationale) {
-    const label = `${nameOf(directory, args.rationale.actorId)} (${args.rationale.action.replaceAll('_', ' ')})`;
+    const label = `${directory.nameOf(args.rationale.actorId)} (${args.rationale.action.replaceAll('_', ' ')})`;
     details.push({ label, value: args.rationale.text?.trim() ? args.rationale.text : 'No note given' });
   }
   const roles = referralRoles({ row, personId: args.personId, directory, providerDuty: args.providerDuty });

@@ -12,6 +12,7 @@ import {
 } from '../domain/referral.machine.js';
 import type { Effect } from '../domain/workflow.types.js';
 import { atLocalTime, localDate } from '../domain/working-time.js';
+import { alreadyDoneError } from './already-done.js';
 import { itemRef } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyEffects, dutyToday } from './effects.js';
@@ -129,13 +130,6 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
   return { ...result, lateness, ref: itemRef('referral', result.row.id) };
 };
 
-const alreadyDone = async (args: { repos: Repositories; id: number; state: string }) => {
-  const last = await args.repos.records.lastDecision({ itemType: 'referral', itemId: args.id });
-  return new DomainError({
-    code: 'item.already_done',
-    details: { state: args.state, actorId: last?.actorId, action: last?.action, at: last?.decidedAt?.toISOString() },
-  });
-};
 
 const ROLE_ORDER = ['assigned_worker', 'provider_duty', 'provider_manager', 'raiser', 'sender_manager'];
 
@@ -176,7 +170,7 @@ export const decideReferral = async (args: {
         command: { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, workerId: args.workerId, releaseDate: args.releaseDate, at: now },
       });
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'item.moved_on') throw await alreadyDone({ repos, id: row.id, state: row.state });
+      if (error instanceof DomainError && error.code === 'item.moved_on') throw await alreadyDoneError({ repos, itemType: 'referral', itemId: row.id, state: row.state });
       throw error;
     }
     const patch: Parameters<typeof repos.items.updateReferral>[0]['patch'] = { ...transition.patch };
@@ -189,7 +183,7 @@ export const decideReferral = async (args: {
     const updated = await repos.items.updateReferral({ id: row.id, expectedVersion: row.version, patch });
     if (!updated) {
       const fresh = await repos.items.referral(row.id);
-      throw await alreadyDone({ repos, id: row.id, state: fresh?.state ?? row.state });
+      throw await alreadyDoneError({ repos, itemType: 'referral', itemId: row.id, state: fresh?.state ?? row.state });
     }
     const actorRole = ROLE_ORDER.filter((role) => roles.has(role as never)).join('+') || 'unknown';
     const decision = await repos.records.insertDecision({
