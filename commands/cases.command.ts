@@ -3,6 +3,7 @@ import { DomainError } from '../src/domain/errors.js';
 import type { UseCaseContext } from '../src/use-cases/context.js';
 import { myQueue, timeline } from '../src/use-cases/cases.use-case.js';
 import { exportCase } from '../src/use-cases/export.use-case.js';
+import { authorizeCaseAccess } from '../src/use-cases/case-access.use-case.js';
 import type { TextCommand } from './command.types.js';
 
 /** Unit managers and senior managers may take a case's export. */
@@ -21,6 +22,8 @@ export const casesCommand: TextCommand = {
     if (!CRN_PATTERN.test(crn) || rest.length > 0 || (second && second.toLowerCase() !== 'export')) {
       throw new DomainError({ code: 'input.invalid', details: { field: 'crn', usage: '/cases [CRN] [export]' } });
     }
+    // Need to know before anything of the case is read for the reply (audited: viewed, or refused).
+    await authorizeCaseAccess({ ctx, actorId, crn, purpose: second ? 'export' : 'view', platform });
     if (!second) return { message: await timeline({ ctx, crn }), private: true };
     if (!isManager(ctx, actorId)) throw new DomainError({ code: 'action.not_allowed', details: { reason: 'export is for managers' } });
     const exported = await exportCase({ ctx, crn, format: 'csv', actorId, platform });

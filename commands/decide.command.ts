@@ -8,6 +8,7 @@ import { decideEscalation, isEscalationAction } from '../src/use-cases/escalatio
 import type { FormDefinition, FormField, FormValues } from '../src/use-cases/form.types.js';
 import { decideReferral, isReferralAction } from '../src/use-cases/referrals.use-case.js';
 import { type SubmitResult, fieldErrorsFrom, single } from './command.types.js';
+import { notOfferedErrors } from '../src/use-cases/form-options.js';
 
 export const RATIONALE_MAX = 3000;
 
@@ -103,6 +104,12 @@ export const runDecision = async (args: {
   });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
   const input = parsed.data;
+  if (input.personId) {
+    // The person must be one the form offered (the unit's own staff), whatever the submitted data says.
+    const action: ChatAction = { id: args.actionId, label: '', needsForm: true, itemType: itemType === 'escalation' ? 'escalation' : 'referral', itemId: args.itemId };
+    const notOffered = notOfferedErrors({ form: await decisionForm({ ctx: args.ctx, actorId: args.actorId, action }), values: { personId: input.personId } });
+    if (Object.keys(notOffered).length > 0) return { ok: false, fieldErrors: notOffered };
+  }
   const ref = itemRef(itemType === 'escalation' ? 'escalation' : 'referral', args.itemId);
   if (itemType === 'escalation' && isEscalationAction(action)) {
     const result = await decideEscalation({

@@ -5,6 +5,7 @@ import { localDateTime } from '../src/domain/working-time.js';
 import { ESCALATION_REASONS } from '../src/use-cases/escalation-messages.js';
 import { raiseEscalation } from '../src/use-cases/escalations.use-case.js';
 import type { FormDefinition, FormValues } from '../src/use-cases/form.types.js';
+import { notOfferedErrors } from '../src/use-cases/form-options.js';
 import { type FormCommand, fieldErrorsFrom, single } from './command.types.js';
 
 export const SUMMARY_MAX = 3000;
@@ -90,6 +91,9 @@ export const escalateCommand: FormCommand = {
     if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
     const input = parsed.data;
     if (!ctx.directory.unit(input.receivingUnitId)) return { ok: false, fieldErrors: { receivingUnitId: 'Choose a receiving unit from the list' } };
+    // Only what this person's form offered (e.g. never their own unit as receiver).
+    const notOffered = notOfferedErrors({ form: await escalateCommand.form({ ctx, actorId, text: '' }), values });
+    if (Object.keys(notOffered).length > 0) return { ok: false, fieldErrors: notOffered };
     const raised = await raiseEscalation({ ctx, actorId, input: { ...input, noms: input.noms ?? undefined }, platform });
     const due = localDateTime({ timeZone: ctx.directory.org.timezone, at: raised.countersignDueAt });
     const countersigner = ctx.directory.person(raised.row.countersignerId)?.name ?? raised.row.countersignerId;

@@ -5,6 +5,7 @@ import { DomainError } from '../src/domain/errors.js';
 import { localDate, localDateTime } from '../src/domain/working-time.js';
 import type { UseCaseContext } from '../src/use-cases/context.js';
 import type { FormDefinition, FormValues } from '../src/use-cases/form.types.js';
+import { notOfferedErrors } from '../src/use-cases/form-options.js';
 import { REFERRAL_NEEDS, RELEASE_TYPES, latenessText } from '../src/use-cases/referral-messages.js';
 import { raiseReferral } from '../src/use-cases/referrals.use-case.js';
 import { type FormCommand, fieldErrorsFrom, single } from './command.types.js';
@@ -86,6 +87,8 @@ export const referCommand: FormCommand = {
     const parsed = referralInputSchema({ ctx, today }).safeParse(referralValues(values));
     if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
     const input = parsed.data;
+    const notOffered = notOfferedErrors({ form: await referCommand.form({ ctx, actorId, text: '' }), values });
+    if (Object.keys(notOffered).length > 0) return { ok: false, fieldErrors: notOffered };
     const raised = await raiseReferral({ ctx, actorId, input: { ...input, noms: input.noms ?? undefined }, platform });
     const zone = ctx.directory.org.timezone;
     const provider = ctx.directory.unit(raised.row.providerUnitId)?.name ?? raised.row.providerUnitId;

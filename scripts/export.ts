@@ -1,7 +1,7 @@
 // `npm run export -- --crn X123456 [--format csv|json] [--out file]`: a CRN's timeline for an inspector, read from
 // DATABASE_URL or the embedded database in DATA_DIR. The embedded database serves one process at a time, so
 // with it this refuses while the bot runs; stop the bot first (or use a PostgreSQL server via DATABASE_URL).
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, parseEnv } from '../src/config/env.config.js';
@@ -12,13 +12,38 @@ import { crnSchema } from '../src/domain/case-facts.js';
 import { systemClock } from '../src/system-clock.js';
 import { buildDirectory } from '../src/use-cases/directory.js';
 import { exportCase } from '../src/use-cases/export.use-case.js';
+import { SECURITY_WORDS } from '../src/use-cases/refusal-words.js';
 
-const USAGE = 'usage: npm run export -- --crn X123456 [--format csv|json] [--out file]';
+const USAGE = 'usage: npm run export -- --crn X123456 [--format csv|json] [--out file [--force]]';
 
-export const parseExportArgs = (argv: string[]): { crn: string; format: 'csv' | 'json'; out?: string } | { error: string } => {
+/** The file holds case narrative: created 0600 (owner only), never over an existing file unless --force. */
+export const writeExportFile = (args: { file: string; content: string; force: boolean }): 'written' | 'exists' => {
+  const flags = constants.O_WRONLY | constants.O_CREAT | (args.force ? constants.O_TRUNC : constants.O_EXCL);
+  let fd: number;
+  try {
+    fd = openSync(args.file, flags, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw error;
+  }
+  try {
+    fchmodSync(fd, 0o600); // a replaced file keeps its old mode otherwise
+    writeSync(fd, args.content);
+  } finally {
+    closeSync(fd);
+  }
+  return 'written';
+};
+
+export const parseExportArgs = (argv: string[]): { crn: string; format: 'csv' | 'json'; out?: string; force: boolean } | { error: string } => {
   const options: Record<string, string> = {};
+  let force = false;
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] as string;
+    if (arg === '--force') {
+      force = true;
+      continue;
+    }
     const match = /^--(crn|format|out)(?:=(.*))?$/.exec(arg);
     if (!match) return { error: `unknown argument "${arg}"` };
     const value = match[2] ?? argv[(index += 1)];
@@ -30,7 +55,8 @@ export const parseExportArgs = (argv: string[]): { crn: string; format: 'csv' | 
   if (!crn.success) return { error: `--crn: ${crn.error.issues[0]?.message ?? 'invalid'}` };
   const format = (options.format ?? 'csv').toLowerCase();
   if (format !== 'csv' && format !== 'json') return { error: '--format is csv or json' };
-  return { crn: crn.data, format, out: options.out };
+  if (force && !options.out) return { error: '--force only goes with --out' };
+  return { crn: crn.data, format, out: options.out, force };
 };
 
 export const runExportCli = async (args: {
@@ -45,6 +71,11 @@ export const runExportCli = async (args: {
     args.stderr(`dutydesk export: ${parsed.error}\n${USAGE}\n`);
     return 2;
   }
+  // Before anything is read (or audited as exported): an existing file is never replaced without --force.
+  if (parsed.out && !parsed.force && existsSync(path.resolve(args.cwd, parsed.out))) {
+    args.stderr(`dutydesk export: ${SECURITY_WORDS.exportExists(parsed.out)}\n`);
+    return 4;
+  }
   let database;
   try {
     const env = parseEnv(args.env);
@@ -53,7 +84,10 @@ export const runExportCli = async (args: {
     const ctx = { store: createStore(database), directory: buildDirectory(org), clock: systemClock };
     const result = await exportCase({ ctx, crn: parsed.crn, format: parsed.format, actorId: null, platform: 'cli' });
     if (parsed.out) {
-      writeFileSync(path.resolve(args.cwd, parsed.out), result.content);
+      if (writeExportFile({ file: path.resolve(args.cwd, parsed.out), content: result.content, force: parsed.force }) === 'exists') {
+        args.stderr(`dutydesk export: ${SECURITY_WORDS.exportExists(parsed.out)}\n`);
+        return 4;
+      }
       args.stderr(`dutydesk export: ${result.data.rows.length} rows for ${parsed.crn} written to ${parsed.out}\n`);
     } else {
       args.stdout(result.content);

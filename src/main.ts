@@ -7,6 +7,8 @@ import { createLogger } from './logger.js';
 
 /** `npm start`: parse the environment and org file once, start the bot, stop cleanly on SIGTERM/SIGINT. */
 const main = async () => {
+  // Files we create (embedded database, exports, lock file) are the owner's only: case narrative lives in them.
+  process.umask(0o077);
   let env;
   let org;
   let orgFile;

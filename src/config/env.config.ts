@@ -1,11 +1,33 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { parseDeadlineSpec } from '../domain/working-time.js';
 
 /** The environment, parsed once at start (shared/interface.md "Configuration"). */
 const optionalText = z
   .string()
   .optional()
   .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+/** A fixed span (weeks, days, hours, minutes, seconds: no months or years) in milliseconds. */
+const fixedDuration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parsed = parseDeadlineSpec(value);
+      const spec = parsed.ok && parsed.spec.kind === 'duration' && parsed.spec.years === 0 && parsed.spec.months === 0 ? parsed.spec : null;
+      if (!spec) {
+        ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 duration in weeks, days or hours, e.g. P7D' });
+        return z.NEVER;
+      }
+      return ((((spec.weeks * 7 + spec.days) * 24 + spec.hours) * 60 + spec.minutes) * 60 + spec.seconds) * 1000;
+    });
+
+const flag = z
+  .string()
+  .optional()
+  .refine((value) => value === undefined || /^(1|0|true|false|)$/i.test(value.trim()), { message: 'expected 1 or 0' })
+  .transform((value) => value !== undefined && /^(1|true)$/i.test(value.trim()));
 
 const cronExpression = (fallback: string) =>
   z
@@ -28,6 +50,16 @@ export const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** Without MICROSOFT_APP_ID, serve /api/messages unauthenticated to loopback callers (emulator, tests). */
+  TEAMS_EMULATOR: flag,
+  /** Extra hosts allowed as an activity's serviceUrl besides Microsoft's connector hosts (tests; comma-separated). */
+  TEAMS_EXTRA_SERVICE_HOSTS: optionalText.transform((value) => (value ? value.split(',').map((host) => host.trim()).filter(Boolean) : [])),
+  /** Entra authority for token validation and acquisition (sovereign clouds; tests point it at a loopback server). */
+  MICROSOFT_APP_AUTHORITY: optionalText.refine((value) => !value || /^https?:\/\//.test(value), { message: 'expected a URL' }),
+  /** The owner role that runs migrations; DATABASE_URL is then the runtime role with only the grants it needs. */
+  MIGRATIONS_DATABASE_URL: optionalText.refine((value) => !value || /^postgres(ql)?:\/\//.test(value), { message: 'expected a postgres:// URL' }),
+  /** Sent outbox rows lose their rendered message after this long (the record stays in items and decisions). */
+  OUTBOX_RETENTION: fixedDuration('P7D'),
   SWEEP_CRON: cronExpression('*/30 * * * * *'),
   DIGEST_CRON: cronExpression('0 9 * * 1-5'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -85,6 +117,9 @@ export const platformSettings = (env: Env) => {
       appPassword: env.MICROSOFT_APP_PASSWORD,
       tenantId: env.MICROSOFT_APP_TENANT_ID,
       appType: env.MICROSOFT_APP_TYPE,
+      emulator: env.TEAMS_EMULATOR,
+      extraServiceHosts: env.TEAMS_EXTRA_SERVICE_HOSTS,
+      authority: env.MICROSOFT_APP_AUTHORITY,
     },
   };
 };

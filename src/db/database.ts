@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -93,7 +93,10 @@ const createClusterInWorker = (args: { pgdata: string; postgresqlconf: string })
 
 const openEmbedded = async (dataDir: string): Promise<Database> => {
   const absolute = path.resolve(dataDir);
-  mkdirSync(absolute, { recursive: true });
+  // The embedded database's files hold every rationale: the directory is the owner's only (0700), also when it was
+  // created earlier with a looser mode. The files inside follow the process umask (0077, set in main).
+  mkdirSync(absolute, { recursive: true, mode: 0o700 });
+  if ((statSync(absolute).mode & 0o077) !== 0) chmodSync(absolute, 0o700);
   const releaseLock = takeDataDirLock(absolute);
   try {
     const pgdata = path.join(absolute, 'pgdata');

@@ -23,6 +23,12 @@ const insertNew = async (db: Executor, rows: NewOutboxRow[]): Promise<string[]> 
   return keys;
 };
 
+/**
+ * A dedupe-key prefix match without LIKE: with LIKE, `_` and `%` in a unit id are wildcards, so "north_3" also
+ * matched "north-3"'s digest and one unit's digest suppressed another's.
+ */
+const startsWith = (prefix: string) => sql`starts_with(${outbox.dedupeKey}, ${prefix})`;
+
 /** The notification outbox: unique dedupe keys, leases, retries, dead rows. */
 export const createOutboxRepository = (db: Executor) => ({
   /** Insert unless the dedupe key exists; returns how many rows were new. */
@@ -98,11 +104,11 @@ export const createOutboxRepository = (db: Executor) => ({
       .orderBy(asc(outbox.id));
   },
   async byDedupePrefix(prefix: string): Promise<OutboxRow[]> {
-    return db.select().from(outbox).where(sql`${outbox.dedupeKey} LIKE ${`${prefix}%`}`).orderBy(asc(outbox.id));
+    return db.select().from(outbox).where(startsWith(prefix)).orderBy(asc(outbox.id));
   },
   /** Whether any outbox row's dedupe key starts with this prefix (a digest already written today). */
   async existsWithPrefix(prefix: string): Promise<boolean> {
-    const [row] = await db.select({ id: outbox.id }).from(outbox).where(sql`${outbox.dedupeKey} LIKE ${`${prefix}%`}`).limit(1);
+    const [row] = await db.select({ id: outbox.id }).from(outbox).where(startsWith(prefix)).limit(1);
     return row !== undefined;
   },
   /** When the latest row with this key prefix was written before `before` (the previous digest). */
@@ -110,7 +116,7 @@ export const createOutboxRepository = (db: Executor) => ({
     const [row] = await db
       .select({ at: sql<Date | string | null>`max(${outbox.createdAt})` })
       .from(outbox)
-      .where(and(sql`${outbox.dedupeKey} LIKE ${`${args.prefix}%`}`, lt(outbox.createdAt, args.before)));
+      .where(and(startsWith(args.prefix), lt(outbox.createdAt, args.before)));
     return row?.at ? new Date(row.at) : null;
   },
   /** The refresh has brought this message up to `itemVersion`. */

@@ -20,7 +20,10 @@ export type DomainErrorCode =
   | 'unit.unknown'
   | 'duty.not_allowed'
   | 'input.invalid'
-  | 'store.unavailable';
+  | 'store.unavailable'
+  | 'case.not_shown'
+  | 'input.not_offered'
+  | 'duty.not_unit_member';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -2,6 +2,7 @@
 // FormDefinition → card with inputs and an Action.Execute submit. Pure functions: no store, no workflow rules.
 import { type ChatAction, type ChatMessage, encodeActionValue } from '../use-cases/chat-message.js';
 import type { FieldErrors, FormDefinition, FormField, FormValues } from '../use-cases/form.types.js';
+import { safeCardText } from './teams-text.js';
 
 export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body: object[]; actions?: object[] } & Record<string, unknown>;
 
@@ -29,7 +30,8 @@ const card = (body: object[], actions: object[] = [], fallbackText?: string): Ad
   ...(actions.length > 0 ? { actions } : {}),
 });
 
-const text = (value: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+/** Every TextBlock goes through safeCardText: user text never becomes a Markdown link. */
+const text = (value: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: safeCardText(value), wrap: true, ...extra });
 const title = (value: string) => text(value, { weight: 'Bolder', size: 'Medium', style: 'heading' });
 
 /** A decision button: the verb is the action id, the data carries the item (never anything personal). */
@@ -46,7 +48,7 @@ export const messageCard = (message: ChatMessage): AdaptiveCard => {
   const body: object[] = [title(message.title)];
   if (message.notice) body.push(text(message.notice, { color: 'Accent', spacing: 'Small' }));
   if (message.fields.length > 0) {
-    body.push({ type: 'FactSet', facts: message.fields.map((field) => ({ title: field.label, value: field.value || '—' })) });
+    body.push({ type: 'FactSet', facts: message.fields.map((field) => ({ title: safeCardText(field.label), value: safeCardText(field.value || '—') })) });
   }
   for (const detail of message.details ?? []) {
     body.push(text(detail.label, { weight: 'Bolder', spacing: 'Medium' }), text(detail.value || '—', { spacing: 'None' }));

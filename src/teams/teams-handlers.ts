@@ -8,11 +8,13 @@ import type { Metrics } from '../http/metrics.js';
 import { type ChatAction, decodeActionValue } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { checkDecision } from '../use-cases/decision-check.js';
+import { assertRoleOnItem } from '../use-cases/case-access.use-case.js';
 import type { FormDefinition } from '../use-cases/form.types.js';
 import { renderItemStatus } from '../use-cases/item-status.js';
 import { type AdaptiveCard, FORM_SUBMIT_VERB, formCard, formSubmissionOf, formValuesOf, messageCard, noticeCard } from './teams-cards.js';
 import type { TeamsHandlers, TeamsUser } from './teams-endpoint.js';
 import { NOT_IN_DIRECTORY, isMovedOn, teamsFailureWords } from './teams-errors.js';
+import { recordTeamsReference } from './teams-references.js';
 
 type CardAnswer = { card?: object; message?: string };
 
@@ -28,11 +30,7 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
   };
 
   const saveReference = async (user: TeamsUser, reference: unknown, why: string) => {
-    const aad = user.aadObjectId?.toLowerCase();
-    if (!aad || typeof reference !== 'object' || reference === null) return;
-    const at = ctx.clock.now();
-    await ctx.store.transaction((repos) => repos.teams.saveReference({ aadObjectId: aad, reference: reference as Record<string, unknown>, at }));
-    log.info({ platform: 'teams', personId: personOf(user) ?? null, known: Boolean(personOf(user)), why }, 'teams conversation reference stored');
+    await recordTeamsReference({ ctx, aadObjectId: user.aadObjectId, personId: personOf(user), reference, why });
   };
 
   const timed = async <T>(kind: string, work: () => Promise<T>): Promise<T> => {
@@ -86,6 +84,7 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
     if (submission.formId === 'decision') {
       const action = decisionAction(submission.context);
       if (!action) return { message: 'This form is out of date. Nothing was changed.' };
+      await assertRoleOnItem({ ctx, personId, itemType: action.itemType, itemId: action.itemId }); // roles before state
       const form = await decisionForm({ ctx, actorId: personId, action });
       return decide(personId, action, form, data);
     }
@@ -102,6 +101,8 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
     const decoded = typeof data.value === 'string' ? decodeActionValue(data.value) : null;
     if (!decoded || decoded.actionId !== verb) return { message: 'That button is not recognised any more. Nothing was changed.' };
     const action: ChatAction = { id: decoded.actionId, label: '', needsForm: data.needsForm === true, itemType: decoded.itemType, itemId: decoded.itemId };
+    // Roles before state: a person with no role on the item gets the plain refusal, never its card.
+    await assertRoleOnItem({ ctx, personId, itemType: action.itemType, itemId: action.itemId });
     try {
       if (action.needsForm) {
         await checkDecision({ ctx, actorId: personId, actionId: action.id, itemId: action.itemId });

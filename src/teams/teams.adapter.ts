@@ -11,6 +11,9 @@ export interface TeamsSettings {
   appPassword?: string;
   tenantId?: string;
   appType?: string;
+  emulator?: boolean;
+  extraServiceHosts?: readonly string[];
+  authority?: string;
 }
 
 /** Activities are small; a form submit with a 3000-character summary is far below this. */
@@ -19,7 +22,8 @@ const BODY_LIMIT = '256kb';
 /**
  * Microsoft Teams at POST /api/messages (Agents SDK): typed commands, Adaptive Card forms and decision buttons,
  * and the outbox's Teams sender. With MICROSOFT_APP_ID every request must carry a valid Bot Framework token;
- * without it only loopback callers are served (emulator, tests) and the description says so.
+ * without it only TEAMS_EMULATOR=1 serves loopback callers (emulator, tests); otherwise Teams is off and the
+ * description says how to turn it on.
  */
 export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: TeamsSettings; metrics: Metrics; http: express.Express; nodeEnv?: string }) => {
   const { ctx, settings } = args;
@@ -28,6 +32,9 @@ export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: 
     appPassword: settings.appPassword,
     tenantId: settings.tenantId,
     appType: settings.appType,
+    emulator: settings.emulator,
+    extraServiceHosts: settings.extraServiceHosts,
+    authority: settings.authority,
     nodeEnv: args.nodeEnv,
     botName: 'DutyDesk',
     handlers: createTeamsHandlers({ ctx, metrics: args.metrics }),
@@ -35,8 +42,11 @@ export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: 
   });
   args.http.post('/api/messages', express.json({ limit: BODY_LIMIT }), (req, res) => bot.handle(req, res));
   const sender: ChatSender = createTeamsSender({ ctx, bot });
-  const description = bot.authenticated
-    ? `http /api/messages (authenticated, app id ${settings.appId})`
-    : 'http /api/messages (no MICROSOFT_APP_ID: loopback-only, unauthenticated — for local testing)';
+  const description =
+    bot.mode === 'authenticated'
+      ? `http /api/messages (authenticated, app id ${settings.appId})`
+      : bot.mode === 'emulator'
+        ? 'http /api/messages (TEAMS_EMULATOR=1, no MICROSOFT_APP_ID: loopback-only, unauthenticated — for local testing)'
+        : 'off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect Teams (or TEAMS_EMULATOR=1 for a local emulator)';
   return { sender, description, bot };
 };

@@ -2,6 +2,7 @@ import { crnSchema } from '../domain/case-facts.js';
 import { DomainError } from '../domain/errors.js';
 import { localDateTime } from '../domain/working-time.js';
 import type { Platform } from './context.js';
+import { mayViewCase } from './case-access.use-case.js';
 import { type HistoryContext, formatDuration, formatWorkingDuration, loadCaseHistory } from './case-history.js';
 
 /**
@@ -103,9 +104,15 @@ export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; 
   };
 };
 
-/** RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, -, @) is prefixed with a quote. */
-const csvCell = (value: string) => {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+/**
+ * A cell a spreadsheet could run as a formula: one starting with =, +, -, @, a tab or a return, also after leading
+ * spaces (Excel and LibreOffice skip them), and the full-width forms ＝ ＋ － ＠ that some spreadsheets fold to ASCII.
+ */
+export const FORMULA_TRIGGER = /^[\s\u3000]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** RFC 4180 quoting; a formula-looking cell is prefixed with a quote so it stays text. */
+export const csvCell = (value: string) => {
+  const safe = FORMULA_TRIGGER.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 };
 
@@ -123,6 +130,11 @@ export const exportCase = async (args: {
   platform: Platform;
 }) => {
   const now = args.ctx.clock.now();
+  // A person's export only with need to know (the chat command also checks and audits a refusal); the CLI
+  // (actor null) is the operator on the database host, audited as such.
+  if (args.actorId !== null && !(await mayViewCase({ ctx: args.ctx, personId: args.actorId, crn: args.crn }))) {
+    throw new DomainError({ code: 'case.not_shown', details: { crn: args.crn } });
+  }
   const data = await buildCaseExport({ ctx: args.ctx, crn: args.crn, now });
   await args.ctx.store.transaction(async (repos) => {
     await repos.records.audit({

@@ -89,7 +89,21 @@ const WORDS: Record<DomainErrorCode, Words> = {
   'input.invalid': ({ details }) =>
     `Check what you entered${typeof details.field === 'string' ? ` (${details.field.replace(/([A-Z])/g, ' $1').toLowerCase()})` : ''}. Nothing was saved.`,
   'store.unavailable': () => 'DutyDesk cannot reach its database right now, so nothing was saved or changed. Please try again in a minute.',
+  // Need to know: names the CRN (the person typed it) and nothing of the case, the same whether or not it exists.
+  'case.not_shown': ({ details }) =>
+    `${typeof details.crn === 'string' ? details.crn : 'That case'}: not shown. Only people with a role on this case can see it.`,
+  'input.not_offered': () => 'Choose from the list the form offered. Nothing was saved.',
+  'duty.not_unit_member': ({ details, directory }) =>
+    `${nameOf(directory, details.personId) ?? 'That person'} is not in ${typeof details.unitId === 'string' ? (directory?.unit(details.unitId)?.name ?? details.unitId) : 'that unit'}: only the unit's own people can be put on its duty. Nothing was changed.`,
 };
+
+/** Further user words that are not refusals (kept here so the catalogue has every sentence). */
+export const SECURITY_WORDS = {
+  /** A select value the form did not offer (a tampered form). */
+  notOffered: 'Choose from the list.',
+  /** An export file already there. */
+  exportExists: (file: string) => `${file} already exists: choose another --out, or add --force to replace it.`,
+} as const;
 
 /** Plain words for a refusal. `now` lets "at 10:32" drop the date when the decision was today. */
 export const refusalWords = (args: { error: DomainError; directory?: Directory; now?: Date }): string =>

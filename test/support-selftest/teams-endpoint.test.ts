@@ -53,7 +53,7 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
 
   beforeAll(async () => {
     fake = await startFakeConnector();
-    bot = createTeamsBot({ handlers, botName: 'dutydesk' });
+    bot = createTeamsBot({ handlers, botName: 'dutydesk', emulator: true });
     ({ server, baseUrl } = await listen(bot));
   });
   afterAll(async () => { await close(server); await fake.close(); });
@@ -181,7 +181,7 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
   });
 
   it('apologises in chat when the message handler fails, and rejects a body that is not an activity', async () => {
-    const failing = createTeamsBot({ handlers: { ...handlers, onMessage: async () => { throw new Error('db down'); } } });
+    const failing = createTeamsBot({ emulator: true, handlers: { ...handlers, onMessage: async () => { throw new Error('db down'); } } });
     const local = await listen(failing);
     try {
       const activity = messageActivity({ serviceUrl: fake.url, userAadId: AAD, text: 'cases' });

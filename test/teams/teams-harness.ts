@@ -58,7 +58,8 @@ export const startTeamsHarness = async (options: { env?: Record<string, string>;
   const fake = await startFakeConnector();
   const slack = options.slack ? await startFakeSlack() : null;
   const slackEnv: Record<string, string> = slack ? { SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_BOT_TOKEN: 'xoxb-teams-test', SLACK_API_URL: slack.url } : {};
-  const t = await startTestApp({ org: teamsOrg(), env: { ...slackEnv, ...options.env } });
+  // The unauthenticated loopback mode is an explicit choice (TEAMS_EMULATOR=1), as it is for a developer.
+  const t = await startTestApp({ org: teamsOrg(), env: { TEAMS_EMULATOR: '1', ...slackEnv, ...options.env } });
   const base = (who: TeamsPerson) => ({ serviceUrl: fake.url, userAadId: AAD[who], userName: NAMES[who] });
   const cardOf = (answer: InvokeAnswer): Json => {
     expect(answer.type, `expected a card, got ${JSON.stringify(answer.value)}`).toBe('application/vnd.microsoft.card.adaptive');
