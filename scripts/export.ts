@@ -80,7 +80,7 @@ export const runExportCli = async (args: {
   try {
     const env = parseEnv(args.env);
     const org = loadOrgFile(resolveOrgFile({ orgFile: env.ORG_FILE, cwd: args.cwd }));
-    database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(args.cwd, env.DATA_DIR) });
+    database = await openDatabase({ databaseUrl: env.DATABASE_URL, migrationsUrl: env.MIGRATIONS_DATABASE_URL, dataDir: path.resolve(args.cwd, env.DATA_DIR) });
     const ctx = { store: createStore(database), directory: buildDirectory(org), clock: systemClock };
     const result = await exportCase({ ctx, crn: parsed.crn, format: parsed.format, actorId: null, platform: 'cli' });
     if (parsed.out) {

@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import type { Clock } from './domain/clock.js';
 import { createChaseScheduler } from './chase/chase-scheduler.js';
+import { createOutboxRetention } from './chase/outbox-retention.js';
 import { createOutboxDispatcher } from './delivery/outbox-dispatcher.js';
 import type { ChatSender } from './delivery/sender.types.js';
 import { createHttpApp, finishHttpApp } from './http/http-server.js';
@@ -33,7 +34,7 @@ export interface AppOptions {
 export const createApp = async (options: AppOptions) => {
   const logger = options.logger ?? createLogger({ level: options.env.LOG_LEVEL });
   const clock = options.clock ?? systemClock;
-  const database: Database = await openDatabase({ databaseUrl: options.env.DATABASE_URL, dataDir: options.env.DATA_DIR });
+  const database: Database = await openDatabase({ databaseUrl: options.env.DATABASE_URL, migrationsUrl: options.env.MIGRATIONS_DATABASE_URL, dataDir: options.env.DATA_DIR });
   const store = createStore(database);
   const directory = buildDirectory(options.org);
   const metrics = createMetrics({ store, clock });
@@ -52,6 +53,7 @@ export const createApp = async (options: AppOptions) => {
   senders.teams = teams.sender;
   const dispatcher = createOutboxDispatcher({ ctx, senders, maxAttempts: options.env.OUTBOX_MAX_ATTEMPTS, metrics });
   const scheduler = createChaseScheduler({ ctx, sweepCron: options.env.SWEEP_CRON, digestCron: options.env.DIGEST_CRON, metrics });
+  const retention = createOutboxRetention({ ctx, retentionMs: options.env.OUTBOX_RETENTION });
   wakeups.push((what) => {
     if (what.outbox) dispatcher.wake();
     if (what.deadlines) scheduler.rearm();
@@ -65,6 +67,7 @@ export const createApp = async (options: AppOptions) => {
     metrics,
     dispatcher,
     scheduler,
+    retention,
     slack,
     teams,
     logger,
@@ -83,11 +86,13 @@ export const createApp = async (options: AppOptions) => {
       if (options.background !== false) {
         dispatcher.start();
         scheduler.start();
+        retention.start();
       }
       return (server.address() as AddressInfo).port;
     },
     async stop() {
       scheduler.stop();
+      retention.stop();
       await dispatcher.stop();
       if (slack) await slack.stop();
       if (server) {

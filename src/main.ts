@@ -39,11 +39,16 @@ const main = async () => {
     throw error;
   }
   const port = await app.listen(env.PORT);
+  // A runtime role that could erase its own history is said at every start, before the listening line.
+  for (const warning of app.database.role?.warnings ?? []) logger.warn({ component: 'database', code: 'database.role' }, `dutydesk: ${warning}`);
   logger.info(
     {
       port,
       database: app.database.where,
       databaseKind: app.database.kind,
+      databaseRole: app.database.role
+        ? `${app.database.role.name}${app.database.role.warnings.length > 0 ? ' (WARNING: can rewrite audit_log/decisions)' : ' (SELECT, INSERT only on audit_log and decisions)'}`
+        : 'embedded: one role, owner of every table (see README "Database roles")',
       organisation: org.organisation,
       orgFile,
       slack: app.platforms.slack ?? `not connected: ${app.platforms.slackWhyNot}`,

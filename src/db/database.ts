@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { type RoleReport, grantRuntimeRole, inspectRuntimeRole } from './database-roles.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -21,6 +22,8 @@ export interface Database {
   where: string;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** The runtime role and what it could still do to the history (server only; the embedded database has one role). */
+  role?: RoleReport;
 }
 
 /** `migrations/` at the package root, from src/db (tsx) or from dist/ (the built bundle `npm start` runs). */
@@ -150,8 +153,9 @@ const migrateServer = async (connectionString: string) => {
   }
 };
 
-const openServer = async (connectionString: string): Promise<Database> => {
-  await migrateServer(connectionString);
+const openServer = async (connectionString: string, migrationsUrl?: string): Promise<Database> => {
+  // The owner role migrates when one is given; the runtime role then gets only its grants (database-roles.ts).
+  await migrateServer(migrationsUrl ?? connectionString);
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
   // A server restart kills idle connections; the pool drops them and reconnects on the next query.
   pool.on('error', () => undefined);
@@ -162,8 +166,20 @@ const openServer = async (connectionString: string): Promise<Database> => {
     client.on('error', () => undefined);
   });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let role: RoleReport;
+  try {
+    if (migrationsUrl) {
+      const { rows } = await pool.query('SELECT current_user AS name');
+      await grantRuntimeRole({ ownerUrl: migrationsUrl, runtimeRole: String(rows[0]?.name) });
+    }
+    role = await inspectRuntimeRole((text) => pool.query(text));
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   return {
     db,
+    role,
     kind: 'server',
     where: redactUrl(connectionString),
     ping: async () => {
@@ -176,5 +192,5 @@ const openServer = async (connectionString: string): Promise<Database> => {
   };
 };
 
-export const openDatabase = (args: { databaseUrl?: string; dataDir: string }): Promise<Database> =>
-  args.databaseUrl ? openServer(args.databaseUrl) : openEmbedded(args.dataDir);
+export const openDatabase = (args: { databaseUrl?: string; migrationsUrl?: string; dataDir: string }): Promise<Database> =>
+  args.databaseUrl ? openServer(args.databaseUrl, args.migrationsUrl) : openEmbedded(args.dataDir);

@@ -119,6 +119,16 @@ export const createOutboxRepository = (db: Executor) => ({
       .where(and(startsWith(args.prefix), lt(outbox.createdAt, args.before)));
     return row?.at ? new Date(row.at) : null;
   },
+  /** Replace the payload of up to `limit` rows sent before `before` (not yet cleared); returns how many. */
+  async clearSentPayloads(args: { before: Date; limit: number; cleared: Record<string, unknown> }): Promise<number> {
+    const due = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'sent'), lt(outbox.sentAt, args.before), sql`${outbox.payload} <> ${JSON.stringify(args.cleared)}::jsonb`))
+      .limit(args.limit);
+    const rows = await db.update(outbox).set({ payload: args.cleared }).where(inArray(outbox.id, due)).returning({ id: outbox.id });
+    return rows.length;
+  },
   /** The refresh has brought this message up to `itemVersion`. */
   async setMessageRefVersion(args: { id: number; itemVersion: number }): Promise<void> {
     await db.update(messageRefs).set({ itemVersion: args.itemVersion }).where(eq(messageRefs.id, args.id));

@@ -243,3 +243,17 @@ export const teamsConversations = pgTable('teams_conversations', {
   reference: jsonb('reference').$type<Record<string, unknown>>().notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * Slack requests already accepted, one row per signed request, shared by every replica: a captured request replayed
+ * to another replica inside Slack's 5-minute window finds its row and is refused. Rows older than the window go.
+ */
+export const slackRequestLedger = pgTable(
+  'slack_request_ledger',
+  {
+    /** `<timestamp>:<v0 signature>`: unique per signed request (Slack's retries are signed anew). */
+    requestKey: text('request_key').primaryKey(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('slack_request_ledger_expires_idx').on(t.expiresAt)],
+);

@@ -6,6 +6,7 @@ import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
 import { createRecordsRepository } from './records.repository.js';
+import { createReplayLedgerRepository } from './replay-ledger.repository.js';
 
 const createRepositories = (executor: Executor) => ({
   org: createOrgRepository(executor),
@@ -15,6 +16,7 @@ const createRepositories = (executor: Executor) => ({
   outbox: createOutboxRepository(executor),
   duty: createDutyRepository(executor),
   teams: createTeamsRepository(executor),
+  replayLedger: createReplayLedgerRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -5,40 +5,29 @@ import type express from 'express';
 export const REPLAY_WINDOW_SECONDS = 5 * 60;
 /** Largest body accepted at POST /slack/events (Slack's own payloads are far smaller). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Bound on remembered requests: ~100 bytes each, so a few MB at most. */
-const MAX_REMEMBERED = 50_000;
+/**
+ * Where accepted requests are remembered for the replay window. The app's is the PostgreSQL ledger shared by every
+ * replica (src/db/replay-ledger.repository.ts), so a captured request replayed to another replica is refused too.
+ */
+export interface ReplayLedger {
+  /** True when this signed request is new (and is now remembered); false for a replay. */
+  remember(entry: { timestamp: number; signature: string }): Promise<boolean>;
+}
 
 /**
- * Remembers every accepted (timestamp, signature) pair for the replay window, in a bounded map: the same signed
- * request seen twice inside the window is a replay. Slack's own retries carry a new timestamp and signature, so
- * they still pass. Time is real time (Slack signs with it), not the app's clock.
+ * The ledger over the store. Slack's own retries carry a new timestamp and signature, so they still pass. Time is
+ * real time (Slack signs with it), not the app's clock.
  */
-export const createReplayMemory = (args: { maxEntries?: number; now?: () => number } = {}) => {
-  const maxEntries = args.maxEntries ?? MAX_REMEMBERED;
-  const nowSeconds = () => Math.floor((args.now ?? Date.now)() / 1000);
-  /** key → expiry (seconds); Map keeps insertion order, which is expiry order too (each lives the same span). */
-  const seen = new Map<string, number>();
-  const prune = (now: number) => {
-    for (const [key, expiry] of seen) {
-      if (expiry > now && seen.size < maxEntries) break;
-      seen.delete(key);
-    }
-  };
-  return {
-    /** True when this pair was new (and is now remembered); false for a replay. */
-    remember(entry: { timestamp: number; signature: string }): boolean {
-      const now = nowSeconds();
-      prune(now);
-      const key = `${entry.timestamp}:${entry.signature}`;
-      if (seen.has(key)) return false;
-      seen.set(key, Math.max(entry.timestamp, now) + REPLAY_WINDOW_SECONDS);
-      return true;
-    },
-    get size() {
-      return seen.size;
-    },
-  };
-};
+export const createReplayLedger = (args: {
+  remember: (row: { key: string; expiresAt: Date; now: Date }) => Promise<boolean>;
+  now?: () => number;
+}): ReplayLedger => ({
+  async remember(entry) {
+    const now = (args.now ?? Date.now)();
+    const expiresAt = new Date((Math.max(entry.timestamp, Math.floor(now / 1000)) + REPLAY_WINDOW_SECONDS) * 1000);
+    return args.remember({ key: `${entry.timestamp}:${entry.signature}`, expiresAt, now: new Date(now) });
+  },
+});
 
 type Refusal = { status: 400 | 401 | 413; reason: string };
 
@@ -85,16 +74,15 @@ const signatureValid = (args: { secret: string; timestamp: string; signature: st
 /**
  * Express middleware for POST /slack/events, mounted before Bolt: reads the body (at most 1 MB, else 413),
  * checks the signature and the 5-minute window (401), and refuses a request already seen (401, a replay).
- * Only verified requests are remembered, so forged traffic cannot fill the memory. Bolt then verifies again
+ * Only verified requests are remembered, so forged traffic cannot fill the ledger. Bolt then verifies again
  * from `req.rawBody` and parses it (400 for malformed JSON or form encoding).
  */
 export const createReplayGuard = (args: {
   signingSecret: string;
-  memory?: ReturnType<typeof createReplayMemory>;
+  ledger: ReplayLedger;
   maxBodyBytes?: number;
   onRefused?: (refusal: { status: number; reason: string }) => void;
 }): express.RequestHandler => {
-  const memory = args.memory ?? createReplayMemory();
   const limit = args.maxBodyBytes ?? MAX_BODY_BYTES;
   const refuse = (res: express.Response, refusal: Refusal) => {
     args.onRefused?.(refusal);
@@ -111,7 +99,7 @@ export const createReplayGuard = (args: {
       if (!/^\d+$/.test(timestamp) || !signature) return refuse(res, { status: 401, reason: 'unsigned' });
       if (Math.abs(Math.floor(Date.now() / 1000) - seconds) > REPLAY_WINDOW_SECONDS) return refuse(res, { status: 401, reason: 'stale' });
       if (!signatureValid({ secret: args.signingSecret, timestamp, signature, body })) return refuse(res, { status: 401, reason: 'bad_signature' });
-      if (!memory.remember({ timestamp: seconds, signature })) return refuse(res, { status: 401, reason: 'replayed' });
+      if (!(await args.ledger.remember({ timestamp: seconds, signature }))) return refuse(res, { status: 401, reason: 'replayed' });
       (req as express.Request & { rawBody?: Buffer }).rawBody = body;
       next();
     })().catch(next);

@@ -3,7 +3,7 @@ import { decisionForm, runDecision } from '../../commands/decide.command.js';
 import { DomainError } from '../domain/errors.js';
 import { type ChatAction, decodeActionValue } from '../use-cases/chat-message.js';
 import { checkDecision } from '../use-cases/decision-check.js';
-import { assertRoleOnItem } from '../use-cases/case-access.use-case.js';
+import { refuseWithoutRole } from '../use-cases/case-access.use-case.js';
 import { actionIdOf } from './slack-blocks.js';
 import { type SlackDeps, actorFor, logRefusal, openForm, refusalText, replyPrivately, timed } from './slack-deps.js';
 
@@ -34,7 +34,7 @@ export const registerActions = (args: { app: App; deps: SlackDeps }) => {
         const decoded = decodeActionValue(action.value ?? '');
         if (!decoded || decoded.actionId !== actionIdOf(action.action_id)) throw new DomainError({ code: 'action.unknown' });
         const actorId = actorFor(deps, userId);
-        await assertRoleOnItem({ ctx: deps.ctx, personId: actorId, itemType: decoded.itemType, itemId: decoded.itemId }); // roles before state
+        await refuseWithoutRole({ ctx: deps.ctx, personId: actorId, actionId: decoded.actionId, itemType: decoded.itemType, itemId: decoded.itemId }); // roles before state
         const chatAction: ChatAction = { id: decoded.actionId, label: '', needsForm: false, itemType: decoded.itemType, itemId: decoded.itemId };
         const form = await decisionForm({ ctx: deps.ctx, actorId, action: chatAction });
         if (form.fields.some((field) => !field.optional)) {

@@ -3,7 +3,7 @@ import type { SubmitResult } from '../../commands/command.types.js';
 import { runDecision } from '../../commands/decide.command.js';
 import { findCommand } from '../../commands/index.js';
 import { DomainError } from '../domain/errors.js';
-import { assertRoleOnItem } from '../use-cases/case-access.use-case.js';
+import { refuseWithoutRole } from '../use-cases/case-access.use-case.js';
 import { type SlackDeps, actorFor, logRefusal, refusalText, timed } from './slack-deps.js';
 import { fieldForRefusal } from './slack-errors.js';
 import { errorsResponse, formValuesFromState, inputBlockIds, noticeView } from './slack-modals.js';
@@ -37,7 +37,7 @@ export const registerViews = (args: { app: App; deps: SlackDeps }) => {
           const actionId = metadata.context.actionId;
           if (!actionId || !Number.isInteger(itemId)) throw new DomainError({ code: 'action.unknown' });
           const itemType = actionId.startsWith('referral.') ? 'referral' : 'escalation';
-          await assertRoleOnItem({ ctx: deps.ctx, personId: actorId, itemType, itemId });
+          await refuseWithoutRole({ ctx: deps.ctx, personId: actorId, actionId, itemType, itemId });
           result = await runDecision({ ctx: deps.ctx, actorId, actionId, itemId, values, platform: 'slack' });
         } else {
           const command = findCommand(metadata.command);

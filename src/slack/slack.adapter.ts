@@ -9,7 +9,7 @@ import { registerCommands } from './slack-commands.handler.js';
 import { type SlackDeps, errorName } from './slack-deps.js';
 import { registerHome } from './slack-home.handler.js';
 import { boltLogger } from './slack-logger.js';
-import { createReplayGuard } from './replay-guard.js';
+import { createReplayGuard, createReplayLedger } from './replay-guard.js';
 import { createSlackSender } from './slack-sender.js';
 import { registerViews } from './slack-views.handler.js';
 
@@ -36,7 +36,8 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
     // Before Bolt's own route: 1 MB body limit, signature + 5-minute window, and no request accepted twice.
     const onRefused = (refusal: { status: number; reason: string }) =>
       ctx.logger.warn({ component: 'slack', code: `request.${refusal.reason}`, status: refusal.status }, 'slack request refused');
-    http.post('/slack/events', createReplayGuard({ signingSecret: settings.signingSecret, onRefused }));
+    const ledger = createReplayLedger({ remember: (row) => ctx.store.transaction((repos) => repos.replayLedger.remember(row)) });
+    http.post('/slack/events', createReplayGuard({ signingSecret: settings.signingSecret, ledger, onRefused }));
   }
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: settings.appToken as string, logger, installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl } } })

@@ -8,7 +8,7 @@ import type { Metrics } from '../http/metrics.js';
 import { type ChatAction, decodeActionValue } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { checkDecision } from '../use-cases/decision-check.js';
-import { assertRoleOnItem } from '../use-cases/case-access.use-case.js';
+import { refuseWithoutRole } from '../use-cases/case-access.use-case.js';
 import type { FormDefinition } from '../use-cases/form.types.js';
 import { renderItemStatus } from '../use-cases/item-status.js';
 import { type AdaptiveCard, FORM_SUBMIT_VERB, formCard, formSubmissionOf, formValuesOf, messageCard, noticeCard } from './teams-cards.js';
@@ -84,7 +84,7 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
     if (submission.formId === 'decision') {
       const action = decisionAction(submission.context);
       if (!action) return { message: 'This form is out of date. Nothing was changed.' };
-      await assertRoleOnItem({ ctx, personId, itemType: action.itemType, itemId: action.itemId }); // roles before state
+      await refuseWithoutRole({ ctx, personId, actionId: action.id, itemType: action.itemType, itemId: action.itemId }); // roles before state
       const form = await decisionForm({ ctx, actorId: personId, action });
       return decide(personId, action, form, data);
     }
@@ -102,7 +102,7 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
     if (!decoded || decoded.actionId !== verb) return { message: 'That button is not recognised any more. Nothing was changed.' };
     const action: ChatAction = { id: decoded.actionId, label: '', needsForm: data.needsForm === true, itemType: decoded.itemType, itemId: decoded.itemId };
     // Roles before state: a person with no role on the item gets the plain refusal, never its card.
-    await assertRoleOnItem({ ctx, personId, itemType: action.itemType, itemId: action.itemId });
+    await refuseWithoutRole({ ctx, personId, actionId: action.id, itemType: action.itemType, itemId: action.itemId });
     try {
       if (action.needsForm) {
         await checkDecision({ ctx, actorId: personId, actionId: action.id, itemId: action.itemId });

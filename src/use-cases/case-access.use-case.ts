@@ -3,12 +3,13 @@
 // before any click or form on an item renders anything of it.
 import type { Repositories } from '../db/store.js';
 import type { EscalationRow, ReferralRow } from '../db/items.repository.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, isDomainError } from '../domain/errors.js';
 import { type AccessView, type ItemAccessFacts, caseAccess, itemAccessReasons } from '../domain/policy/case-access.policy.js';
 import type { ItemType } from '../domain/workflow.types.js';
 import type { Platform, UseCaseContext } from './context.js';
 import type { Directory } from './directory.js';
 import { dutyToday } from './effects.js';
+import { checkDecision } from './decision-check.js';
 
 export const escalationAccessFacts = (row: EscalationRow): ItemAccessFacts => ({
   kind: 'escalation', raisedBy: row.raisedBy, countersignerId: row.countersignerId, senderUnitId: row.senderUnitId,
@@ -91,10 +92,27 @@ export const hasRoleOnItem = async (args: { ctx: Pick<UseCaseContext, 'store' | 
   return itemAccessReasons({ personId: args.personId, item, view }).length > 0;
 };
 
+/** Refusals that tell something of the item's state or history (who acted, when, that it exists). */
+const STATE_REFUSALS = new Set(['item.moved_on', 'item.already_done', 'item.not_found']);
+
 /**
- * Before a click or a form on an item renders or decides anything: a person with no role on it gets the plain
- * "not allowed" refusal, whether or not the item exists and whatever its state (roles before state).
+ * Before a click or a form on an item renders or decides anything. A person with a role on it goes on to the usual
+ * checks. A person with none never gets a form, a card or a state: only the refusal of the role they lack (words
+ * that name nothing of the case, e.g. "Only the countersigning manager … can do that"), and when the answer would
+ * depend on the item's state or existence, the plain "not allowed". Roles before state.
  */
-export const assertRoleOnItem = async (args: { ctx: Pick<UseCaseContext, 'store' | 'directory' | 'clock'>; personId: string; itemType: ItemType; itemId: number }): Promise<void> => {
-  if (!(await hasRoleOnItem(args))) throw new DomainError({ code: 'action.not_allowed', details: {} });
+export const refuseWithoutRole = async (args: {
+  ctx: UseCaseContext;
+  personId: string;
+  actionId: string;
+  itemType: ItemType;
+  itemId: number;
+}): Promise<void> => {
+  if (await hasRoleOnItem(args)) return;
+  try {
+    await checkDecision({ ctx: args.ctx, actorId: args.personId, actionId: args.actionId, itemId: args.itemId });
+  } catch (error) {
+    if (isDomainError(error) && !STATE_REFUSALS.has(error.code)) throw error;
+  }
+  throw new DomainError({ code: 'action.not_allowed', details: {} });
 };

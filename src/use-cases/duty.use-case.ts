@@ -50,16 +50,16 @@ export const setDuty = async (args: { ctx: UseCaseContext; actorId: string; unit
   if (personIds.length === 0) throw new DomainError({ code: 'input.invalid', details: { field: 'person' } });
   const unknown = personIds.find((id) => !directory.person(id));
   if (unknown) throw new DomainError({ code: 'person.unknown', details: { personId: unknown } });
-  // Only the unit's own people: whoever is on duty can accept escalations for the unit.
-  const ownPeople = new Set([...unit.members, unit.manager, ...unit.duty]);
-  const outsider = personIds.find((id) => !ownPeople.has(id));
-  if (outsider) throw new DomainError({ code: 'duty.not_unit_member', details: { personId: outsider, unitId: unit.id } });
   const now = ctx.clock.now();
   const today = localDate({ calendar: directory.calendar, at: now });
   const result = await ctx.store.transaction(async (repos) => {
     const current = await dutyToday({ repos, directory, unitId: unit.id, now });
     const allowed = unit.manager === actorId || unit.seniorManager === actorId || current.includes(actorId);
     if (!allowed) throw new DomainError({ code: 'duty.not_allowed', details: { unitId: unit.id } });
+    // Only the unit's own people: whoever is on duty can accept escalations for the unit.
+    const ownPeople = new Set([...unit.members, unit.manager, ...unit.duty]);
+    const outsider = personIds.find((id) => !ownPeople.has(id));
+    if (outsider) throw new DomainError({ code: 'duty.not_unit_member', details: { personId: outsider, unitId: unit.id } });
     const row = await repos.duty.set({ unitId: unit.id, onDate: today, personIds, setBy: actorId, at: now });
     await repos.records.audit({
       at: now, actorId, event: 'duty.changed',

@@ -31,6 +31,9 @@ const isDecisionAudit = (event: string, details: Record<string, unknown>) =>
 
 const RANK = { decision: 0, audit: 1, deadline: 2 } as const;
 
+/** Who looked at the case is kept in the audit log, not in the case's own account. */
+const ACCESS_EVENTS = new Set(['case.viewed', 'case.view_refused']);
+
 export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; now: Date }): Promise<CaseExport> => {
   const parsed = crnSchema.safeParse(args.crn);
   if (!parsed.success) throw new DomainError({ code: 'input.invalid', details: { field: 'crn' } });
@@ -82,7 +85,7 @@ export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; 
     }
   }
   for (const entry of history.audit) {
-    if (isDecisionAudit(entry.event, entry.details)) continue;
+    if (isDecisionAudit(entry.event, entry.details) || ACCESS_EVENTS.has(entry.event)) continue;
     pending.push({
       at: entry.at, rank: RANK.audit, order: entry.id,
       row: {

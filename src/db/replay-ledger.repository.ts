@@ -1,0 +1,22 @@
+import { lt, sql } from 'drizzle-orm';
+import type { Executor } from './executor.js';
+import { slackRequestLedger } from './schema.js';
+
+/** Expired rows removed per accepted request: bounded work, and the table never grows past a window's traffic. */
+const PRUNE_BATCH = 200;
+
+/** The Slack replay ledger: one row per accepted signed request, for the replay window, shared by all replicas. */
+export const createReplayLedgerRepository = (db: Executor) => ({
+  /** True when the key is new (and is now recorded); false when a replica has already accepted it. */
+  async remember(args: { key: string; expiresAt: Date; now: Date }): Promise<boolean> {
+    await db.execute(
+      sql`DELETE FROM ${slackRequestLedger} WHERE ${slackRequestLedger.requestKey} IN (SELECT ${slackRequestLedger.requestKey} FROM ${slackRequestLedger} WHERE ${lt(slackRequestLedger.expiresAt, args.now)} LIMIT ${PRUNE_BATCH})`,
+    );
+    const inserted = await db
+      .insert(slackRequestLedger)
+      .values({ requestKey: args.key, expiresAt: args.expiresAt })
+      .onConflictDoNothing({ target: slackRequestLedger.requestKey })
+      .returning({ key: slackRequestLedger.requestKey });
+    return inserted.length === 1;
+  },
+});
