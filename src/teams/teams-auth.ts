@@ -114,7 +114,8 @@ export function buildAuthConfig(args: TeamsAuthSettings): AuthConfiguration {
   const appType = appTypeOf(args);
   if (!APP_TYPES.includes(appType)) throw new Error(`MICROSOFT_APP_TYPE must be one of ${APP_TYPES.join(', ')}, got "${appType}"`);
   if (appType === 'SingleTenant' && !args.tenantId) throw new Error('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE=SingleTenant');
-  const authority = args.authority ? { authority: args.authority } : {};
+  // validateIssuer: the token's issuer must be Bot Framework's or our tenant's (the SDK leaves this off by default).
+  const authority = { validateIssuer: true, ...(args.authority ? { authority: args.authority } : {}) };
   if (appType === 'UserAssignedMSI') {
     return { ...none, ...authority, clientId: args.appId, tenantId: args.tenantId, authType: 'UserManagedIdentity' };
   }
