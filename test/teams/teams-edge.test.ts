@@ -72,13 +72,11 @@ describe('Teams edge with MICROSOFT_APP_ID (single tenant)', () => {
 
   it('lets a valid token from our tenant through the edge: the SDK checks it against the loopback keys', async () => {
     const before = await tableCounts(h.t.app);
-    const keysFetched = entra.requests.filter((path) => path.endsWith('/discovery/v2.0/keys')).length;
     const answer = await postActivity({ baseUrl: h.t.baseUrl, activity: actionExecuteActivity({ ...tom(), verb: 'escalation.countersign', data: {} }), token: valid() });
     // Past the token and the edge, the SDK asks Entra for the bot's own outbound token before running any handler:
     // MSAL refuses a non-https authority, so offline the turn stops there (500), with nothing stored or sent.
     expect([401, 403, 400]).not.toContain(answer.status);
     expect(answer.status).toBe(500);
-    expect(entra.requests.filter((path) => path.endsWith('/discovery/v2.0/keys')).length).toBeGreaterThanOrEqual(keysFetched);
     expect(entra.requests.some((path) => path.endsWith('/discovery/v2.0/keys'))).toBe(true);
     expect(await tableCounts(h.t.app)).toEqual(before);
     figures.push('valid token, right tenant and channel: passes the edge (keys from the loopback JWKS); outbound token needs Entra (500 offline)');
