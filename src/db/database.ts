@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -48,6 +48,21 @@ const processAlive = (pid: number) => {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * PGlite's file layer creates every data file 0666 whatever the process umask: make the tree the owner's only
+ * (files 0600, directories 0700), at open and again at close. Files it creates while running are 0666 until then,
+ * inside this 0700 directory.
+ */
+export const tightenDataDir = (dir: string): void => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      chmodSync(full, 0o700);
+      tightenDataDir(full);
+    } else if (entry.isFile()) chmodSync(full, 0o600);
   }
 };
 
@@ -108,6 +123,7 @@ const openEmbedded = async (dataDir: string): Promise<Database> => {
     // Creating a cluster (initdb) grows the WASM heap by hundreds of MB that it never gives back: create it in a
     // short-lived worker thread, whose memory goes with it, and serve from a fresh instance here.
     if (!existsSync(pgdata)) await createClusterInWorker({ pgdata, postgresqlconf: options.postgresqlconf });
+    tightenDataDir(absolute);
     const client = new PGlite(pgdata, options);
     await client.waitReady;
     const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -131,6 +147,9 @@ const openEmbedded = async (dataDir: string): Promise<Database> => {
         if (closed) return;
         closed = true;
         await client.close();
+        try {
+          tightenDataDir(absolute); // files PGlite created while running
+        } catch { /* best effort: the 0700 directory still guards them */ }
         releaseLock();
       },
     };
