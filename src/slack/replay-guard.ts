@@ -14,20 +14,44 @@ export interface ReplayLedger {
   remember(entry: { timestamp: number; signature: string }): Promise<boolean>;
 }
 
+/** Bound on the fallback memory: ~100 bytes an entry, a few MB at most. */
+const FALLBACK_MAX = 50_000;
+
 /**
  * The ledger over the store. Slack's own retries carry a new timestamp and signature, so they still pass. Time is
- * real time (Slack signs with it), not the app's clock.
+ * real time (Slack signs with it), not the app's clock. While the database cannot be reached, this replica
+ * remembers accepted requests in memory instead (a replay to it is still refused), so that the request goes on to
+ * get the "database unavailable, nothing was saved" answer rather than an error page.
  */
 export const createReplayLedger = (args: {
   remember: (row: { key: string; expiresAt: Date; now: Date }) => Promise<boolean>;
+  /** A failure that means "the database is down" (fall back), as opposed to a bug (rethrow). */
+  isUnavailable?: (error: unknown) => boolean;
+  onFallback?: () => void;
   now?: () => number;
-}): ReplayLedger => ({
-  async remember(entry) {
-    const now = (args.now ?? Date.now)();
-    const expiresAt = new Date((Math.max(entry.timestamp, Math.floor(now / 1000)) + REPLAY_WINDOW_SECONDS) * 1000);
-    return args.remember({ key: `${entry.timestamp}:${entry.signature}`, expiresAt, now: new Date(now) });
-  },
-});
+}): ReplayLedger => {
+  const fallback = new Map<string, number>();
+  return {
+    async remember(entry) {
+      const now = (args.now ?? Date.now)();
+      const expiresAt = new Date((Math.max(entry.timestamp, Math.floor(now / 1000)) + REPLAY_WINDOW_SECONDS) * 1000);
+      const key = `${entry.timestamp}:${entry.signature}`;
+      for (const [seen, expiry] of fallback) {
+        if (expiry > now && fallback.size < FALLBACK_MAX) break;
+        fallback.delete(seen);
+      }
+      if (fallback.has(key)) return false;
+      try {
+        return await args.remember({ key, expiresAt, now: new Date(now) });
+      } catch (error) {
+        if (!args.isUnavailable?.(error)) throw error;
+        args.onFallback?.();
+        fallback.set(key, expiresAt.getTime());
+        return true;
+      }
+    },
+  };
+};
 
 type Refusal = { status: 400 | 401 | 413; reason: string };
 

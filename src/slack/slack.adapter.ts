@@ -1,6 +1,7 @@
 import { App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type express from 'express';
 import type { SlackSettings } from '../config/env.config.js';
+import { StoreUnavailableError } from '../db/store.js';
 import type { ChatSender } from '../delivery/sender.types.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
@@ -36,7 +37,11 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
     // Before Bolt's own route: 1 MB body limit, signature + 5-minute window, and no request accepted twice.
     const onRefused = (refusal: { status: number; reason: string }) =>
       ctx.logger.warn({ component: 'slack', code: `request.${refusal.reason}`, status: refusal.status }, 'slack request refused');
-    const ledger = createReplayLedger({ remember: (row) => ctx.store.transaction((repos) => repos.replayLedger.remember(row)) });
+    const ledger = createReplayLedger({
+      remember: (row) => ctx.store.transaction((repos) => repos.replayLedger.remember(row)),
+      isUnavailable: (error) => error instanceof StoreUnavailableError,
+      onFallback: () => ctx.logger.warn({ component: 'slack', code: 'replay_ledger.unavailable' }, 'replay ledger unreachable: this replica remembers requests in memory'),
+    });
     http.post('/slack/events', createReplayGuard({ signingSecret: settings.signingSecret, ledger, onRefused }));
   }
   const receiver = socketMode

@@ -8,7 +8,7 @@ import { escalateCommand } from '../../commands/escalate.command.js';
 import { runExportCli } from '../../scripts/export.js';
 import { parseEnv } from '../../src/config/env.config.js';
 import { openDatabase } from '../../src/db/database.js';
-import { createStore } from '../../src/db/store.js';
+import { StoreUnavailableError } from '../../src/db/store.js';
 import { createReplayLedger } from '../../src/slack/replay-guard.js';
 import { messageCard } from '../../src/teams/teams-cards.js';
 import { csvCell } from '../../src/use-cases/export.use-case.js';
@@ -140,6 +140,18 @@ describe('on a real PostgreSQL engine', () => {
     expect(await ledger.remember({ timestamp: Math.floor(now / 1000), signature: 'v0=new' })).toBe(true);
     const rows = (await t.app.database.db.execute('SELECT request_key FROM slack_request_ledger ORDER BY request_key')) as unknown as { rows: { request_key: string }[] };
     expect(rows.rows.map((row) => row.request_key)).toEqual([`${Math.floor(now / 1000)}:v0=new`]);
+  });
+
+  it('falls back to this replica\'s memory while the database is down, and still refuses a replay to it', async () => {
+    const down = new StoreUnavailableError(new Error('ECONNREFUSED'));
+    let fallbacks = 0;
+    const ledger = createReplayLedger({ remember: async () => { throw down; }, isUnavailable: (error) => error === down, onFallback: () => (fallbacks += 1) });
+    const request = { timestamp: Math.floor(Date.now() / 1000), signature: 'v0=down' };
+    expect(await ledger.remember(request)).toBe(true);
+    expect(await ledger.remember(request)).toBe(false);
+    expect(fallbacks).toBe(1);
+    const buggy = createReplayLedger({ remember: async () => { throw new TypeError('bug'); }, isUnavailable: (error) => error === down });
+    await expect(buggy.remember(request)).rejects.toThrow('bug');
   });
 
   it('clears the rendered narrative of outbox rows sent more than OUTBOX_RETENTION ago, and nothing else', async () => {
