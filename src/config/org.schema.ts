@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DeadlineSpec, parseDeadlineSpec } from '../domain/working-time.js';
+import { type DeadlineSpec, parseDeadlineSpec } from '../domain/time/deadline-spec.js';
 
 /** The org file (shared/interface.md "The org file"): people, units, rota, deadlines, reminders. */
 const id = z.string({ message: 'expected an id (letters, digits, - or _)' }).regex(/^[A-Za-z0-9_-]{1,64}$/, {

@@ -1,4 +1,5 @@
-import { type DeadlineSpec, type WorkCalendar, addDeadline, isWorkingTime, nextWorkingTime } from './working-time.js';
+import type { DeadlineSpec } from './time/deadline-spec.js';
+import { type WorkCalendar, addDeadline, isWorkingTime, nextWorkingTime } from './time/working-time.js';
 
 /**
  * The chase (shared/domain.md): at the deadline the person who owes the action, again every `repeatEvery`;
