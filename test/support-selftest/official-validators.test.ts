@@ -53,7 +53,7 @@ describe('Teams manifest validation (the official schema shipped in @microsoft/a
   const rendered = () => JSON.parse(renderManifest({
     template: readFileSync(new URL('../../teams/manifest.json', import.meta.url), 'utf8'),
     env: { MICROSOFT_APP_ID: '11111111-2222-4333-8444-555555555555' },
-  }).text) as Record<string, any>;
+  }).text) as { bots: Record<string, unknown>[] } & Record<string, unknown>;
 
   it('accepts teams/manifest.json once its placeholders are filled', async () => {
     expect(await validateTeamsManifest(rendered())).toEqual([]);

@@ -112,9 +112,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function sendFailure(res: ServerResponse, failure: SlackFailure): void {
-  if ('error' in failure) return send(res, 200, { ok: false, error: failure.error });
-  if (failure.status === 429) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
-  send(res, 500, 'Internal Server Error');
+  if ('error' in failure) send(res, 200, { ok: false, error: failure.error });
+  else if (failure.status === 429) send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+  else send(res, 500, 'Internal Server Error');
 }
 
 const failureCode = (f: SlackFailure) => ('error' in f ? f.error : f.status === 429 ? 'ratelimited' : 'http_500');

@@ -196,4 +196,3 @@ export function workingMsBetween(args: { calendar: WorkCalendar; from: Date; to:
     date = nextDate(date);
   }
 }
-
