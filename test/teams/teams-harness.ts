@@ -1,6 +1,6 @@
 // Shared set-up for the Teams tests: the real app on loopback, the fake connector as serviceUrl, Tom and Dev
 // Teams-only (Entra object ids in the org file, upper-case there to prove the lower-case match), and helpers that
-// post real Bot Framework activities and check every card against the Adaptive Card 1.5 schema.
+// post real Bot Framework activities and check every card with Microsoft's Adaptive Cards SDK (Teams host config).
 import { expect } from 'vitest';
 import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { actionExecuteActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
