@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { parseDeadlineSpec } from '../domain/working-time.js';
+import { parseDeadlineSpec } from '../domain/time/deadline-spec.js';
 
 /** The environment, parsed once at start (README.md "Configuration" lists every variable). */
 const optionalText = z
