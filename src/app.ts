@@ -15,8 +15,8 @@ import { createSlackAdapter } from './slack/slack.adapter.js';
 import { systemClock } from './system-clock.js';
 import { createTeamsAdapter } from './teams/teams.adapter.js';
 import type { UseCaseContext } from './use-cases/context.js';
-import { buildDirectory } from './use-cases/directory.js';
 import { syncOrg } from './use-cases/org.use-case.js';
+import { createOrgOps } from './ops/org-ops.js';
 
 export interface AppOptions {
   env: Env;
@@ -27,6 +27,8 @@ export interface AppOptions {
   logger?: AppLogger;
   /** Start the cron sweep, the punctual timer, the digest and the outbox loop (tests may drive them by hand). */
   background?: boolean;
+  /** Reload the org file when it changes on disk (default: with the background loops). */
+  watchOrg?: boolean;
 }
 
 /** Compose the bot: database, org, HTTP, Slack, Teams, outbox and chase. Used by main and by tests. */
@@ -35,14 +37,23 @@ export const createApp = async (options: AppOptions) => {
   const clock = options.clock ?? systemClock;
   const database: Database = await openDatabase({ databaseUrl: options.env.DATABASE_URL, dataDir: options.env.DATA_DIR });
   const store = createStore(database);
-  const directory = buildDirectory(options.org);
   const metrics = createMetrics({ store, clock });
   const wakeups: ((what: { outbox: boolean; deadlines: boolean }) => void)[] = [];
-  const ctx: UseCaseContext = { store, clock, directory, logger, onCommitted: (what) => wakeups.forEach((wake) => wake(what)) };
+  const orgOps = createOrgOps({ store, clock, logger, metrics, org: options.org, text: options.orgText, fileName: options.orgFile });
+  // `directory` reads the org holder on every access: a reload swaps it for the next request (src/ops/org-holder.ts).
+  const ctx: UseCaseContext = {
+    store,
+    clock,
+    get directory() {
+      return orgOps.holder.current();
+    },
+    logger,
+    onCommitted: (what) => wakeups.forEach((wake) => wake(what)),
+  };
   await syncOrg({ ctx, org: options.org, fileName: options.orgFile, text: options.orgText });
 
   const settings = platformSettings(options.env);
-  const http = createHttpApp({ store, metrics });
+  const http = createHttpApp({ store, metrics, health: orgOps.health });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
   const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
   finishHttpApp(http);
@@ -68,6 +79,7 @@ export const createApp = async (options: AppOptions) => {
     slack,
     teams,
     logger,
+    org: orgOps,
     platforms: {
       slack: slack ? (settings.slack?.appToken ? 'socket mode' : 'http /slack/events') : null,
       slackWhyNot: settings.slackWhyNot,
@@ -84,9 +96,11 @@ export const createApp = async (options: AppOptions) => {
         dispatcher.start();
         scheduler.start();
       }
+      await orgOps.start({ watch: options.watchOrg ?? options.background !== false });
       return (server.address() as AddressInfo).port;
     },
     async stop() {
+      await orgOps.stop();
       scheduler.stop();
       await dispatcher.stop();
       if (slack) await slack.stop();

@@ -60,6 +60,8 @@ const main = async () => {
     logger.info({}, 'dutydesk stopped');
     process.exit(0);
   };
+  // SIGHUP reloads the org file (so does a change on disk): shared/interface.md "Reloading the org file".
+  process.on('SIGHUP', () => void app.org.reload('SIGHUP'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 };

@@ -4,6 +4,7 @@ import { createDutyRepository, createTeamsRepository } from './duty.repository.j
 import type { Executor } from './executor.js';
 import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
+import { createOpsRepository } from './ops.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
 import { createRecordsRepository } from './records.repository.js';
 
@@ -15,6 +16,7 @@ const createRepositories = (executor: Executor) => ({
   outbox: createOutboxRepository(executor),
   duty: createDutyRepository(executor),
   teams: createTeamsRepository(executor),
+  ops: createOpsRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

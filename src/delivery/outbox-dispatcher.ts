@@ -33,7 +33,7 @@ type Senders = Partial<Record<'slack' | 'teams', ChatSender>>;
  */
 export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Senders; maxAttempts: number; metrics: Metrics }) => {
   const { ctx, senders, maxAttempts, metrics } = args;
-  const { store, logger, clock, directory } = ctx;
+  const { store, logger, clock } = ctx;
 
   /** Bring every earlier message about an item on this platform up to its current status (buttons gone). */
   const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
@@ -60,7 +60,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
 
   const send = async (row: OutboxRow, sender: ChatSender) => {
     const queued = row.payload as unknown as ChatMessage;
-    const message = await withoutStaleActions({ repos: store.repos, directory, message: queued });
+    const message = await withoutStaleActions({ repos: store.repos, directory: ctx.directory, message: queued });
     const target = row.target as unknown as Exclude<Target, { kind: 'refresh' }>;
     const result = await sender.send({ target, message });
     return { result, message, target };

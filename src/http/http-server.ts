@@ -3,7 +3,7 @@ import type { Store } from '../db/store.js';
 import type { Metrics } from './metrics.js';
 
 /** One Express app for everything: health, metrics, Slack at /slack/events, Teams at /api/messages. */
-export const createHttpApp = (args: { store: Store; metrics: Metrics }) => {
+export const createHttpApp = (args: { store: Store; metrics: Metrics; health?: () => Record<string, unknown> }) => {
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
@@ -13,7 +13,8 @@ export const createHttpApp = (args: { store: Store; metrics: Metrics }) => {
   });
   app.get('/healthz', async (_req, res) => {
     const ok = await args.store.ping();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
+    // Unchanged for compatibility when down; when up it also says which org file this replica runs.
+    res.status(ok ? 200 : 503).json(ok ? { status: 'ok', ...args.health?.() } : { status: 'unavailable' });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', args.metrics.registry.contentType);

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../db/store.js';
 import type { Clock } from '../domain/clock.js';
+import { createOpsMetrics } from '../ops/ops-metrics.js';
 
 /** Prometheus metrics (shared/interface.md: requests, handler latency, open items, overdue, outbox, reminders). */
 export const createMetrics = (args: { store: Store; clock: Clock }) => {
@@ -69,7 +70,8 @@ export const createMetrics = (args: { store: Store; clock: Clock }) => {
       for (const { itemType, state, count } of counts) this.set({ item_type: itemType, state }, count);
     },
   });
-  return { registry, requests, handlerSeconds, remindersSent, deliveries, unreachable };
+  const ops = createOpsMetrics({ registry });
+  return { registry, requests, handlerSeconds, remindersSent, deliveries, unreachable, ops };
 };
 
 export type Metrics = ReturnType<typeof createMetrics>;

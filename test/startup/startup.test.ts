@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +61,8 @@ describe('npm start', () => {
     expect(String(line.teams)).toMatch(/\S/);
     const health = await fetch(`http://127.0.0.1:${line.port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    // `status` as before; the org's hash added so drift between replicas shows.
+    expect(await health.json()).toEqual({ status: 'ok', org: { sha256: createHash('sha256').update(readFileSync(path.join(root, 'org.example.yaml'))).digest('hex'), loadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
     const metrics = await (await fetch(`http://127.0.0.1:${line.port}/metrics`)).text();
     expect(metrics).toContain('dutydesk_outbox_rows{status="dead"} 0');
 

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { type App, createApp } from '../../src/app.js';
+import { loadOrgFile } from '../../src/config/org.loader.js';
 import { parseEnv } from '../../src/config/env.config.js';
 import type { Org } from '../../src/config/org.schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -24,6 +26,9 @@ export const startTestApp = async (options: {
   /** Default: Tue 24 Nov 2026 10:00 London (a working day, working hours). */
   now?: string;
   background?: boolean;
+  /** An org file on disk (read for the org unless `org` is given) and whether to watch it. */
+  orgFile?: string;
+  watchOrg?: boolean;
 } = {}): Promise<TestApp> => {
   const database = await createTestDatabase();
   const clock = createTestClock(options.now ?? '2026-11-24T10:00:00Z');
@@ -35,8 +40,10 @@ export const startTestApp = async (options: {
   });
   const app = await createApp({
     env,
-    org: options.org ?? exampleOrg(),
-    orgFile: 'org.example.yaml',
+    org: options.org ?? (options.orgFile ? loadOrgFile(options.orgFile) : exampleOrg()),
+    orgFile: options.orgFile ?? 'org.example.yaml',
+    orgText: options.orgFile ? readFileSync(options.orgFile, 'utf8') : undefined,
+    watchOrg: options.watchOrg,
     clock,
     logger: createLogger({ level: env.LOG_LEVEL }),
     background: options.background ?? false,
