@@ -4,6 +4,7 @@ import { loadOrgFile, resolveOrgFile } from './config/org.loader.js';
 import { DataDirInUseError } from './db/database.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+import { nodeSupport } from './ops/node-support.js';
 
 /** `npm start`: parse the environment and org file once, start the bot, stop cleanly on SIGTERM/SIGINT. */
 const main = async () => {
@@ -37,6 +38,8 @@ const main = async () => {
     throw error;
   }
   const port = await app.listen(env.PORT);
+  const node = nodeSupport({ version: process.version, today: new Date() });
+  if (node.warning) logger.warn({ node: process.version, nodeStatus: node.status }, node.warning);
   logger.info(
     {
       port,
@@ -46,6 +49,7 @@ const main = async () => {
       orgFile,
       slack: app.platforms.slack ?? `not connected: ${app.platforms.slackWhyNot}`,
       teams: app.platforms.teams,
+      node: node.warning ? `${process.version} (${node.status}: ${node.warning})` : process.version,
     },
     `dutydesk listening on port ${port}`,
   );

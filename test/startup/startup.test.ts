@@ -59,6 +59,8 @@ describe('npm start', () => {
       slack: 'not connected: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to connect Slack',
     });
     expect(String(line.teams)).toMatch(/\S/);
+    // The Node it runs on, with a warning when that line is past its end of life.
+    expect(String(line.node).startsWith(process.version)).toBe(true);
     const health = await fetch(`http://127.0.0.1:${line.port}/healthz`);
     expect(health.status).toBe(200);
     // `status` as before; the org's hash added so drift between replicas shows.
