@@ -17,6 +17,8 @@ import { createTeamsAdapter } from './teams/teams.adapter.js';
 import type { UseCaseContext } from './use-cases/context.js';
 import { syncOrg } from './use-cases/org.use-case.js';
 import { createOrgOps } from './ops/org-ops.js';
+import { createHttpLifecycle } from './ops/http-lifecycle.js';
+import { databaseReadiness } from './ops/readiness.js';
 
 export interface AppOptions {
   env: Env;
@@ -53,7 +55,12 @@ export const createApp = async (options: AppOptions) => {
   await syncOrg({ ctx, org: options.org, fileName: options.orgFile, text: options.orgText });
 
   const settings = platformSettings(options.env);
-  const http = createHttpApp({ store, metrics, health: orgOps.health });
+  const lifecycle = createHttpLifecycle();
+  const readiness = databaseReadiness(store);
+  lifecycle.check('database', readiness.database);
+  lifecycle.check('migrations', readiness.migrations);
+  lifecycle.check('org', () => orgOps.holder.current() !== undefined);
+  const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
   const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
   finishHttpApp(http);
@@ -80,6 +87,7 @@ export const createApp = async (options: AppOptions) => {
     teams,
     logger,
     org: orgOps,
+    lifecycle,
     platforms: {
       slack: slack ? (settings.slack?.appToken ? 'socket mode' : 'http /slack/events') : null,
       slackWhyNot: settings.slackWhyNot,
@@ -99,10 +107,18 @@ export const createApp = async (options: AppOptions) => {
       await orgOps.start({ watch: options.watchOrg ?? options.background !== false });
       return (server.address() as AddressInfo).port;
     },
-    async stop() {
+    /**
+     * Drain and close within SHUTDOWN_GRACE: new requests get 503 + Retry-After, running ones finish, the sweep
+     * commits (its row locks go), outbox leases are handed back so another replica sends at once, then close.
+     */
+    async stop(args: { graceMs?: number } = {}) {
+      const deadline = new Date(Date.now() + (args.graceMs ?? options.env.SHUTDOWN_GRACE));
+      const drained = await lifecycle.drain(deadline);
+      if (!drained) logger.warn({ inFlight: lifecycle.inFlight() }, 'shutdown grace ran out with requests still running');
       await orgOps.stop();
-      scheduler.stop();
-      await dispatcher.stop();
+      const sweep = scheduler.stop();
+      await dispatcher.stop({ deadline });
+      await Promise.race([sweep, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline.getTime() - Date.now())).unref())]);
       if (slack) await slack.stop();
       if (server) {
         server.closeAllConnections?.();

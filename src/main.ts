@@ -58,7 +58,8 @@ const main = async () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'dutydesk stopping');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // app.stop drains within SHUTDOWN_GRACE; this is the backstop if closing itself hangs.
+    const force = setTimeout(() => process.exit(1), env.SHUTDOWN_GRACE + 5_000);
     force.unref();
     await app.stop();
     logger.info({}, 'dutydesk stopped');

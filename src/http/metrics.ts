@@ -70,7 +70,7 @@ export const createMetrics = (args: { store: Store; clock: Clock }) => {
       for (const { itemType, state, count } of counts) this.set({ item_type: itemType, state }, count);
     },
   });
-  const ops = createOpsMetrics({ registry });
+  const ops = createOpsMetrics({ registry, store: args.store, clock: args.clock });
   return { registry, requests, handlerSeconds, remindersSent, deliveries, unreachable, ops };
 };
 
