@@ -19,6 +19,7 @@ import { syncOrg } from './use-cases/org.use-case.js';
 import { createOrgOps } from './ops/org-ops.js';
 import { createHttpLifecycle } from './ops/http-lifecycle.js';
 import { databaseReadiness } from './ops/readiness.js';
+import { scheduleRetention } from './ops/retention.job.js';
 
 export interface AppOptions {
   env: Env;
@@ -70,6 +71,7 @@ export const createApp = async (options: AppOptions) => {
   senders.teams = teams.sender;
   const dispatcher = createOutboxDispatcher({ ctx, senders, maxAttempts: options.env.OUTBOX_MAX_ATTEMPTS, metrics });
   const scheduler = createChaseScheduler({ ctx, sweepCron: options.env.SWEEP_CRON, digestCron: options.env.DIGEST_CRON, metrics });
+  const retention = scheduleRetention({ ctx, cronExpression: options.env.RETENTION_CRON });
   wakeups.push((what) => {
     if (what.outbox) dispatcher.wake();
     if (what.deadlines) scheduler.rearm();
@@ -103,6 +105,7 @@ export const createApp = async (options: AppOptions) => {
       if (options.background !== false) {
         dispatcher.start();
         scheduler.start();
+        retention.start();
       }
       await orgOps.start({ watch: options.watchOrg ?? options.background !== false });
       return (server.address() as AddressInfo).port;
@@ -116,6 +119,7 @@ export const createApp = async (options: AppOptions) => {
       const drained = await lifecycle.drain(deadline);
       if (!drained) logger.warn({ inFlight: lifecycle.inFlight() }, 'shutdown grace ran out with requests still running');
       await orgOps.stop();
+      retention.stop();
       const sweep = scheduler.stop();
       await dispatcher.stop({ deadline });
       await Promise.race([sweep, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline.getTime() - Date.now())).unref())]);

@@ -30,6 +30,7 @@ export const envSchema = z.object({
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   SWEEP_CRON: cronExpression('*/30 * * * * *'),
   DIGEST_CRON: cronExpression('0 9 * * 1-5'),
+  RETENTION_CRON: cronExpression('30 2 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   NODE_ENV: optionalText,

@@ -7,6 +7,7 @@ import { createOrgRepository } from './org.repository.js';
 import { createOpsRepository } from './ops.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
 import { createRecordsRepository } from './records.repository.js';
+import { createRetentionRepository } from './retention.repository.js';
 
 const createRepositories = (executor: Executor) => ({
   org: createOrgRepository(executor),
@@ -17,6 +18,7 @@ const createRepositories = (executor: Executor) => ({
   duty: createDutyRepository(executor),
   teams: createTeamsRepository(executor),
   ops: createOpsRepository(executor),
+  retention: createRetentionRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

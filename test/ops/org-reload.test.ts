@@ -40,7 +40,7 @@ const start = async (args: { orgFile: string; watchOrg?: boolean }): Promise<Har
 const health = async (t: TestApp) => (await fetch(`${t.baseUrl}/healthz`)).json() as Promise<{ status: string; org: { sha256: string } }>;
 
 describe('reloading the org file', () => {
-  it('applies a changed file on disk at once: a new starter can raise, the moved manager gets the countersign, the new Teams channel is used', async () => {
+  it('applies a changed file on disk at once: a new starter can raise, the moved manager gets the countersign, the new Teams channel is used', { timeout: 90_000 }, async () => {
     const orgFile = orgDir();
     const h = await start({ orgFile, watchOrg: true });
     const before = await health(h.t);
@@ -101,7 +101,7 @@ describe('reloading the org file', () => {
     expect(people.get('nia')).toBe('Nia Brooks');
   });
 
-  it('refuses an invalid file line by line, keeps the running organisation and counts the failure', async () => {
+  it('refuses an invalid file line by line, keeps the running organisation and counts the failure', { timeout: 90_000 }, async () => {
     const orgFile = orgDir();
     const h = await start({ orgFile });
     const before = await health(h.t);
@@ -127,7 +127,7 @@ describe('reloading the org file', () => {
     expect(row?.countersignerId).toBe('tom');
   });
 
-  it('two replicas with different files report different hashes, and one behind the newest load says so', async () => {
+  it('two replicas with different files report different hashes, and one behind the newest load says so', { timeout: 90_000 }, async () => {
     const first = orgDir();
     const second = orgDir();
     writeFileSync(second, reloaded(readFileSync(second, 'utf8')));
