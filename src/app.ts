@@ -61,7 +61,7 @@ export const createApp = async (options: AppOptions) => {
   lifecycle.check('database', readiness.database);
   lifecycle.check('migrations', readiness.migrations);
   lifecycle.check('org', () => orgOps.holder.current() !== undefined);
-  const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle });
+  const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle, logger });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
   const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
   finishHttpApp(http);

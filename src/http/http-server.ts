@@ -1,12 +1,15 @@
 import express from 'express';
 import type { Store } from '../db/store.js';
 import type { HttpLifecycle } from '../ops/http-lifecycle.js';
+import { requestIds } from '../ops/request-context.js';
+import type { Logger } from '../use-cases/context.js';
 import type { Metrics } from './metrics.js';
 
 /** One Express app for everything: health, metrics, Slack at /slack/events, Teams at /api/messages. */
-export const createHttpApp = (args: { store: Store; metrics: Metrics; health?: () => Record<string, unknown>; lifecycle?: HttpLifecycle }) => {
+export const createHttpApp = (args: { store: Store; metrics: Metrics; health?: () => Record<string, unknown>; lifecycle?: HttpLifecycle; logger?: Logger }) => {
   const app = express();
   app.disable('x-powered-by');
+  if (args.logger) app.use(requestIds(args.logger));
   app.use((req, res, next) => {
     const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' || req.path === '/livez' || req.path === '/readyz' ? req.path : 'other';
     res.on('finish', () => args.metrics.requests.inc({ route, status: String(res.statusCode) }));

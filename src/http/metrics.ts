@@ -6,7 +6,8 @@ import { createOpsMetrics } from '../ops/ops-metrics.js';
 /** Prometheus metrics (shared/interface.md: requests, handler latency, open items, overdue, outbox, reminders). */
 export const createMetrics = (args: { store: Store; clock: Clock }) => {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'dutydesk_process_' });
+  // prom-client's names already start with process_ / nodejs_: the prefix is just ours (dutydesk_process_cpu_seconds_total).
+  collectDefaultMetrics({ register: registry, prefix: 'dutydesk_' });
   const requests = new Counter({
     name: 'dutydesk_http_requests_total',
     help: 'HTTP requests by route and status',
