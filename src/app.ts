@@ -64,6 +64,7 @@ export const createApp = async (options: AppOptions) => {
   const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle, logger });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
   const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
+  if (slack?.mode === 'socket') lifecycle.check('slackSocket', () => slack.socketOpen());
   finishHttpApp(http);
 
   const senders: Partial<Record<'slack' | 'teams', ChatSender>> = {};
