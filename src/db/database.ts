@@ -159,6 +159,7 @@ const openServer = async (connectionString: string): Promise<Database> => {
     client.on('error', () => undefined);
   });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let closed = false;
   return {
     db,
     kind: 'server',
@@ -167,7 +168,10 @@ const openServer = async (connectionString: string): Promise<Database> => {
       await db.execute(sql`SELECT 1`);
       return true;
     },
+    // Idempotent, as the embedded one: a stop after the pool was already closed must not throw.
     close: async () => {
+      if (closed) return;
+      closed = true;
       await pool.end();
     },
   };
