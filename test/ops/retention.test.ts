@@ -99,3 +99,22 @@ describe('retention of case narrative', () => {
     await expect(db.execute(sql`UPDATE audit_log SET actor_id = 'ben'`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) } });
   });
 });
+
+describe('retention in the org file', () => {
+  it('defaults to P7Y and refuses what is not an ISO 8601 period, with its line', async () => {
+    const { parseOrgText } = await import('../../src/config/org.loader.js');
+    const { readFileSync } = await import('node:fs');
+    const { EXAMPLE_ORG_FILE } = await import('../support/test-org.js');
+    const text = readFileSync(EXAMPLE_ORG_FILE, 'utf8');
+    const withoutLine = text.replace(/\nretention: P7Y\n/, '\n');
+    expect(parseOrgText({ text: withoutLine, fileName: 'org.yaml' }).retention).toEqual({ text: 'P7Y', years: 7, months: 0, weeks: 0, days: 0 });
+    expect(parseOrgText({ text: text.replace('retention: P7Y', 'retention: P1Y6M'), fileName: 'org.yaml' }).retention).toEqual({ text: 'P1Y6M', years: 1, months: 6, weeks: 0, days: 0 });
+    const line = text.split('\n').findIndex((row) => row.startsWith('retention:')) + 1;
+    expect(() => parseOrgText({ text: text.replace('retention: P7Y', 'retention: seven years'), fileName: 'org.yaml' })).toThrow(
+      expect.objectContaining({ problems: [`org.yaml:${line} retention: "seven years": expected an ISO 8601 period such as P7Y, P18M or P90D`] }),
+    );
+    expect(() => parseOrgText({ text: text.replace('retention: P7Y', 'retention: P0D'), fileName: 'org.yaml' })).toThrow(
+      expect.objectContaining({ problems: [`org.yaml:${line} retention: "P0D": expected a period longer than zero`] }),
+    );
+  });
+});
