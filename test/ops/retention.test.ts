@@ -16,7 +16,7 @@ const form = (crn: string, summary: string) => ({
 describe('retention of case narrative', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ org: exampleOrg((text) => `${text}\nretention: P30D\n`) });
+    t = await startTestApp({ org: exampleOrg((text) => text.replace('retention: P7Y', 'retention: P30D')) });
   });
   afterAll(async () => {
     await t?.stop();

@@ -120,7 +120,7 @@ describe('SIGTERM drains', () => {
 });
 
 describe('/readyz', () => {
-  it('says 503 naming the failing check when the database is gone, while /livez still answers', async () => {
+  it('says 503 naming the failing check when the database is gone, while /livez still answers', { timeout: 90_000 }, async () => {
     const { startTestApp } = await import('../support/test-app.js');
     const t = await startTestApp();
     cleanups.push(() => t.stop());
