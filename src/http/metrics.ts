@@ -3,7 +3,7 @@ import type { Store } from '../db/store.js';
 import type { Clock } from '../domain/clock.js';
 import { createOpsMetrics } from '../ops/ops-metrics.js';
 
-/** Prometheus metrics (shared/interface.md: requests, handler latency, open items, overdue, outbox, reminders). */
+/** Prometheus metrics (README.md "Configuration", GET /metrics: requests, handler latency, open items, overdue, outbox, reminders). */
 export const createMetrics = (args: { store: Store; clock: Clock }) => {
   const registry = new Registry();
   // prom-client's names already start with process_ / nodejs_: the prefix is just ours (dutydesk_process_cpu_seconds_total).
