@@ -1,8 +1,14 @@
--- Decisions carry the rationales: like the audit log, the database itself refuses UPDATE, DELETE and TRUNCATE on
--- them. A table owner can still disable these triggers: run the bot as a runtime role that owns nothing
--- (MIGRATIONS_DATABASE_URL, README "Database roles") and only the owner can.
+-- Decisions are the record of who decided what: append-only, like the audit log (0001). One narrow exception:
+-- retention (src/ops/retention.job.ts) may replace a rationale with the fixed marker '[removed after retention]'
+-- and change nothing else in the row. Any other UPDATE, any DELETE and TRUNCATE are refused by the database.
 CREATE OR REPLACE FUNCTION decisions_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'UPDATE'
+     AND NEW.rationale = '[removed after retention]'
+     AND OLD.rationale IS NOT NULL
+     AND (to_jsonb(NEW) - 'rationale') = (to_jsonb(OLD) - 'rationale') THEN
+    RETURN NEW;
+  END IF;
   RAISE EXCEPTION 'decisions are append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END;
 $$;

@@ -16,8 +16,11 @@ import { createSlackAdapter } from './slack/slack.adapter.js';
 import { systemClock } from './system-clock.js';
 import { createTeamsAdapter } from './teams/teams.adapter.js';
 import type { UseCaseContext } from './use-cases/context.js';
-import { buildDirectory } from './use-cases/directory.js';
 import { syncOrg } from './use-cases/org.use-case.js';
+import { createOrgOps } from './ops/org-ops.js';
+import { createHttpLifecycle } from './ops/http-lifecycle.js';
+import { databaseReadiness } from './ops/readiness.js';
+import { scheduleRetention } from './ops/retention.job.js';
 
 export interface AppOptions {
   env: Env;
@@ -28,6 +31,8 @@ export interface AppOptions {
   logger?: AppLogger;
   /** Start the cron sweep, the punctual timer, the digest and the outbox loop (tests may drive them by hand). */
   background?: boolean;
+  /** Reload the org file when it changes on disk (default: with the background loops). */
+  watchOrg?: boolean;
 }
 
 /** Compose the bot: database, org, HTTP, Slack, Teams, outbox and chase. Used by main and by tests. */
@@ -36,16 +41,31 @@ export const createApp = async (options: AppOptions) => {
   const clock = options.clock ?? systemClock;
   const database: Database = await openDatabase({ databaseUrl: options.env.DATABASE_URL, migrationsUrl: options.env.MIGRATIONS_DATABASE_URL, dataDir: options.env.DATA_DIR });
   const store = createStore(database);
-  const directory = buildDirectory(options.org);
   const metrics = createMetrics({ store, clock });
   const wakeups: ((what: { outbox: boolean; deadlines: boolean }) => void)[] = [];
-  const ctx: UseCaseContext = { store, clock, directory, logger, onCommitted: (what) => wakeups.forEach((wake) => wake(what)) };
+  const orgOps = createOrgOps({ store, clock, logger, metrics, org: options.org, text: options.orgText, fileName: options.orgFile });
+  // `directory` reads the org holder on every access: a reload swaps it for the next request (src/ops/org-holder.ts).
+  const ctx: UseCaseContext = {
+    store,
+    clock,
+    get directory() {
+      return orgOps.holder.current();
+    },
+    logger,
+    onCommitted: (what) => wakeups.forEach((wake) => wake(what)),
+  };
   await syncOrg({ ctx, org: options.org, fileName: options.orgFile, text: options.orgText });
 
   const settings = platformSettings(options.env);
-  const http = createHttpApp({ store, metrics });
+  const lifecycle = createHttpLifecycle();
+  const readiness = databaseReadiness(store);
+  lifecycle.check('database', readiness.database);
+  lifecycle.check('migrations', readiness.migrations);
+  lifecycle.check('org', () => orgOps.holder.current() !== undefined);
+  const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle, logger });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
   const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
+  if (slack?.mode === 'socket') lifecycle.check('slackSocket', () => slack.socketOpen());
   finishHttpApp(http);
 
   const senders: Partial<Record<'slack' | 'teams', ChatSender>> = {};
@@ -53,7 +73,8 @@ export const createApp = async (options: AppOptions) => {
   senders.teams = teams.sender;
   const dispatcher = createOutboxDispatcher({ ctx, senders, maxAttempts: options.env.OUTBOX_MAX_ATTEMPTS, metrics });
   const scheduler = createChaseScheduler({ ctx, sweepCron: options.env.SWEEP_CRON, digestCron: options.env.DIGEST_CRON, metrics });
-  const retention = createOutboxRetention({ ctx, retentionMs: options.env.OUTBOX_RETENTION });
+  const outboxRetention = createOutboxRetention({ ctx, retentionMs: options.env.OUTBOX_RETENTION });
+  const retention = scheduleRetention({ ctx, cronExpression: options.env.RETENTION_CRON });
   wakeups.push((what) => {
     if (what.outbox) dispatcher.wake();
     if (what.deadlines) scheduler.rearm();
@@ -68,9 +89,12 @@ export const createApp = async (options: AppOptions) => {
     dispatcher,
     scheduler,
     retention,
+    outboxRetention,
     slack,
     teams,
     logger,
+    org: orgOps,
+    lifecycle,
     platforms: {
       slack: slack ? (settings.slack?.appToken ? 'socket mode' : 'http /slack/events') : null,
       slackWhyNot: settings.slackWhyNot,
@@ -87,13 +111,25 @@ export const createApp = async (options: AppOptions) => {
         dispatcher.start();
         scheduler.start();
         retention.start();
+        outboxRetention.start();
       }
+      await orgOps.start({ watch: options.watchOrg ?? options.background !== false });
       return (server.address() as AddressInfo).port;
     },
-    async stop() {
-      scheduler.stop();
+    /**
+     * Drain and close within SHUTDOWN_GRACE: new requests get 503 + Retry-After, running ones finish, the sweep
+     * commits (its row locks go), outbox leases are handed back so another replica sends at once, then close.
+     */
+    async stop(args: { graceMs?: number } = {}) {
+      const deadline = new Date(Date.now() + (args.graceMs ?? options.env.SHUTDOWN_GRACE));
+      const drained = await lifecycle.drain(deadline);
+      if (!drained) logger.warn({ inFlight: lifecycle.inFlight() }, 'shutdown grace ran out with requests still running');
+      await orgOps.stop();
       retention.stop();
-      await dispatcher.stop();
+      outboxRetention.stop();
+      const sweep = scheduler.stop();
+      await dispatcher.stop({ deadline });
+      await Promise.race([sweep, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline.getTime() - Date.now())).unref())]);
       if (slack) await slack.stop();
       if (server) {
         server.closeAllConnections?.();

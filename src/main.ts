@@ -4,6 +4,7 @@ import { loadOrgFile, resolveOrgFile } from './config/org.loader.js';
 import { DataDirInUseError } from './db/database.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+import { nodeSupport } from './ops/node-support.js';
 
 /** `npm start`: parse the environment and org file once, start the bot, stop cleanly on SIGTERM/SIGINT. */
 const main = async () => {
@@ -41,6 +42,8 @@ const main = async () => {
   const port = await app.listen(env.PORT);
   // A runtime role that could erase its own history is said at every start, before the listening line.
   for (const warning of app.database.role?.warnings ?? []) logger.warn({ component: 'database', code: 'database.role' }, `dutydesk: ${warning}`);
+  const node = nodeSupport({ version: process.version, today: new Date() });
+  if (node.warning) logger.warn({ node: process.version, nodeStatus: node.status }, node.warning);
   logger.info(
     {
       port,
@@ -53,6 +56,7 @@ const main = async () => {
       orgFile,
       slack: app.platforms.slack ?? `not connected: ${app.platforms.slackWhyNot}`,
       teams: app.platforms.teams,
+      node: node.warning ? `${process.version} (${node.status}: ${node.warning})` : process.version,
     },
     `dutydesk listening on port ${port}`,
   );
@@ -61,12 +65,15 @@ const main = async () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'dutydesk stopping');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // app.stop drains within SHUTDOWN_GRACE; this is the backstop if closing itself hangs.
+    const force = setTimeout(() => process.exit(1), env.SHUTDOWN_GRACE + 5_000);
     force.unref();
     await app.stop();
     logger.info({}, 'dutydesk stopped');
     process.exit(0);
   };
+  // SIGHUP reloads the org file (so does a change on disk): shared/interface.md "Reloading the org file".
+  process.on('SIGHUP', () => void app.org.reload('SIGHUP'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 };

@@ -80,6 +80,7 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
       reminders += result.reminders;
       lastClaimed = result.deadlines;
     } while (sweepAgain);
+    metrics.ops.sweepFinished(ctx.clock.now());
     return { reminders };
   };
 
@@ -131,11 +132,16 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
       ]).then(() => undefined);
     },
     rearm,
-    stop() {
+    /** Stop the triggers; the promise settles when a sweep already running has committed (its row locks released). */
+    stop(): Promise<void> {
       started = false;
       clearTimer();
       for (const task of tasks) void task.destroy();
       tasks = [];
+      return (sweeping ?? Promise.resolve()).then(
+        () => undefined,
+        () => undefined,
+      );
     },
   };
   return scheduler;

@@ -62,9 +62,19 @@ export const envSchema = z.object({
   OUTBOX_RETENTION: fixedDuration('P7D'),
   SWEEP_CRON: cronExpression('*/30 * * * * *'),
   DIGEST_CRON: cronExpression('0 9 * * 1-5'),
+  RETENTION_CRON: cronExpression('30 2 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   NODE_ENV: optionalText,
+  /** How long SIGTERM may take to drain (requests, sends, leases) before the process closes anyway; in ms. */
+  SHUTDOWN_GRACE: z
+    .string()
+    .default('10s')
+    .refine((value) => /^\d+(\.\d+)?(ms|s)?$/.test(value.trim()), { message: 'expected a duration such as 10s or 1500ms' })
+    .transform((value) => {
+      const text = value.trim();
+      return Math.round(text.endsWith('ms') ? Number(text.slice(0, -2)) : Number(text.replace(/s$/, '')) * 1000);
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

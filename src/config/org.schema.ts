@@ -57,6 +57,23 @@ export const unitSchema = z
   })
   .strict();
 
+/** An ISO 8601 period of years, months, weeks and days (P7Y, P6M, P90D): how long closed cases keep their narrative. */
+export const retentionSchema = z
+  .string({ message: 'expected an ISO 8601 period such as P7Y or P18M' })
+  .transform((text, ctx) => {
+    const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(text.trim());
+    if (!match || text.trim() === 'P') {
+      ctx.addIssue({ code: 'custom', message: `"${text}": expected an ISO 8601 period such as P7Y, P18M or P90D` });
+      return z.NEVER;
+    }
+    const [years, months, weeks, days] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number];
+    if (years + months + weeks + days === 0) {
+      ctx.addIssue({ code: 'custom', message: `"${text}": expected a period longer than zero` });
+      return z.NEVER;
+    }
+    return { text: text.trim(), years, months, weeks, days };
+  });
+
 export const DEFAULT_REFERRAL_TYPES = ['Resettlement', 'Accommodation', 'Personal wellbeing', "Women's services", 'Other'];
 
 export const orgSchema = z
@@ -69,6 +86,7 @@ export const orgSchema = z
     people: z.array(personSchema).min(1, { message: 'expected at least one person' }),
     units: z.array(unitSchema).min(1, { message: 'expected at least one unit' }),
     referralTypes: z.array(z.string().min(1)).min(1).max(20).default(DEFAULT_REFERRAL_TYPES),
+    retention: retentionSchema.default({ text: 'P7Y', years: 7, months: 0, weeks: 0, days: 0 }),
     deadlines: z
       .object({
         countersign: pair('1 working day', 'PT2H'),

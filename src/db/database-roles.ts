@@ -1,6 +1,6 @@
 // A database that protects its own history: the owner role (MIGRATIONS_DATABASE_URL) runs the migrations and owns the
 // tables; the runtime role (DATABASE_URL) gets only what the bot needs, and on audit_log and decisions only SELECT and
-// INSERT. Without ownership it cannot ALTER TABLE … DISABLE TRIGGER, DELETE or TRUNCATE them. README "Database roles"
+// INSERT (plus UPDATE of decisions.rationale, which a trigger lets change only to the retention marker). Without ownership it cannot ALTER TABLE … DISABLE TRIGGER, DELETE or TRUNCATE them. README "Database roles"
 // gives the same statements for an administrator who prefers to apply them by hand.
 import pg from 'pg';
 
@@ -12,6 +12,9 @@ export const runtimeGrantStatements = (quotedRole: string): string[] => [
   `GRANT USAGE ON SCHEMA public TO ${quotedRole}`,
   `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${quotedRole}`,
   `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ${HISTORY_TABLES.join(', ')} FROM ${quotedRole}`,
+  // Retention may replace a closed item's rationale with the fixed marker: the column alone, and the trigger of
+  // migration 0004 refuses any other new value, so this grant cannot rewrite or erase who decided what.
+  `GRANT UPDATE (rationale) ON decisions TO ${quotedRole}`,
   `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${quotedRole}`,
 ];
 

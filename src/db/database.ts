@@ -196,6 +196,7 @@ const openServer = async (connectionString: string, migrationsUrl?: string): Pro
     await pool.end();
     throw error;
   }
+  let closed = false;
   return {
     db,
     role,
@@ -205,7 +206,10 @@ const openServer = async (connectionString: string, migrationsUrl?: string): Pro
       await db.execute(sql`SELECT 1`);
       return true;
     },
+    // Idempotent, as the embedded one: a stop after the pool was already closed must not throw.
     close: async () => {
+      if (closed) return;
+      closed = true;
       await pool.end();
     },
   };

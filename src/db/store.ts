@@ -4,9 +4,11 @@ import { createDutyRepository, createTeamsRepository } from './duty.repository.j
 import type { Executor } from './executor.js';
 import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
+import { createOpsRepository } from './ops.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
 import { createRecordsRepository } from './records.repository.js';
 import { createReplayLedgerRepository } from './replay-ledger.repository.js';
+import { createRetentionRepository } from './retention.repository.js';
 
 const createRepositories = (executor: Executor) => ({
   org: createOrgRepository(executor),
@@ -17,6 +19,8 @@ const createRepositories = (executor: Executor) => ({
   duty: createDutyRepository(executor),
   teams: createTeamsRepository(executor),
   replayLedger: createReplayLedgerRepository(executor),
+  ops: createOpsRepository(executor),
+  retention: createRetentionRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -33,7 +33,7 @@ type Senders = Partial<Record<'slack' | 'teams', ChatSender>>;
  */
 export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Senders; maxAttempts: number; metrics: Metrics }) => {
   const { ctx, senders, maxAttempts, metrics } = args;
-  const { store, logger, clock, directory } = ctx;
+  const { store, logger, clock } = ctx;
 
   /** Bring every earlier message about an item on this platform up to its current status (buttons gone). */
   const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
@@ -60,7 +60,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
 
   const send = async (row: OutboxRow, sender: ChatSender) => {
     const queued = row.payload as unknown as ChatMessage;
-    const message = await withoutStaleActions({ repos: store.repos, directory, message: queued });
+    const message = await withoutStaleActions({ repos: store.repos, directory: ctx.directory, message: queued });
     const target = row.target as unknown as Exclude<Target, { kind: 'refresh' }>;
     const result = await sender.send({ target, message });
     return { result, message, target };
@@ -128,9 +128,20 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
     return null;
   };
 
+  /** Rows this process has claimed and not finished: released on stop so another replica takes them at once. */
+  const held = new Set<number>();
+  let closing = false;
+
   /** One recipient's (or channel's) rows in order; after a retryable failure the rest wait with it, attempts kept. */
   const processLane = async (lane: OutboxRow[]) => {
     for (const [index, row] of lane.entries()) {
+      if (closing) {
+        // Shutting down: hand the rest of the lane back untried rather than start sends we may not finish.
+        const rest = lane.slice(index).map((waiting) => waiting.id);
+        await store.repos.outbox.release({ ids: rest, nextAttemptAt: clock.now() });
+        for (const id of rest) held.delete(id);
+        return;
+      }
       let retryAt: Date | null = null;
       try {
         retryAt = await processRow(row);
@@ -138,10 +149,13 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
         // The store failed mid-row: the lease expires and the row is claimed again.
         logger.error({ outboxId: row.id, code: errorCode(error) }, 'outbox row left for retry');
         return;
+      } finally {
+        held.delete(row.id);
       }
       const rest = lane.slice(index + 1);
       if (retryAt && rest.length > 0) {
         await store.repos.outbox.release({ ids: rest.map((waiting) => waiting.id), nextAttemptAt: retryAt });
+        for (const waiting of rest) held.delete(waiting.id);
         return;
       }
     }
@@ -173,9 +187,11 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
     async drain(): Promise<number> {
       let processed = 0;
       for (;;) {
+        if (closing) return processed;
         const now = clock.now();
         const rows = await store.repos.outbox.claim({ now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: BATCH });
         if (rows.length === 0) return processed;
+        for (const row of rows) held.add(row.id);
         const lanes = new Map<string, OutboxRow[]>();
         // UPDATE … RETURNING gives rows in storage order, not the claim's ORDER BY: restore the queue order.
         for (const row of rows.sort((a, b) => a.id - b.id)) {
@@ -194,6 +210,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
     start() {
       if (running) return;
       running = true;
+      closing = false;
       loop = (async () => {
         while (running) {
           let processed = 0;
@@ -221,10 +238,27 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
       if (wakeSleeper) wakeSleeper();
       else wakeRequested = true;
     },
-    async stop(): Promise<void> {
+    /**
+     * Stop: no new claims, unstarted rows handed back, sends already on the wire finish until `deadline`; then
+     * any row still held is released (lease cleared) so another replica sends it at once.
+     */
+    async stop(options: { deadline?: Date } = {}): Promise<void> {
       running = false;
+      closing = true;
       wakeSleeper?.();
-      await loop;
+      const current = loop;
+      if (current) {
+        const wait = options.deadline ? Math.max(0, options.deadline.getTime() - Date.now()) : null;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([current, ...(wait === null ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))])]);
+        clearTimeout(timer);
+      }
+      if (held.size > 0) {
+        const ids = [...held];
+        held.clear();
+        await store.repos.outbox.release({ ids, nextAttemptAt: clock.now() }).catch((error: unknown) => logger.error({ code: errorCode(error), rows: ids.length }, 'could not release outbox leases'));
+        logger.warn({ rows: ids.length }, 'outbox leases released at shutdown');
+      }
       loop = null;
     },
   };

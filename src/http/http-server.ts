@@ -1,19 +1,26 @@
 import express from 'express';
 import type { Store } from '../db/store.js';
+import type { HttpLifecycle } from '../ops/http-lifecycle.js';
+import { requestIds } from '../ops/request-context.js';
+import type { Logger } from '../use-cases/context.js';
 import type { Metrics } from './metrics.js';
 
 /** One Express app for everything: health, metrics, Slack at /slack/events, Teams at /api/messages. */
-export const createHttpApp = (args: { store: Store; metrics: Metrics }) => {
+export const createHttpApp = (args: { store: Store; metrics: Metrics; health?: () => Record<string, unknown>; lifecycle?: HttpLifecycle; logger?: Logger }) => {
   const app = express();
   app.disable('x-powered-by');
+  if (args.logger) app.use(requestIds(args.logger));
   app.use((req, res, next) => {
-    const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' ? req.path : 'other';
+    const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' || req.path === '/livez' || req.path === '/readyz' ? req.path : 'other';
     res.on('finish', () => args.metrics.requests.inc({ route, status: String(res.statusCode) }));
     next();
   });
+  // Before every other route: /livez, /readyz, and draining (503 + Retry-After once SIGTERM arrived).
+  args.lifecycle?.install(app);
   app.get('/healthz', async (_req, res) => {
     const ok = await args.store.ping();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
+    // Unchanged for compatibility when down; when up it also says which org file this replica runs.
+    res.status(ok ? 200 : 503).json(ok ? { status: 'ok', ...args.health?.() } : { status: 'unavailable' });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', args.metrics.registry.contentType);

@@ -1,11 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../db/store.js';
 import type { Clock } from '../domain/clock.js';
+import { createOpsMetrics } from '../ops/ops-metrics.js';
 
 /** Prometheus metrics (README.md "Configuration", GET /metrics: requests, handler latency, open items, overdue, outbox, reminders). */
 export const createMetrics = (args: { store: Store; clock: Clock }) => {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'dutydesk_process_' });
+  // prom-client's names already start with process_ / nodejs_: the prefix is just ours (dutydesk_process_cpu_seconds_total).
+  collectDefaultMetrics({ register: registry, prefix: 'dutydesk_' });
   const requests = new Counter({
     name: 'dutydesk_http_requests_total',
     help: 'HTTP requests by route and status',
@@ -69,7 +71,8 @@ export const createMetrics = (args: { store: Store; clock: Clock }) => {
       for (const { itemType, state, count } of counts) this.set({ item_type: itemType, state }, count);
     },
   });
-  return { registry, requests, handlerSeconds, remindersSent, deliveries, unreachable };
+  const ops = createOpsMetrics({ registry, store: args.store, clock: args.clock });
+  return { registry, requests, handlerSeconds, remindersSent, deliveries, unreachable, ops };
 };
 
 export type Metrics = ReturnType<typeof createMetrics>;

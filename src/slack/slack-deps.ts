@@ -30,7 +30,10 @@ export const logRefusal = (deps: SlackDeps, where: string, error: unknown) => {
   const code = errorCode(error);
   // Never the error message: a failed query's message can carry its parameters (case narrative).
   if (code === 'unexpected') deps.ctx.logger.error({ component: 'slack', where, error: errorName(error) }, 'slack handler failed');
-  else deps.ctx.logger.info({ component: 'slack', where, code }, 'slack refusal');
+  else {
+    deps.ctx.logger.info({ component: 'slack', where, code }, 'slack refusal');
+    deps.metrics.ops.refusals.inc({ code, platform: 'slack' });
+  }
 };
 
 /** An error's name and code, for logs. */

@@ -12,6 +12,7 @@ import { registerHome } from './slack-home.handler.js';
 import { boltLogger } from './slack-logger.js';
 import { createReplayGuard, createReplayLedger } from './replay-guard.js';
 import { createSlackSender } from './slack-sender.js';
+import { createSocketModeGuard } from './socket-mode-guard.js';
 import { registerViews } from './slack-views.handler.js';
 
 /** Web API client options: our base URL, and no retries of its own (the outbox owns retrying). */
@@ -44,13 +45,18 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
     });
     http.post('/slack/events', createReplayGuard({ signingSecret: settings.signingSecret, ledger, onRefused }));
   }
-  const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: settings.appToken as string, logger, installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl } } })
-    : new ExpressReceiver({ signingSecret: settings.signingSecret, endpoints: '/slack/events', app: http, logger, processBeforeResponse: false });
+  const guard = createSocketModeGuard({ logger: ctx.logger });
+  const socketReceiver = socketMode
+    ? new SocketModeReceiver({ appToken: settings.appToken as string, logger, installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl } }, customPropertiesExtractor: guard.extract })
+    : null;
+  if (socketReceiver) guard.watch(socketReceiver);
+  const receiver = socketReceiver ?? new ExpressReceiver({ signingSecret: settings.signingSecret, endpoints: '/slack/events', app: http, logger, processBeforeResponse: false });
 
   // A fixed bot token: no auth.test at start, so a network blip while booting cannot wedge the app.
   const botToken = settings.botToken;
   const app = new App({ receiver, authorize: async () => ({ botToken }), clientOptions: options, logger, ignoreSelf: false });
+  // Socket Mode: an envelope Slack redelivers (same envelope_id) is acknowledged and handled once.
+  if (socketMode) app.use(guard.middleware);
   app.error(async (error) => {
     ctx.logger.error({ component: 'slack', error: errorName(error) }, 'slack listener failed');
   });
@@ -66,6 +72,8 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
   return {
     sender,
     mode: socketMode ? ('socket' as const) : ('http' as const),
+    /** Socket Mode: whether the socket to Slack is open now (for /readyz). */
+    socketOpen: () => guard.isOpen(),
     async start() {
       if (socketMode && !started) await app.start();
       started = true;

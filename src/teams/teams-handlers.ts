@@ -21,7 +21,10 @@ type CardAnswer = { card?: object; message?: string };
 export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metrics }): TeamsHandlers => {
   const { ctx, metrics } = args;
   const log = ctx.logger;
-  const words = (error: unknown) => teamsFailureWords({ error, directory: ctx.directory, now: ctx.clock.now() });
+  const words = (error: unknown) => {
+    if (isDomainError(error)) metrics.ops.refusals.inc({ code: error.code, platform: 'teams' });
+    return teamsFailureWords({ error, directory: ctx.directory, now: ctx.clock.now() });
+  };
 
   /** The org person behind a Teams user (Entra object id, compared lower-case). */
   const personOf = (user: TeamsUser): string | undefined => {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves /healthz on the embedded database, says what it runs on, refuses a second process on the same data dir, and stops cleanly on SIGTERM', async () => {
+  it('serves /healthz on the embedded database, says what it runs on, refuses a second process on the same data dir, and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
     const dataDir = tempDir();
     const first = start({ DATA_DIR: dataDir });
     const line = await first.listening();
@@ -58,9 +59,12 @@ describe('npm start', () => {
       slack: 'not connected: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to connect Slack',
     });
     expect(String(line.teams)).toMatch(/\S/);
+    // The Node it runs on, with a warning when that line is past its end of life.
+    expect(String(line.node).startsWith(process.version)).toBe(true);
     const health = await fetch(`http://127.0.0.1:${line.port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    // `status` as before; the org's hash added so drift between replicas shows.
+    expect(await health.json()).toEqual({ status: 'ok', org: { sha256: createHash('sha256').update(readFileSync(path.join(root, 'org.example.yaml'))).digest('hex'), loadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
     const metrics = await (await fetch(`http://127.0.0.1:${line.port}/metrics`)).text();
     expect(metrics).toContain('dutydesk_outbox_rows{status="dead"} 0');
 
@@ -90,6 +94,35 @@ describe('npm start', () => {
       'dutydesk: configuration error: org.yaml:6 units[0].manager: unknown person "z" (expected an id listed under people)',
       'dutydesk: configuration error: org.yaml:7 reminders.repeatEvery: "often": expected an ISO 8601 duration (PT2H) or "N working days" / "N working hours"',
     ]);
+  });
+
+  it('reloads the org file on SIGHUP: a bad file is refused line by line and the org kept, a good one applied', { timeout: 90_000 }, async () => {
+    const dir = tempDir();
+    const orgFile = path.join(dir, 'org.yaml');
+    const good = readFileSync(path.join(root, 'org.example.yaml'), 'utf8');
+    writeFileSync(orgFile, good);
+    const run = start({ DATA_DIR: path.join(dir, 'data'), ORG_FILE: orgFile });
+    const line = await run.listening();
+    const health = async () => (await (await fetch(`http://127.0.0.1:${line.port}/healthz`)).json()) as { org: { sha256: string } };
+    const before = (await health()).org.sha256;
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 300 && !run.output().stdout.includes(text); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      return run.output().stdout;
+    };
+
+    writeFileSync(orgFile, good.replace('manager: tom', 'manager: nobody'));
+    run.child.kill('SIGHUP');
+    const refused = await waitFor('the running organisation is unchanged');
+    expect(refused).toContain('org reload refused: org.yaml:26 units[0].manager: unknown person \\"nobody\\" (expected an id listed under people)');
+    expect((await health()).org.sha256).toBe(before);
+
+    const next = good.replace('  - { id: will, name: Will Evans, slack: U0WILL }', '  - { id: will, name: Will Evans, slack: U0WILL }\n  - { id: nia, name: Nia Brooks, slack: U0NIA }');
+    writeFileSync(orgFile, next);
+    run.child.kill('SIGHUP');
+    await waitFor('"msg":"org file reloaded"');
+    expect((await health()).org.sha256).toBe(createHash('sha256').update(next).digest('hex'));
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
   });
 
   it('stops at start on a bad environment, naming the variable', async () => {

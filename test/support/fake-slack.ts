@@ -30,7 +30,11 @@ export interface SlackCall {
 export interface RespondedUrl { id: string; body: unknown; at: number }
 export interface FileUpload { fileId: string; contentType: string; bytes: Buffer; at: number }
 
-export interface FakeSlackOptions { rateLimit?: { perChannelPerSecond: number; retryAfterSeconds: number } }
+export interface FakeSlackOptions {
+  rateLimit?: { perChannelPerSecond: number; retryAfterSeconds: number };
+  /** Answers for methods this fake does not know (e.g. the Socket Mode side's apps.connections.open). */
+  extraAnswers?: (method: string, args: Record<string, unknown>) => Record<string, unknown> | undefined;
+}
 
 export interface FakeSlack {
   /** `url`: base Web API URL ending in `/api/`; `origin`: `http://127.0.0.1:PORT`. */
@@ -165,6 +169,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   }
 
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const extra = options.extraAnswers?.(method, args);
+    if (extra) return extra;
     if (VIEW_METHODS.has(method)) {
       const view = (args.view && typeof args.view === 'object' ? args.view : {}) as Record<string, unknown>;
       const id = str(args.view_id) ?? `V${String(next()).padStart(8, '0')}`;

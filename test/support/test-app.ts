@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import type { DestinationStream } from 'pino';
 import { type App, createApp } from '../../src/app.js';
+import { loadOrgFile } from '../../src/config/org.loader.js';
 import { parseEnv } from '../../src/config/env.config.js';
 import type { Org } from '../../src/config/org.schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -24,6 +27,11 @@ export const startTestApp = async (options: {
   /** Default: Tue 24 Nov 2026 10:00 London (a working day, working hours). */
   now?: string;
   background?: boolean;
+  /** An org file on disk (read for the org unless `org` is given) and whether to watch it. */
+  orgFile?: string;
+  watchOrg?: boolean;
+  /** Where the app's JSON log lines go (default stdout at TEST_LOG_LEVEL, silent unless set). */
+  logDestination?: DestinationStream;
 } = {}): Promise<TestApp> => {
   const database = await createTestDatabase();
   const clock = createTestClock(options.now ?? '2026-11-24T10:00:00Z');
@@ -35,10 +43,12 @@ export const startTestApp = async (options: {
   });
   const app = await createApp({
     env,
-    org: options.org ?? exampleOrg(),
-    orgFile: 'org.example.yaml',
+    org: options.org ?? (options.orgFile ? loadOrgFile(options.orgFile) : exampleOrg()),
+    orgFile: options.orgFile ?? 'org.example.yaml',
+    orgText: options.orgFile ? readFileSync(options.orgFile, 'utf8') : undefined,
+    watchOrg: options.watchOrg,
     clock,
-    logger: createLogger({ level: env.LOG_LEVEL }),
+    logger: createLogger({ level: env.LOG_LEVEL, destination: options.logDestination }),
     background: options.background ?? false,
   });
   const port = await app.listen(0, '127.0.0.1');

@@ -167,16 +167,16 @@ describe('on a real PostgreSQL engine', () => {
     // Mark them sent now (the fake Web API is not running in this test), as the dispatcher would.
     for (const row of queued) await t.app.store.transaction((repos) => repos.outbox.markSent({ id: row.id, at: t.clock.now() }));
     t.clock.advance(6 * 24 * 3600 * 1000);
-    expect(await t.app.retention.runOnce()).toEqual({ cleared: 0 });
+    expect(await t.app.outboxRetention.runOnce()).toEqual({ cleared: 0 });
     t.clock.advance(2 * 24 * 3600 * 1000);
-    expect(await t.app.retention.runOnce()).toEqual({ cleared: queued.length });
+    expect(await t.app.outboxRetention.runOnce()).toEqual({ cleared: queued.length });
     const after = await rows();
     expect(after.map((row) => row.payload)).toEqual(queued.map(() => ({ cleared: true })));
     expect(JSON.stringify(after)).not.toContain('Narrative that must not stay');
     expect(after.map((row) => [row.id, row.status, row.dedupeKey])).toEqual(queued.map((row) => [row.id, 'sent', row.dedupeKey]));
     // The canonical record is untouched.
     expect((await t.app.store.repos.items.escalationsByCrn('X777001'))[0]?.summary).toBe('Narrative that must not stay in the outbox.');
-    expect(await t.app.retention.runOnce()).toEqual({ cleared: 0 });
+    expect(await t.app.outboxRetention.runOnce()).toEqual({ cleared: 0 });
   });
 });
 
