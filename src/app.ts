@@ -5,6 +5,7 @@ import type { Org } from './config/org.schema.js';
 import { type Database, openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import type { Clock } from './domain/clock.js';
+import { createBoard } from './board/board.js';
 import { createChaseScheduler } from './chase/chase-scheduler.js';
 import { createOutboxDispatcher } from './delivery/outbox-dispatcher.js';
 import type { ChatSender } from './delivery/sender.types.js';
@@ -45,6 +46,7 @@ export const createApp = async (options: AppOptions) => {
   const http = createHttpApp({ store, metrics });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
   const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
+  const board = createBoard({ ctx, env: options.env, db: database.db, http });
   finishHttpApp(http);
 
   const senders: Partial<Record<'slack' | 'teams', ChatSender>> = {};
@@ -67,11 +69,13 @@ export const createApp = async (options: AppOptions) => {
     scheduler,
     slack,
     teams,
+    board: board.board,
     logger,
     platforms: {
       slack: slack ? (settings.slack?.appToken ? 'socket mode' : 'http /slack/events') : null,
       slackWhyNot: settings.slackWhyNot,
       teams: teams.description,
+      board: board.description,
     },
     async listen(port: number, host?: string): Promise<number> {
       server = await new Promise<Server>((resolve, reject) => {
@@ -83,11 +87,13 @@ export const createApp = async (options: AppOptions) => {
       if (options.background !== false) {
         dispatcher.start();
         scheduler.start();
+        board.board?.start();
       }
       return (server.address() as AddressInfo).port;
     },
     async stop() {
       scheduler.stop();
+      board.board?.stop();
       await dispatcher.stop();
       if (slack) await slack.stop();
       if (server) {

@@ -46,6 +46,7 @@ const main = async () => {
       orgFile,
       slack: app.platforms.slack ?? `not connected: ${app.platforms.slackWhyNot}`,
       teams: app.platforms.teams,
+      board: app.platforms.board,
     },
     `dutydesk listening on port ${port}`,
   );

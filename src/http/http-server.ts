@@ -7,7 +7,7 @@ export const createHttpApp = (args: { store: Store; metrics: Metrics }) => {
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
-    const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' ? req.path : 'other';
+    const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' ? req.path : req.path.startsWith('/board') ? '/board' : 'other';
     res.on('finish', () => args.metrics.requests.inc({ route, status: String(res.statusCode) }));
     next();
   });

@@ -24,6 +24,8 @@ export const startTestApp = async (options: {
   /** Default: Tue 24 Nov 2026 10:00 London (a working day, working hours). */
   now?: string;
   background?: boolean;
+  /** A fixed port (e.g. when BOARD_URL must name it before start); default: any free port. */
+  port?: number;
 } = {}): Promise<TestApp> => {
   const database = await createTestDatabase();
   const clock = createTestClock(options.now ?? '2026-11-24T10:00:00Z');
@@ -41,7 +43,7 @@ export const startTestApp = async (options: {
     logger: createLogger({ level: env.LOG_LEVEL }),
     background: options.background ?? false,
   });
-  const port = await app.listen(0, '127.0.0.1');
+  const port = await app.listen(options.port ?? 0, '127.0.0.1');
   return {
     app,
     clock,

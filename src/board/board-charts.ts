@@ -1,0 +1,66 @@
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { UnitWeekReport } from './board-reports.js';
+
+/** Vega-Lite → Vega → SVG, on the server (no browser, no script on the page). */
+export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+};
+
+const AXIS = { labelColor: '#1b1b1b', titleColor: '#1b1b1b', labelFontSize: 12, titleFontSize: 12, labelLimit: 260 };
+
+/** Median and 90th percentile per measure, side by side (colours distinguishable and above 3:1 contrast). */
+export const timesChartSpec = (report: UnitWeekReport, title: string): TopLevelSpec => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title: { text: title, color: '#1b1b1b', fontSize: 14 },
+  width: 360,
+  height: 160,
+  background: '#ffffff',
+  data: {
+    values: report.times.flatMap((t) => [
+      { measure: t.measure, statistic: 'Median', hours: t.medianHours ?? 0 },
+      { measure: t.measure, statistic: '90th percentile', hours: t.p90Hours ?? 0 },
+    ]),
+  },
+  mark: { type: 'bar' },
+  encoding: {
+    y: { field: 'measure', type: 'nominal', title: null, axis: AXIS },
+    yOffset: { field: 'statistic' },
+    x: { field: 'hours', type: 'quantitative', title: 'Working hours', axis: AXIS },
+    color: {
+      field: 'statistic',
+      type: 'nominal',
+      title: null,
+      scale: { domain: ['Median', '90th percentile'], range: ['#1d4f91', '#b35900'] },
+      legend: { orient: 'bottom', labelColor: '#1b1b1b' },
+    },
+  },
+});
+
+export const remindersChartSpec = (report: UnitWeekReport): TopLevelSpec => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title: { text: 'Reminders per rung', color: '#1b1b1b', fontSize: 14 },
+  width: 300,
+  height: 120,
+  background: '#ffffff',
+  data: { values: report.reminders },
+  mark: { type: 'bar', color: '#1d4f91' },
+  encoding: {
+    y: { field: 'rung', type: 'nominal', title: null, sort: null, axis: AXIS },
+    x: { field: 'count', type: 'quantitative', title: 'Reminders', scale: { domainMin: 0, domainMax: Math.max(1, ...report.reminders.map((r) => r.count)) }, axis: { ...AXIS, tickMinStep: 1, format: 'd' } },
+  },
+});
+
+/** An SVG made fit for a page: an accessible name, and the description lives in the table beside it. */
+export const accessibleSvg = (svg: string, label: string) =>
+  svg.replace(/^<svg /, `<svg role="img" aria-label="${label.replace(/[&<>"]/g, '')}" focusable="false" `);
+
+/** The weekly picture for chat: the SVG drawn to PNG. */
+export const svgToPng = (svg: string): Buffer =>
+  Buffer.from(new Resvg(svg, { background: '#ffffff', fitTo: { mode: 'width', value: 720 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
