@@ -44,9 +44,9 @@ export const createApp = async (options: AppOptions) => {
 
   const settings = platformSettings(options.env);
   const http = createHttpApp({ store, metrics });
-  const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
-  const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
   const board = createBoard({ ctx, env: options.env, db: database.db, http });
+  const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http, boardUrl: board.board?.settings.baseUrl }) : null;
+  const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
   finishHttpApp(http);
 
   const senders: Partial<Record<'slack' | 'teams', ChatSender>> = {};

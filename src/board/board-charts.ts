@@ -13,7 +13,7 @@ export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
   }
 };
 
-const AXIS = { labelColor: '#1b1b1b', titleColor: '#1b1b1b', labelFontSize: 12, titleFontSize: 12, labelLimit: 260 };
+const AXIS = { labelColor: '#1b1b1b', titleColor: '#1b1b1b', labelFontSize: 12, titleFontSize: 12, labelLimit: 0 };
 
 /** Median and 90th percentile per measure, side by side (colours distinguishable and above 3:1 contrast). */
 export const timesChartSpec = (report: UnitWeekReport, title: string): TopLevelSpec => ({
@@ -63,4 +63,4 @@ export const accessibleSvg = (svg: string, label: string) =>
 
 /** The weekly picture for chat: the SVG drawn to PNG. */
 export const svgToPng = (svg: string): Buffer =>
-  Buffer.from(new Resvg(svg, { background: '#ffffff', fitTo: { mode: 'width', value: 720 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+  Buffer.from(new Resvg(svg, { background: '#ffffff', fitTo: { mode: 'width', value: 640 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());

@@ -34,11 +34,12 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
   const auth = createBoardAuth({ ctx, settings, sessions });
   const timeZone = ctx.directory.org.timezone;
 
-  router.use((_req, res, next) => {
+  // Scoped to /board: the Slack and Teams endpoints read their own raw bodies.
+  router.use('/board', (_req, res, next) => {
     res.set(SECURITY_HEADERS);
     next();
   });
-  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
+  router.use('/board', express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
 
   const signedIn = async (req: express.Request): Promise<SignedIn | null> => {
     const session = await sessions.current(req.headers.cookie, ctx.clock.now());
