@@ -3,11 +3,25 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { UnitWeekReport } from './board-reports.js';
 
+/** The same figures draw the same chart: recent SVGs are kept (a small LRU keyed by the spec). */
+const CACHE_SIZE = 200;
+const cache = new Map<string, string>();
+
 /** Vega-Lite → Vega → SVG, on the server (no browser, no script on the page). */
 export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
+  const key = JSON.stringify(spec);
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    cache.set(key, svg);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return svg;
   } finally {
     view.finalize();
   }

@@ -1,5 +1,4 @@
 import type { BoardRepository } from '../db/board.repository.js';
-import type { DeadlineRow } from '../db/deadlines.repository.js';
 import { ESCALATION_STATE_LABELS, type EscalationState } from '../domain/escalation.machine.js';
 import { REFERRAL_STATE_LABELS, type ReferralState } from '../domain/referral.machine.js';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/workflow.types.js';
@@ -50,59 +49,74 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
   const { directory } = ctx;
   const repos = ctx.store.repos;
   const now = ctx.clock.now();
-  const unitIds = scopeUnits(scope);
-  const [escalations, referrals, open] = await Promise.all([repo.openEscalations(unitIds), repo.openReferrals(unitIds), repo.openDeadlinesOfUnits(unitIds)]);
-  const nextDue = new Map<string, DeadlineRow>();
-  for (const deadline of open) {
-    const key = `${deadline.itemType}:${deadline.itemId}`;
-    const seen = nextDue.get(key);
-    if (!seen || deadline.dueAt.getTime() < seen.dueAt.getTime()) nextDue.set(key, deadline);
-  }
-  const duty = new Map<string, string[]>();
-  for (const unitId of new Set([...unitIds, ...escalations.map((r) => r.receivingUnitId), ...referrals.map((r) => r.providerUnitId)])) {
-    duty.set(unitId, await dutyToday({ repos, directory, unitId, now }));
-  }
-  const items: BoardItem[] = [
-    ...escalations.map((row): BoardItem => ({ itemType: 'escalation', row })),
-    ...referrals.map((row): BoardItem => ({ itemType: 'referral', row })),
-  ];
+  const dutyToday_ = new Map<string, string[]>();
+  const dutyOf = async (unitId: string) => {
+    if (!dutyToday_.has(unitId)) dutyToday_.set(unitId, await dutyToday({ repos, directory, unitId, now }));
+    return dutyToday_.get(unitId) as string[];
+  };
+  const dutyUnitIds: string[] = [];
+  for (const unitId of scope.member) if ((await dutyOf(unitId)).includes(scope.personId)) dutyUnitIds.push(unitId);
   const today = localDate({ calendar: directory.calendar, at: now });
   const views: UnitView[] = [];
-  for (const unitId of unitIds) {
+  for (const unitId of scopeUnits(scope)) {
     const unit = directory.unit(unitId);
     if (!unit) continue;
     const overseen = scope.overseen.has(unitId);
-    const rows: BoardRow[] = [];
-    for (const item of items) {
-      const units = itemUnits(item);
-      if (!units.includes(unitId)) continue;
-      const visible = overseen || maySeeItem({ scope, unitIds: units, roleCount: rolesOn({ ctx, item, personId: scope.personId, duty: duty.get(workUnit(item)) ?? [] }).size });
-      if (!visible) continue;
-      const deadline = nextDue.get(`${item.itemType}:${item.row.id}`);
-      const ref = itemRef(item.itemType, item.row.id);
-      rows.push({
-        ref,
-        crn: item.row.crn,
-        kind: item.itemType === 'escalation' ? 'Escalation' : 'Referral',
-        state: item.row.state,
+    const roleOf = overseen ? undefined : { personId: scope.personId, dutyUnitIds };
+    const ranked = [
+      ...(await repo.unitPageRows({ itemType: 'escalation', unitId, now, perState: ROWS_PER_STATE, roleOf })),
+      ...(await repo.unitPageRows({ itemType: 'referral', unitId, now, perState: ROWS_PER_STATE, roleOf })),
+    ];
+    let visible = ranked;
+    if (!overseen) {
+      // The SQL narrowed by role; the policy decides, on the full rows, what is shown.
+      const items = [
+        ...(await repos.items.escalationsByIds(ranked.filter((r) => r.itemType === 'escalation').map((r) => r.id))).map((row): BoardItem => ({ itemType: 'escalation', row })),
+        ...(await repos.items.referralsByIds(ranked.filter((r) => r.itemType === 'referral').map((r) => r.id))).map((row): BoardItem => ({ itemType: 'referral', row })),
+      ];
+      const allowed = new Set<string>();
+      for (const item of items) {
+        const roles = rolesOn({ ctx, item, personId: scope.personId, duty: await dutyOf(workUnit(item)) });
+        if (maySeeItem({ scope, unitIds: itemUnits(item), roleCount: roles.size })) allowed.add(`${item.itemType}:${item.row.id}`);
+      }
+      visible = ranked.filter((r) => allowed.has(`${r.itemType}:${r.id}`));
+    }
+    const byState = new Map<string, { total: number; overdue: number; rows: BoardRow[] }>();
+    for (const r of visible) {
+      const entry = byState.get(r.state) ?? { total: 0, overdue: 0, rows: [] };
+      if (!byState.has(r.state)) byState.set(r.state, entry);
+      const otherUnit = r.senderUnitId === unitId ? r.otherUnitId : r.senderUnitId;
+      entry.rows.push({
+        ref: itemRef(r.itemType, r.id),
+        crn: r.crn,
+        kind: r.itemType === 'escalation' ? 'Escalation' : 'Referral',
+        state: r.state,
         stateLabel:
-          item.itemType === 'escalation'
-            ? (ESCALATION_STATE_LABELS[item.row.state as EscalationState] ?? item.row.state)
-            : (REFERRAL_STATE_LABELS[item.row.state as ReferralState] ?? item.row.state),
-        route: units[0] === unitId ? `to ${directory.unit(units[1] as string)?.name ?? units[1]}` : `from ${directory.unit(units[0] as string)?.name ?? units[0]}`,
-        next: deadline
-          ? { label: DEADLINE_LABELS[deadline.kind as DeadlineKind] ?? deadline.kind, dueAt: deadline.dueAt, overdue: deadline.dueAt.getTime() <= now.getTime() }
-          : null,
+          r.itemType === 'escalation'
+            ? (ESCALATION_STATE_LABELS[r.state as EscalationState] ?? r.state)
+            : (REFERRAL_STATE_LABELS[r.state as ReferralState] ?? r.state),
+        route: `${r.senderUnitId === unitId ? 'to' : 'from'} ${directory.unit(otherUnit)?.name ?? otherUnit}`,
+        next: r.nextDueAt ? { label: DEADLINE_LABELS[r.nextKind as DeadlineKind] ?? String(r.nextKind), dueAt: r.nextDueAt, overdue: r.nextDueAt.getTime() <= now.getTime() } : null,
       });
     }
-    rows.sort(
-      (a, b) =>
-        Number(b.next?.overdue ?? false) - Number(a.next?.overdue ?? false) ||
-        (a.next?.dueAt.getTime() ?? Infinity) - (b.next?.dueAt.getTime() ?? Infinity) ||
-        a.ref.localeCompare(b.ref),
-    );
-    const byState = new Map<string, BoardRow[]>();
-    for (const row of rows) byState.set(row.state, [...(byState.get(row.state) ?? []), row]);
+    // Totals per state from SQL (one figure per item type and state; both types can share a state name).
+    const seen = new Set<string>();
+    for (const r of ranked) {
+      const key = `${r.itemType}:${r.state}`;
+      const entry = byState.get(r.state);
+      if (!entry || seen.has(key)) continue;
+      seen.add(key);
+      entry.total += overseen ? r.stateTotal : 0;
+      entry.overdue += overseen ? r.stateOverdue : 0;
+    }
+    const states = [...byState.entries()].map(([state, entry]) => {
+      const rows = entry.rows
+        .sort((a, b) => Number(b.next?.overdue ?? false) - Number(a.next?.overdue ?? false) || (a.next?.dueAt.getTime() ?? Infinity) - (b.next?.dueAt.getTime() ?? Infinity) || a.ref.localeCompare(b.ref))
+        .slice(0, ROWS_PER_STATE);
+      const total = overseen ? entry.total : entry.rows.length;
+      const overdue = overseen ? entry.overdue : entry.rows.filter((row) => row.next?.overdue).length;
+      return { state, label: rows[0]?.stateLabel ?? state, total, overdue, rows };
+    });
     const weekDuty: { date: string; names: string[] }[] = [];
     for (let day = 0; day < 7; day += 1) {
       const date = addDays(today, day);
@@ -113,9 +127,9 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
       unitId,
       name: unit.name,
       overseen,
-      states: [...byState.entries()].map(([state, list]) => ({ state, label: list[0]?.stateLabel ?? state, total: list.length, rows: list.slice(0, ROWS_PER_STATE) })),
-      open: rows.length,
-      overdue: rows.filter((row) => row.next?.overdue).length,
+      states: states.map(({ state, label, total, rows }) => ({ state, label, total, rows })),
+      open: states.reduce((sum, entry) => sum + entry.total, 0),
+      overdue: states.reduce((sum, entry) => sum + entry.overdue, 0),
       duty: weekDuty,
     });
   }

@@ -1,4 +1,4 @@
-import type { DeadlineRow } from '../db/deadlines.repository.js';
+import type { ReportDeadline } from '../db/board.repository.js';
 import { type WorkCalendar, atLocalTime, localDate, workingMsBetween } from '../domain/working-time.js';
 
 /** A report table: column names and rows of plain values; the page renders it and the CSV route exports it. */
@@ -88,7 +88,7 @@ export const buildUnitWeekReport = (args: {
   from: Date;
   to: Date;
   now: Date;
-  deadlines: readonly DeadlineRow[];
+  deadlines: readonly ReportDeadline[];
   reminders: readonly { rung: string; count: number }[];
   referrals: readonly { lateWeeks: number; referBy: string; createdAt: Date }[];
 }): UnitWeekReport => {

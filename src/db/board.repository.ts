@@ -1,12 +1,27 @@
-import { and, eq, gt, gte, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './executor.js';
 import type { DeadlineRow } from './deadlines.repository.js';
-import type { EscalationRow, ReferralRow } from './items.repository.js';
 import { ESCALATION_TERMINAL } from '../domain/escalation.machine.js';
 import { REFERRAL_TERMINAL } from '../domain/referral.machine.js';
-import { auditLog, boardSessions, deadlines, escalations, referrals } from './schema.js';
+import { auditLog, boardSessions, deadlines, referrals } from './schema.js';
 
 export type BoardSessionRow = typeof boardSessions.$inferSelect;
+
+export interface UnitPageRow {
+  itemType: 'escalation' | 'referral';
+  id: number;
+  crn: string;
+  state: string;
+  senderUnitId: string;
+  otherUnitId: string;
+  nextKind: string | null;
+  nextDueAt: Date | null;
+  stateTotal: number;
+  stateOverdue: number;
+}
+
+/** What a report needs of a deadline (narrow on purpose: the chase policy and owners are not read). */
+export type ReportDeadline = Pick<DeadlineRow, 'kind' | 'startedAt' | 'dueAt' | 'metAt' | 'metBy'>;
 
 const ESCALATION_DONE = [...ESCALATION_TERMINAL];
 const REFERRAL_DONE = [...REFERRAL_TERMINAL];
@@ -35,42 +50,66 @@ export const createBoardRepository = (db: Executor) => ({
     return (await db.delete(boardSessions).where(lte(boardSessions.expiresAt, now)).returning({ idHash: boardSessions.idHash })).length;
   },
 
-  /** Open escalations sent by or to these units. */
-  async openEscalations(unitIds: string[]): Promise<EscalationRow[]> {
-    if (unitIds.length === 0) return [];
-    return db
-      .select()
-      .from(escalations)
-      .where(and(notInArray(escalations.state, ESCALATION_DONE), or(inArray(escalations.senderUnitId, unitIds), inArray(escalations.receivingUnitId, unitIds))));
-  },
-  async openReferrals(unitIds: string[]): Promise<ReferralRow[]> {
-    if (unitIds.length === 0) return [];
-    return db
-      .select()
-      .from(referrals)
-      .where(and(notInArray(referrals.state, REFERRAL_DONE), or(inArray(referrals.senderUnitId, unitIds), inArray(referrals.providerUnitId, unitIds))));
-  },
-  /** The open deadlines of those same items, in one join per item type. */
-  async openDeadlinesOfUnits(unitIds: string[]): Promise<DeadlineRow[]> {
-    if (unitIds.length === 0) return [];
-    const esc = await db
-      .select({ d: deadlines })
-      .from(deadlines)
-      .innerJoin(escalations, and(eq(deadlines.itemType, 'escalation'), eq(deadlines.itemId, escalations.id)))
-      .where(and(isNull(deadlines.metAt), or(inArray(escalations.senderUnitId, unitIds), inArray(escalations.receivingUnitId, unitIds))));
-    const ref = await db
-      .select({ d: deadlines })
-      .from(deadlines)
-      .innerJoin(referrals, and(eq(deadlines.itemType, 'referral'), eq(deadlines.itemId, referrals.id)))
-      .where(and(isNull(deadlines.metAt), or(inArray(referrals.senderUnitId, unitIds), inArray(referrals.providerUnitId, unitIds))));
-    return [...esc, ...ref].map((row) => row.d);
+  /**
+   * One unit's open items of one type for the units page, ranked in SQL so a unit with thousands of items
+   * returns at most `perState` rows per state: overdue first, then by the next open deadline. `roleOf`
+   * narrows to the items a person holds a role on (raiser, countersigner, acceptor, case manager, worker, or
+   * duty officer of the receiving / provider unit); the caller checks the roles again on what comes back.
+   */
+  async unitPageRows(args: {
+    itemType: 'escalation' | 'referral';
+    unitId: string;
+    now: Date;
+    perState: number;
+    roleOf?: { personId: string; dutyUnitIds: string[] };
+  }): Promise<UnitPageRow[]> {
+    const esc = args.itemType === 'escalation';
+    const table = esc ? sql`escalations` : sql`referrals`;
+    const other = esc ? sql`receiving_unit_id` : sql`provider_unit_id`;
+    const done = esc ? ESCALATION_DONE : REFERRAL_DONE;
+    const me = args.roleOf?.personId ?? '';
+    const duty = args.roleOf?.dutyUnitIds.length ? args.roleOf.dutyUnitIds : [''];
+    const dutyList = sql.join(duty.map((id) => sql`${id}`), sql`, `);
+    const role = !args.roleOf
+      ? sql`true`
+      : esc
+        ? sql`(i.raised_by = ${me} OR i.countersigner_id = ${me} OR i.accepted_by = ${me} OR i.new_case_manager_id = ${me} OR i.receiving_unit_id IN (${dutyList}))`
+        : sql`(i.raised_by = ${me} OR i.assigned_worker_id = ${me} OR i.provider_unit_id IN (${dutyList}))`;
+    const now = args.now.toISOString();
+    const result = await db.execute(sql`
+      WITH ranked AS (
+        SELECT i.id, i.crn, i.state, i.sender_unit_id AS sender, i.${other} AS receiver, n.kind, n.due_at,
+          count(*) OVER (PARTITION BY i.state) AS total,
+          count(*) FILTER (WHERE n.due_at <= ${now}::timestamptz) OVER (PARTITION BY i.state) AS overdue,
+          row_number() OVER (PARTITION BY i.state ORDER BY (n.due_at <= ${now}::timestamptz) DESC NULLS LAST, n.due_at NULLS LAST, i.id) AS rank
+        FROM ${table} i
+        LEFT JOIN LATERAL (
+          SELECT d.kind, d.due_at FROM deadlines d
+          WHERE d.item_type = ${args.itemType} AND d.item_id = i.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1
+        ) n ON true
+        WHERE i.state NOT IN (${sql.join(done.map((state) => sql`${state}`), sql`, `)})
+          AND (i.sender_unit_id = ${args.unitId} OR i.${other} = ${args.unitId}) AND ${role}
+      )
+      SELECT * FROM ranked WHERE rank <= ${args.perState} ORDER BY state, rank`);
+    return (result as unknown as { rows: Record<string, unknown>[] }).rows.map((row) => ({
+      itemType: args.itemType,
+      id: Number(row.id),
+      crn: String(row.crn),
+      state: String(row.state),
+      senderUnitId: String(row.sender),
+      otherUnitId: String(row.receiver),
+      nextKind: row.kind === null ? null : String(row.kind),
+      nextDueAt: row.due_at === null ? null : new Date(row.due_at as string),
+      stateTotal: Number(row.total),
+      stateOverdue: Number(row.overdue),
+    }));
   },
 
   /** A unit's deadlines that were due, or met, in [from, to): the week a report covers. */
-  async unitDeadlinesIn(args: { unitId: string; from: Date; to: Date }): Promise<DeadlineRow[]> {
+  async unitDeadlinesIn(args: { unitId: string; from: Date; to: Date }): Promise<ReportDeadline[]> {
     const { from, to } = args;
     return db
-      .select()
+      .select({ kind: deadlines.kind, startedAt: deadlines.startedAt, dueAt: deadlines.dueAt, metAt: deadlines.metAt, metBy: deadlines.metBy })
       .from(deadlines)
       .where(
         and(
