@@ -5,8 +5,8 @@
  */
 import { decisionForm, runDecision } from '../../commands/decide.command.js';
 import type { EscalationRow, ReferralRow } from '../db/items.repository.js';
-import { ESCALATION_ACTIONS } from '../domain/escalation.machine.js';
-import { REFERRAL_ACTIONS } from '../domain/referral.machine.js';
+import { ESCALATION_ACTIONS, ESCALATION_RULES } from '../domain/escalation.machine.js';
+import { REFERRAL_ACTIONS, REFERRAL_RULES } from '../domain/referral.machine.js';
 import type { ChatAction } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { escalationActionButtons, escalationRoles } from '../use-cases/escalation-messages.js';
@@ -40,3 +40,11 @@ export const boardDecisionForm = (args: { ctx: UseCaseContext; personId: string;
 /** Take the decision; refusals throw the same DomainError a button click gets. */
 export const boardDecide = (args: { ctx: UseCaseContext; personId: string; actionId: string; itemId: number; values: FormValues }) =>
   runDecision({ ctx: args.ctx, actorId: args.personId, actionId: args.actionId, itemId: args.itemId, values: args.values, platform: 'board' });
+
+/** A decision's label ("Countersign") from its action id, or null for anything that is not a decision. */
+export const decisionLabel = (actionId: string): string | null => {
+  const [itemType, action] = actionId.split('.');
+  if (itemType === 'escalation' && action && Object.hasOwn(ESCALATION_RULES, action)) return ESCALATION_RULES[action as keyof typeof ESCALATION_RULES].label;
+  if (itemType === 'referral' && action && Object.hasOwn(REFERRAL_RULES, action)) return REFERRAL_RULES[action as keyof typeof REFERRAL_RULES].label;
+  return null;
+};

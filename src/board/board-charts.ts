@@ -1,7 +1,9 @@
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { UnitWeekReport } from './board-reports.js';
+
+/** Loaded on the first chart, not at start: a bot with the board off never pays for them. */
+let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | null = null;
+const chartLibraries = () => (libraries ??= Promise.all([import('vega'), import('vega-lite')]));
 
 /** The same figures draw the same chart: recent SVGs are kept (a small LRU keyed by the spec). */
 const CACHE_SIZE = 200;
@@ -16,7 +18,8 @@ export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
     cache.set(key, hit);
     return hit;
   }
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const [vega, vegaLite] = await chartLibraries();
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     cache.set(key, svg);
@@ -76,5 +79,7 @@ export const accessibleSvg = (svg: string, label: string) =>
   svg.replace(/^<svg /, `<svg role="img" aria-label="${label.replace(/[&<>"]/g, '')}" focusable="false" `);
 
 /** The weekly picture for chat: the SVG drawn to PNG. */
-export const svgToPng = (svg: string): Buffer =>
-  Buffer.from(new Resvg(svg, { background: '#ffffff', fitTo: { mode: 'width', value: 640 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+export const svgToPng = async (svg: string): Promise<Buffer> => {
+  const { Resvg } = await import('@resvg/resvg-js');
+  return Buffer.from(new Resvg(svg, { background: '#ffffff', fitTo: { mode: 'width', value: 640 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+};

@@ -38,7 +38,7 @@ header.site{background:var(--accent);color:#fff;padding:.5rem 1rem;display:flex;
 header.site a{color:#fff}header.site nav ul{list-style:none;display:flex;gap:1rem;margin:0;padding:0}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}caption{text-align:left;font-weight:600;padding:.25rem 0}
-th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:var(--soft)}
+th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:var(--soft)}td:first-child{white-space:nowrap}
 .overdue{color:var(--bad);font-weight:600}.notice{border-left:6px solid var(--good);padding:.5rem 1rem;background:var(--soft)}
 .error{border-left:6px solid var(--bad);padding:.5rem 1rem;background:var(--soft)}
 .field-error{color:var(--bad);font-weight:600;display:block}

@@ -41,12 +41,6 @@ export const unitsPage = (args: { viewer: Viewer; units: UnitView[] }) => {
   const unitBlock = (unit: UnitView) => html`<section aria-labelledby="unit-${unit.unitId}">
 <h2 id="unit-${unit.unitId}">${unit.name}</h2>
 <p>${unit.open} open item${unit.open === 1 ? '' : 's'}, ${unit.overdue} overdue.${unit.overseen ? html` <a href="/board/reports?unit=${unit.unitId}">Weekly report for ${unit.name}</a>` : ' You see the items you have a role on.'}</p>
-<h3>Duty this week</h3>
-<table><caption class="visually-hidden">Duty officers of ${unit.name}, today and the next six days</caption>
-<thead><tr><th scope="col">Day</th><th scope="col">Duty officer</th></tr></thead>
-<tbody>${unit.duty.map((day, index) => html`<tr><td>${day.date}${index === 0 ? ' (today)' : ''}</td><td>${day.names.length > 0 ? day.names.join(', ') : 'Nobody (the unit manager is told instead)'}</td></tr>`)}</tbody></table>
-<h3>Who is away</h3>
-<p>Absences are not recorded in DutyDesk yet; when they are, they will be listed here.</p>
 <h3>Open items by state</h3>
 ${unit.states.length === 0 ? html`<p>Nothing open.</p>` : ''}
 ${unit.states.map(
@@ -54,6 +48,14 @@ ${unit.states.map(
 <thead><tr><th scope="col">Item</th><th scope="col">CRN</th><th scope="col">Kind</th><th scope="col">Between</th><th scope="col">Next deadline</th></tr></thead>
 <tbody>${state.rows.map((row) => html`<tr><td><a href="/board/items/${row.ref}">${row.ref}</a></td><td>${row.crn}</td><td>${row.kind}</td><td>${row.route}</td><td>${dueCell(viewer, row.next)}</td></tr>`)}</tbody></table>`,
 )}
+<h3>Duty this week</h3>
+${unit.duty.every((day) => day.names.length === 0)
+  ? html`<p>${unit.name} keeps no duty rota.</p>`
+  : html`<table><caption class="visually-hidden">Duty officers of ${unit.name}, today and the next six days</caption>
+<thead><tr><th scope="col">Day</th><th scope="col">Duty officer</th></tr></thead>
+<tbody>${unit.duty.map((day, index) => html`<tr><td>${day.date}${index === 0 ? ' (today)' : ''}</td><td>${day.names.length > 0 ? day.names.join(', ') : 'Nobody (the unit manager is told instead)'}</td></tr>`)}</tbody></table>`}
+<h3>Who is away</h3>
+<p>Absences are not recorded in DutyDesk yet; when they are, they will be listed here.</p>
 </section>`;
   return page({
     title: 'My units',

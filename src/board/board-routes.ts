@@ -5,7 +5,7 @@ import type { UseCaseContext } from '../use-cases/context.js';
 import type { FormValues } from '../use-cases/form.types.js';
 import { UNEXPECTED_WORDS, refusalWords } from '../use-cases/refusal-words.js';
 import { boardScope, maySeeUnitReport } from './board-access.js';
-import { boardDecide, boardDecisionForm } from './board-actions.js';
+import { boardDecide, boardDecisionForm, decisionLabel } from './board-actions.js';
 import { createBoardAuth } from './board-auth.js';
 import { accessibleSvg, remindersChartSpec, renderSvg, timesChartSpec } from './board-charts.js';
 import type { BoardSettings } from './board-config.js';
@@ -129,7 +129,9 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
     guarded(async (req, res, who) => {
       const lookup = await loadItem({ ctx, scope: boardScope({ directory: ctx.directory, personId: who.session.personId }), ref: String(req.params.ref) });
       if (lookup.kind !== 'ok') return refused(res, who.viewer, lookup);
-      const done = typeof req.query.done === 'string' ? req.query.done.slice(0, 200) : undefined;
+      // The confirmation is built here from the action id, never echoed from the URL.
+      const label = typeof req.query.done === 'string' ? decisionLabel(req.query.done) : null;
+      const done = label ? `${label}: done for ${lookup.ref} (${lookup.item.row.crn}). Recorded with your name and the time.` : undefined;
       await renderItem({ res, who, lookup, extra: done ? { done } : {} });
     }),
   );
@@ -152,7 +154,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
       try {
         const result = await boardDecide({ ctx, personId: who.session.personId, actionId, itemId: lookup.item.row.id, values });
         if (result.ok) {
-          res.redirect(303, `/board/items/${lookup.ref}?done=${encodeURIComponent(result.reply)}`);
+          res.redirect(303, `/board/items/${lookup.ref}?done=${encodeURIComponent(actionId)}`);
           return;
         }
         await renderItem({ res, who, lookup, status: 422, extra: { errors: { actionId, fieldErrors: result.fieldErrors, values } } });

@@ -42,7 +42,7 @@ export const runWeeklyPictures = async (args: { ctx: UseCaseContext; repo: Board
     const prefix = `board-weekly:${unit.id}:${week}`;
     if (await ctx.store.repos.outbox.existsWithPrefix(prefix)) continue;
     const report = await loadUnitWeekReport({ ctx, repo, unitId: unit.id, week });
-    const png = svgToPng(await renderSvg(timesChartSpec(report, `${unit.name}: time to act, week of ${week}`)));
+    const png = await svgToPng(await renderSvg(timesChartSpec(report, `${unit.name}: time to act, week of ${week}`)));
     const link = `${settings.baseUrl}/board/reports?unit=${encodeURIComponent(unit.id)}&week=${week}`;
     const message = weeklyMessage({ report, unitName: unit.name, png, link });
     const result = await ctx.store.transaction((repos) =>

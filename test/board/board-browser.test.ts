@@ -57,7 +57,8 @@ describe.skipIf(skipReason !== null)('the managers\' board in a real browser', (
   it('a manager signs in with Slack, sees only their units, countersigns from the board, and downloads a report', async () => {
     const chat = h as unknown as Harness;
     const escalationId = await raiseViaSlack(chat, { userId: SLACK.amara, crn: 'X123456', summary: 'Breached licence conditions; seen on the board.' });
-    await raiseViaSlack(chat, { userId: SLACK.lena, crn: 'X654321' });
+    await raiseViaSlack(chat, { userId: SLACK.lena, crn: 'X654321' }); // North Team 5: not Tom's
+    await raiseViaSlack(chat, { userId: SLACK.ben, crn: 'X234567' });
     await h.t.app.dispatcher.drain();
     h.t.clock.advance(3 * 3_600_000); // the countersign comes three working hours later
 
@@ -73,9 +74,12 @@ describe.skipIf(skipReason !== null)('the managers\' board in a real browser', (
     expect(await headings(page, 'h2')).toEqual(['North Team 3']);
     const board = await mainText(page);
     expect(board).toContain('ESC-000001');
+    expect(board).toContain('ESC-000003');
+    expect(board).toContain('2 open items, 0 overdue.');
     expect(board).not.toContain('ESC-000002');
     expect(board).not.toContain('X654321');
     await checkPage(page, 'my-units');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'board-readme.png'), clip: { x: 0, y: 0, width: 800, height: 560 } });
 
     await Promise.all([page.waitForNavigation(), page.click('a[href="/board/items/ESC-000001"]')]);
     expect(await page.$$eval('main form legend', (list) => list.map((element) => element.textContent))).toEqual(['Countersign', 'Return for changes', 'Withdraw']);
