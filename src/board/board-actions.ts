@@ -41,6 +41,9 @@ export const boardDecisionForm = (args: { ctx: UseCaseContext; personId: string;
 export const boardDecide = (args: { ctx: UseCaseContext; personId: string; actionId: string; itemId: number; values: FormValues }) =>
   runDecision({ ctx: args.ctx, actorId: args.personId, actionId: args.actionId, itemId: args.itemId, values: args.values, platform: 'board' });
 
+/** May the board post this action at all? (Who may take it now is the use case's to decide, as for a button.) */
+export const isBoardDecision = (actionId: string) => decisionLabel(actionId) !== null && !CHAT_ONLY.has(actionId);
+
 /** A decision's label ("Countersign") from its action id, or null for anything that is not a decision. */
 export const decisionLabel = (actionId: string): string | null => {
   const [itemType, action] = actionId.split('.');

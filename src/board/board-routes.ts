@@ -5,7 +5,7 @@ import type { UseCaseContext } from '../use-cases/context.js';
 import type { FormValues } from '../use-cases/form.types.js';
 import { UNEXPECTED_WORDS, refusalWords } from '../use-cases/refusal-words.js';
 import { boardScope, maySeeUnitReport } from './board-access.js';
-import { boardDecide, boardDecisionForm, decisionLabel } from './board-actions.js';
+import { boardDecide, boardDecisionForm, decisionLabel, isBoardDecision } from './board-actions.js';
 import { createBoardAuth } from './board-auth.js';
 import { accessibleSvg, remindersChartSpec, renderSvg, timesChartSpec } from './board-charts.js';
 import type { BoardSettings } from './board-config.js';
@@ -144,11 +144,12 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
       if (lookup.kind !== 'ok') return refused(res, who.viewer, lookup);
       const body = req.body as Record<string, unknown>;
       const actionId = typeof body.action === 'string' ? body.action : '';
-      const action = lookup.actions.find((entry) => entry.id === actionId);
-      if (!action) {
-        await renderItem({ res, who, lookup, status: 409, extra: { refusal: 'That decision is not yours to take on this item now; nothing was changed.' } });
+      if (!isBoardDecision(actionId)) {
+        await renderItem({ res, who, lookup, status: 400, extra: { refusal: 'That is not a decision the board can take; nothing was changed.' } });
         return;
       }
+      // Not only the forms on the page: a stale tab's decision goes to the use case too, which refuses it in the
+      // same words as a late button click ("Already done: countersigned by …").
       const values: FormValues = {};
       for (const key of ['rationale', 'personId', 'releaseDate']) if (typeof body[key] === 'string') values[key] = body[key] as string;
       try {

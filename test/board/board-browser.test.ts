@@ -108,6 +108,31 @@ describe.skipIf(skipReason !== null)('the managers\' board in a real browser', (
       ['raise', 'amara', 'slack', null],
       ['countersign', 'tom', 'board', 'Agreed from the board: risk has risen.'],
     ]);
+    // The same decision again from a stale tab: refused in the words a late button click gets, nothing stored.
+    // (The page's CSP allows no script requests, so the stale form is a real form, as an old tab would hold.)
+    const staleResponse = (
+      await Promise.all([
+        page.waitForNavigation(),
+        page.evaluate(() => {
+          const csrf = (document.querySelector('header input[name=csrf]') as HTMLInputElement).value;
+          const form = document.createElement('form');
+          form.method = 'post';
+          form.action = '/board/items/ESC-000001/decisions';
+          for (const [name, value] of Object.entries({ csrf, action: 'escalation.countersign', rationale: 'Second time' })) {
+            const input = document.createElement('input');
+            input.type = 'hidden';
+            input.name = name;
+            input.value = value;
+            form.append(input);
+          }
+          document.body.append(form);
+          form.submit();
+        }),
+      ])
+    )[0];
+    expect(staleResponse?.status()).toBe(409);
+    expect(await page.$eval('main [role=alert]', (element) => element.textContent?.trim())).toMatch(/^Already done: countersigned by Tom Reyes/);
+    expect(await h.t.app.store.repos.records.decisionsFor([{ itemType: 'escalation', itemId: escalationId }])).toHaveLength(2);
     await h.t.app.dispatcher.drain();
     const toAmara = dmsTo(h.fake, SLACK.amara).map(textOf).filter((text) => text.includes('Countersigned: ESC-000001'));
     expect(toAmara).toHaveLength(1);
