@@ -11,7 +11,7 @@ import { accessibleSvg, remindersChartSpec, renderSvg, timesChartSpec } from './
 import type { BoardSettings } from './board-config.js';
 import { type ItemLookup, loadItem, loadUnits } from './board-data.js';
 import { type Viewer, itemPage, messagePage, reportsPage, signInPage, unitsPage } from './board-pages.js';
-import { loadUnitWeekReport } from './board-report.service.js';
+import type { ReportLoader } from './board-report.service.js';
 import { parseWeek, shiftWeek, tableCsv, weekOf } from './board-reports.js';
 import { type Sessions, csrfMatches, csrfToken } from './board-sessions.js';
 
@@ -28,8 +28,8 @@ const SECURITY_HEADERS = {
 };
 
 /** The board's routes under /board. Every page reads the session; every POST checks its CSRF token first. */
-export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSettings; repo: BoardRepository; sessions: Sessions }) => {
-  const { ctx, settings, repo, sessions } = args;
+export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSettings; repo: BoardRepository; sessions: Sessions; loadReport: ReportLoader }) => {
+  const { ctx, settings, repo, sessions, loadReport } = args;
   const router = express.Router();
   const auth = createBoardAuth({ ctx, settings, sessions });
   const timeZone = ctx.directory.org.timezone;
@@ -188,7 +188,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
         res.status(403).type('html').send(messagePage({ title: 'Not yours to see', text: 'Reports are shown to the managers and senior managers of a unit only.', viewer: who.viewer }));
         return;
       }
-      const report = await loadUnitWeekReport({ ctx, repo, unitId, week });
+      const report = await loadReport({ unitId, week });
       const name = ctx.directory.unit(unitId)?.name ?? unitId;
       const charts = {
         times: accessibleSvg(await renderSvg(timesChartSpec(report, 'Time to act (working hours)')), `Chart: time to act for ${name}, week of ${week}; the same figures are in the table beside it`),
@@ -206,7 +206,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
       const week = parseWeek(req.params.week);
       if (!week || !ctx.directory.unit(unitId)) return void res.status(404).type('text').send('no such report');
       if (!maySeeUnitReport({ scope, unitId })) return void res.status(403).type('text').send('reports are for the unit managers and senior managers only');
-      const report = await loadUnitWeekReport({ ctx, repo, unitId, week });
+      const report = await loadReport({ unitId, week });
       const table = report.tables.find((entry) => entry.id === req.params.table);
       if (!table) return void res.status(404).type('text').send('no such table');
       await ctx.store.repos.records.audit({ at: ctx.clock.now(), actorId: who.session.personId, event: 'board.report_exported', details: { unitId, week, table: table.id } });

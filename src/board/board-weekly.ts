@@ -1,10 +1,9 @@
-import type { BoardRepository } from '../db/board.repository.js';
 import type { ChatMessage } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { enqueueMessage } from '../use-cases/effects.js';
 import { renderSvg, svgToPng, timesChartSpec } from './board-charts.js';
 import type { BoardSettings } from './board-config.js';
-import { loadUnitWeekReport } from './board-report.service.js';
+import type { ReportLoader } from './board-report.service.js';
 import { type UnitWeekReport, shiftWeek, weekOf } from './board-reports.js';
 
 const fmt = (value: number | null) => (value === null ? 'no decisions' : `${value} working h`);
@@ -32,8 +31,8 @@ export const weeklyMessage = (args: { report: UnitWeekReport; unitName: string; 
  * Each Monday: every unit manager gets last week's picture through the outbox. The dedupe key
  * `board-weekly:<unit>:<week>` makes a second replica, or a rerun, write nothing.
  */
-export const runWeeklyPictures = async (args: { ctx: UseCaseContext; repo: BoardRepository; settings: BoardSettings }): Promise<{ written: number }> => {
-  const { ctx, repo, settings } = args;
+export const runWeeklyPictures = async (args: { ctx: UseCaseContext; loadReport: ReportLoader; settings: BoardSettings }): Promise<{ written: number }> => {
+  const { ctx, loadReport, settings } = args;
   const { directory } = ctx;
   const now = ctx.clock.now();
   const week = shiftWeek(weekOf({ calendar: directory.calendar, at: now }), -1);
@@ -41,7 +40,7 @@ export const runWeeklyPictures = async (args: { ctx: UseCaseContext; repo: Board
   for (const unit of directory.org.units) {
     const prefix = `board-weekly:${unit.id}:${week}`;
     if (await ctx.store.repos.outbox.existsWithPrefix(prefix)) continue;
-    const report = await loadUnitWeekReport({ ctx, repo, unitId: unit.id, week });
+    const report = await loadReport({ unitId: unit.id, week });
     const png = await svgToPng(await renderSvg(timesChartSpec(report, `${unit.name}: time to act, week of ${week}`)));
     const link = `${settings.baseUrl}/board/reports?unit=${encodeURIComponent(unit.id)}&week=${week}`;
     const message = weeklyMessage({ report, unitName: unit.name, png, link });

@@ -5,6 +5,7 @@ import { createBoardRepository } from '../db/board.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { boardSettings } from './board-config.js';
+import { createReportLoader } from './board-report.service.js';
 import { createBoardRouter } from './board-routes.js';
 import { createSessions } from './board-sessions.js';
 import { runWeeklyPictures } from './board-weekly.js';
@@ -16,12 +17,14 @@ export const createBoard = (args: { ctx: UseCaseContext; env: Env; db: Executor;
   if (!settings) return { board: null, description: `off: ${whyNot}` };
   const repo = createBoardRepository(args.db);
   const sessions = createSessions({ repo, settings });
-  args.http.use(createBoardRouter({ ctx, settings, repo, sessions }));
+  const loadReport = createReportLoader({ ctx, repo });
+  args.http.use(createBoardRouter({ ctx, settings, repo, sessions, loadReport }));
   let task: ReturnType<typeof cron.schedule> | null = null;
   const board = {
     settings,
     repo,
-    runWeekly: () => runWeeklyPictures({ ctx, repo, settings }),
+    loadReport,
+    runWeekly: () => runWeeklyPictures({ ctx, loadReport, settings }),
     start() {
       task = cron.schedule(
         settings.weeklyCron,

@@ -129,6 +129,14 @@ export const createBoardRepository = (db: Executor) => ({
       .groupBy(rung);
     return rows.map((row) => ({ rung: String(row.rung), count: Number(row.count) }));
   },
+  /**
+   * The audit log's newest id outside the board's own events (views, exports, sign-ins): every decision,
+   * reminder and new item writes one, so it versions a report.
+   */
+  async lastAuditId(): Promise<number> {
+    const [row] = await db.select({ id: sql<number>`coalesce(max(${auditLog.id}), 0)` }).from(auditLog).where(sql`${auditLog.event} NOT LIKE 'board.%'`);
+    return Number(row?.id ?? 0);
+  },
   /** Referrals the unit sent in [from, to), with whether each was made after its refer-by date. */
   async referralsSentIn(args: { unitId: string; from: Date; to: Date }): Promise<{ id: number; crn: string; referBy: string; lateWeeks: number; createdAt: Date }[]> {
     return db

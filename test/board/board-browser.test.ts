@@ -173,6 +173,10 @@ describe.skipIf(skipReason !== null)('the managers\' board in a real browser', (
     const page = await context.newPage();
     await signIn(page, { baseUrl: h.boardUrl, provider: 'entra', login: ENTRA.joe });
     expect(await headings(page, 'h2')).toEqual(['North Team 5']);
+    // Joe is an officer, not a manager: Lena's escalation from his own unit is not his to see.
+    const own = await mainText(page);
+    expect(own).toContain('0 open items, 0 overdue. You see the items you have a role on.');
+    expect(own).not.toContain('ESC-000002');
     const response = await page.goto(`${h.boardUrl}/board/items/ESC-000001`);
     expect(response?.status()).toBe(403);
     const html = await page.content();

@@ -31,6 +31,14 @@ describe('the weekly picture, and the way to the board from Slack', () => {
     const result = await boardDecide({ ctx: h.t.app.ctx, personId: 'tom', actionId: 'escalation.countersign', itemId: id, values: { rationale: 'Agreed.' } });
     expect(result.ok).toBe(true);
     await h.t.app.dispatcher.drain();
+    // A report is kept until something new is recorded: a second countersign in the same minute shows at once.
+    const countersigns = async () => (await h.t.app.board!.loadReport({ unitId: 'north-3', week: '2026-11-23' })).times[0]?.count;
+    expect(await countersigns()).toBe(1);
+    expect(await countersigns()).toBe(1);
+    const second = await raiseViaSlack(h as unknown as Harness, { userId: SLACK.ben, crn: 'X234567' });
+    expect((await boardDecide({ ctx: h.t.app.ctx, personId: 'tom', actionId: 'escalation.countersign', itemId: second, values: { rationale: 'Agreed.' } })).ok).toBe(true);
+    expect(await countersigns()).toBe(2);
+    await h.t.app.dispatcher.drain();
     const uploadsBefore = h.fake.uploads.length;
 
     h.t.clock.set('2026-11-30T08:00:00Z'); // Monday 08:00 in London
@@ -44,7 +52,7 @@ describe('the weekly picture, and the way to the board from Slack', () => {
     for (const upload of pictures) expect(upload.bytes.includes(PNG_SIGNATURE)).toBe(true);
     const toTom = dmsTo(h.fake, SLACK.tom).map(textOf).filter((text) => text.includes('week of 2026-11-23'));
     expect(toTom).toHaveLength(1);
-    expect(toTom[0]).toContain('Time to countersign: median 2 working h, 90th percentile 2 working h (1 decided)');
+    expect(toTom[0]).toContain('Time to countersign: median 1 working h, 90th percentile 2 working h (2 decided)');
     expect(toTom[0]).toContain(`${h.boardUrl}/board/reports?unit=north-3&amp;week=2026-11-23`);
 
     expect(await board!.runWeekly()).toEqual({ written: 0 });
