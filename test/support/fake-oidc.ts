@@ -4,6 +4,7 @@
  * login typed on its page becomes the account; `claimsFor` adds the claims the real issuer would send
  * (Slack's user id claim, Entra's object id `oid`).
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -41,6 +42,9 @@ export const startFakeOidc = async (args: {
     // Like Slack and Entra, put the identity claims in the ID token itself.
     conformIdTokenClaims: false,
     cookies: { keys: [`${args.name}-cookie-key`] },
+    // Our own signing key and lifetimes (the library's built-in development ones print warnings on every start).
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: `${args.name}-key`, use: 'sig', alg: 'RS256' } as never] },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     features: { devInteractions: { enabled: true } },
   });
   provider.on('server_error', (_ctx: unknown, error: Error) => process.stderr.write(`fake oidc ${args.name}: ${error.message}\n`));
