@@ -1,5 +1,5 @@
 import { DomainError } from '../src/domain/errors.js';
-import { localDateTime } from '../src/domain/working-time.js';
+import { localDateTime } from '../src/domain/time/time-format.js';
 import type { UseCaseContext } from '../src/use-cases/context.js';
 import type { Directory } from '../src/use-cases/directory.js';
 import { dutyBoard, dutyHistory, setDuty } from '../src/use-cases/duty.use-case.js';

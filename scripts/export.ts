@@ -21,7 +21,11 @@ export const parseExportArgs = (argv: string[]): { crn: string; format: 'csv' | 
     const arg = argv[index] as string;
     const match = /^--(crn|format|out)(?:=(.*))?$/.exec(arg);
     if (!match) return { error: `unknown argument "${arg}"` };
-    const value = match[2] ?? argv[(index += 1)];
+    let value = match[2];
+    if (value === undefined) {
+      index += 1; // the value is the next argument: --crn X123456
+      value = argv[index];
+    }
     if (value === undefined || value === '') return { error: `--${match[1]} needs a value` };
     options[match[1] as string] = value;
   }

@@ -23,7 +23,12 @@ export interface BenchApp {
 /** A fixed clock (a Tuesday, 10:00 London: working hours) unless the bench passes a real one. */
 export const fixedClock = (at = '2026-11-24T10:00:00Z'): Clock & { set(iso: string): void } => {
   let now = new Date(at);
-  return { now: () => new Date(now), set: (iso) => void (now = new Date(iso)) };
+  return {
+    now: () => new Date(now),
+    set: (iso) => {
+      now = new Date(iso);
+    },
+  };
 };
 
 /**

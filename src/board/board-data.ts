@@ -2,7 +2,7 @@ import type { BoardRepository } from '../db/board.repository.js';
 import { ESCALATION_STATE_LABELS, type EscalationState } from '../domain/escalation.machine.js';
 import { REFERRAL_STATE_LABELS, type ReferralState } from '../domain/referral.machine.js';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/workflow.types.js';
-import { localDate } from '../domain/working-time.js';
+import { localDate } from '../domain/time/working-time.js';
 import { type HistoryItem, loadCaseHistory } from '../use-cases/case-history.js';
 import { itemRef, parseItemRef } from '../use-cases/chat-message.js';
 import type { ChatAction } from '../use-cases/chat-message.js';

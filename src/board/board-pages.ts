@@ -1,4 +1,4 @@
-import { localDateTime } from '../domain/working-time.js';
+import { localDateTime } from '../domain/time/time-format.js';
 import type { HistoryItem } from '../use-cases/case-history.js';
 import { formatDuration, formatWorkingDuration } from '../use-cases/case-history.js';
 import type { ChatAction } from '../use-cases/chat-message.js';

@@ -1,5 +1,5 @@
 import type { ReportDeadline } from '../db/board.repository.js';
-import { type WorkCalendar, atLocalTime, localDate, workingMsBetween } from '../domain/working-time.js';
+import { type WorkCalendar, atLocalTime, localDate, workingMsBetween } from '../domain/time/working-time.js';
 
 /** A report table: column names and rows of plain values; the page renders it and the CSV route exports it. */
 export interface ReportTable {

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { atLocalTime, isWorkingDay, isWorkingTime, localDate } from '../domain/working-time.js';
+import { atLocalTime, isWorkingDay, isWorkingTime, localDate } from '../domain/time/working-time.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { sweepDeadlines } from './deadline-sweeper.js';

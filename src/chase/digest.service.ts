@@ -1,6 +1,7 @@
 import type { Repositories } from '../db/store.js';
 import type { OrgUnit } from '../config/org.schema.js';
-import { formatLateness, isWorkingDay, localDate, localDateTime, startOfLocalDay } from '../domain/working-time.js';
+import { formatLateness, localDateTime } from '../domain/time/time-format.js';
+import { isWorkingDay, localDate, startOfLocalDay } from '../domain/time/working-time.js';
 import { type ChatAction, itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';

@@ -1,7 +1,7 @@
 // Builds an organisation's WorkCalendar from its org-file settings.
 // Bank holidays come from date-holidays' bundled data: no network needed.
 import Holidays from 'date-holidays';
-import type { WorkCalendar } from '../domain/working-time.js';
+import type { WorkCalendar } from '../domain/time/working-time.js';
 
 export const SUPPORTED_CALENDARS = ['england-and-wales', 'none'] as const;
 export type SupportedCalendar = (typeof SUPPORTED_CALENDARS)[number];

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 
-/** The environment, parsed once at start (shared/interface.md "Configuration"). */
+/** The environment, parsed once at start (README.md "Configuration" lists every variable). */
 const optionalText = z
   .string()
   .optional()

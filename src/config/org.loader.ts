@@ -4,7 +4,7 @@ import { LineCounter, isNode, parseDocument } from 'yaml';
 import { ConfigError } from './env.config.js';
 import { type Org, crossReferenceIssues, orgSchema } from './org.schema.js';
 
-/** ORG_FILE, else ./org.yaml, else ./org.example.yaml (shared/interface.md). */
+/** ORG_FILE, else ./org.yaml, else ./org.example.yaml (README.md "The org file"). */
 export const resolveOrgFile = (args: { orgFile?: string; cwd: string }): string => {
   if (args.orgFile) return path.resolve(args.cwd, args.orgFile);
   const own = path.resolve(args.cwd, 'org.yaml');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { type DeadlineSpec, parseDeadlineSpec } from '../domain/working-time.js';
+import { type DeadlineSpec, parseDeadlineSpec } from '../domain/time/deadline-spec.js';
 
-/** The org file (shared/interface.md "The org file"): people, units, rota, deadlines, reminders. */
+/** The org file (README.md "The org file"; org.example.yaml is a complete one): people, units, rota, deadlines, reminders. */
 const id = z.string({ message: 'expected an id (letters, digits, - or _)' }).regex(/^[A-Za-z0-9_-]{1,64}$/, {
   message: 'expected an id of letters, digits, - or _',
 });

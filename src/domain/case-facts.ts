@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Formats and vocabularies from public HMPPS services (see shared/domain.md). Pure. */
+/** Formats and vocabularies from public HMPPS services (the CRN and NOMS number formats, RoSH levels). Pure. */
 export const CRN_PATTERN = /^[A-Z]\d{6}$/;
 export const NOMS_PATTERN = /^[A-Z]\d{4}[A-Z]{2}$/;
 

@@ -1,7 +1,8 @@
-import { type DeadlineSpec, type WorkCalendar, addDeadline, isWorkingTime, nextWorkingTime } from './working-time.js';
+import type { DeadlineSpec } from './time/deadline-spec.js';
+import { type WorkCalendar, addDeadline, isWorkingTime, nextWorkingTime } from './time/working-time.js';
 
 /**
- * The chase (shared/domain.md): at the deadline the person who owes the action, again every `repeatEvery`;
+ * The chase (docs/operations.md "How the chase works"): at the deadline the person who owes the action, again every `repeatEvery`;
  * after `managerAfter` their manager; after `seniorManagerAfter` the senior manager. Standard items chase
  * only in working time; urgent ones at any hour. Each rung is planned from stored facts, so a restart or a
  * second replica plans the same thing, and the outbox's unique key makes each send happen once.

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Store } from '../db/store.js';
 import type { Clock } from '../domain/clock.js';
 
-/** Prometheus metrics (shared/interface.md: requests, handler latency, open items, overdue, outbox, reminders). */
+/** Prometheus metrics (README.md "Configuration", GET /metrics: requests, handler latency, open items, overdue, outbox, reminders). */
 export const createMetrics = (args: { store: Store; clock: Clock }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'dutydesk_process_' });

@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { type ChatAction, type ChatMessage, encodeActionValue } from '../use-cases/chat-message.js';
 import { escapeMrkdwn, mrkdwn, plain, truncate } from './slack-text.js';
 
@@ -19,7 +19,7 @@ export const LIMITS = {
  * Decision buttons: action_id is the ChatAction id; Slack wants action_ids unique within a block, so a
  * repeat (a queue with two countersigns) gets `:2`, `:3` (the handler strips it; the value says which item).
  */
-const buttons = (actions: ChatAction[]): types.Button[] => {
+const buttons = (actions: ChatAction[]): Button[] => {
   const seen = new Map<string, number>();
   return actions.map((action) => {
     const count = (seen.get(action.id) ?? 0) + 1;
@@ -44,8 +44,8 @@ const chunk = <T>(items: T[], size: number): T[][] => {
 };
 
 /** Lines packed into sections of at most 3000 escaped characters each. */
-const lineSections = (lines: string[]): types.KnownBlock[] => {
-  const blocks: types.KnownBlock[] = [];
+const lineSections = (lines: string[]): KnownBlock[] => {
+  const blocks: KnownBlock[] = [];
   let current = '';
   for (const line of lines.map((entry) => truncate(escapeMrkdwn(entry), LIMITS.sectionText))) {
     if (current && current.length + 1 + line.length > LIMITS.sectionText) {
@@ -65,9 +65,9 @@ export const fallbackText = (message: ChatMessage): string => truncate(escapeMrk
  * Render a ChatMessage as Block Kit: header, facts as fields, details (DMs only), lines, notice, buttons.
  * Every user-supplied string is escaped; everything is cut to Slack's limits; at most `maxBlocks` blocks.
  */
-export const messageBlocks = (message: ChatMessage, options: { maxBlocks?: number; withActions?: boolean } = {}): types.KnownBlock[] => {
+export const messageBlocks = (message: ChatMessage, options: { maxBlocks?: number; withActions?: boolean } = {}): KnownBlock[] => {
   const maxBlocks = options.maxBlocks ?? LIMITS.messageBlocks;
-  const body: types.KnownBlock[] = [{ type: 'header', text: plain(message.title || message.text, LIMITS.headerText) }];
+  const body: KnownBlock[] = [{ type: 'header', text: plain(message.title || message.text, LIMITS.headerText) }];
   for (const fields of chunk(message.fields, LIMITS.fieldsPerSection)) {
     body.push({
       type: 'section',
@@ -80,7 +80,7 @@ export const messageBlocks = (message: ChatMessage, options: { maxBlocks?: numbe
   if (message.lines && message.lines.length > 0) body.push(...lineSections(message.lines));
   if (message.notice) body.push({ type: 'context', elements: [mrkdwn(message.notice, LIMITS.sectionText)] });
 
-  const actionBlocks: types.ActionsBlock[] =
+  const actionBlocks: ActionsBlock[] =
     options.withActions === false
       ? []
       : chunk(message.actions, LIMITS.buttonsPerActions).map((actions, index) => ({

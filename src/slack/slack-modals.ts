@@ -93,7 +93,7 @@ type StateValue = {
   selected_users?: string[];
 };
 
-const valueOf = (state: StateValue): string | string[] | undefined => {
+const stateValueOf = (state: StateValue): string | string[] | undefined => {
   if (state.selected_options) return state.selected_options.map((entry) => entry.value);
   if (state.selected_users) return state.selected_users;
   if (state.selected_option !== undefined) return state.selected_option?.value ?? undefined;
@@ -107,7 +107,7 @@ export const formValuesFromState = (values: Record<string, Record<string, StateV
   const out: FormValues = {};
   for (const [blockId, actions] of Object.entries(values ?? {})) {
     const first = Object.values(actions ?? {})[0];
-    if (first) out[blockId] = valueOf(first);
+    if (first) out[blockId] = stateValueOf(first);
   }
   return out;
 };

@@ -3,7 +3,8 @@ import type { AuditRow, DecisionRow } from '../db/records.repository.js';
 import { ESCALATION_STATE_LABELS, type EscalationState } from '../domain/escalation.machine.js';
 import { REFERRAL_STATE_LABELS, type ReferralState } from '../domain/referral.machine.js';
 import { DEADLINE_LABELS, type DeadlineKind, type ItemType } from '../domain/workflow.types.js';
-import { formatLateness, workingMsBetween } from '../domain/working-time.js';
+import { formatLateness } from '../domain/time/time-format.js';
+import { workingMsBetween } from '../domain/time/working-time.js';
 import { itemRef } from './chat-message.js';
 import type { UseCaseContext } from './context.js';
 

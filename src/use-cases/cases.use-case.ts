@@ -3,7 +3,7 @@ import type { EscalationRow, ReferralRow } from '../db/items.repository.js';
 import type { Owner } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { DEADLINE_LABELS, type DeadlineKind, type Recipient } from '../domain/workflow.types.js';
-import { formatLateness, localDateTime } from '../domain/working-time.js';
+import { formatLateness, localDateTime } from '../domain/time/time-format.js';
 import { type ChatAction, type ChatMessage, itemRef } from './chat-message.js';
 import type { UseCaseContext } from './context.js';
 import { dutyToday, resolveRecipient } from './effects.js';

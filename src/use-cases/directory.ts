@@ -1,7 +1,8 @@
 import { buildWorkCalendar } from '../config/calendar.js';
 import type { Org, OrgPerson, OrgUnit } from '../config/org.schema.js';
 import type { DeadlineKind } from '../domain/workflow.types.js';
-import type { DeadlineSpec, WorkCalendar } from '../domain/working-time.js';
+import type { DeadlineSpec } from '../domain/time/deadline-spec.js';
+import type { WorkCalendar } from '../domain/time/working-time.js';
 
 /** The org file as the use cases need it: people and units by id, the calendar and the deadline policy. */
 export interface Directory {

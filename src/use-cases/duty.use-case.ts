@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors.js';
-import { localDate, localDateTime } from '../domain/working-time.js';
+import { localDateTime } from '../domain/time/time-format.js';
+import { localDate } from '../domain/time/working-time.js';
 import type { ChatMessage } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { dutyToday } from './effects.js';

@@ -2,7 +2,7 @@ import type { NewOutboxRow } from '../db/outbox.repository.js';
 import type { Repositories } from '../db/store.js';
 import { type ChasePlan, planChase } from '../domain/reminder-ladder.js';
 import type { DeadlineKind, Effect, ItemType, Recipient } from '../domain/workflow.types.js';
-import { addDeadline, atLocalTime, localDate } from '../domain/working-time.js';
+import { addDeadline, atLocalTime, localDate } from '../domain/time/working-time.js';
 import type { ChatMessage, Target } from './chat-message.js';
 import type { Directory } from './directory.js';
 import { reminderPolicy } from './reminder-policy.js';

@@ -1,6 +1,6 @@
 import { crnSchema } from '../domain/case-facts.js';
 import { DomainError } from '../domain/errors.js';
-import { localDateTime } from '../domain/working-time.js';
+import { localDateTime } from '../domain/time/time-format.js';
 import type { Platform } from './context.js';
 import { type HistoryContext, formatDuration, formatWorkingDuration, loadCaseHistory } from './case-history.js';
 

@@ -1,7 +1,7 @@
 import type { DecisionRow } from '../db/records.repository.js';
 import type { Repositories } from '../db/store.js';
 import type { ItemType } from '../domain/workflow.types.js';
-import { localDateTime } from '../domain/working-time.js';
+import { localDateTime } from '../domain/time/time-format.js';
 import type { ChatMessage } from './chat-message.js';
 import type { UseCaseContext } from './context.js';
 import type { Directory } from './directory.js';

@@ -9,7 +9,7 @@ import {
   availableReferralActions,
 } from '../domain/referral.machine.js';
 import type { DeadlineKind } from '../domain/workflow.types.js';
-import { localDateTime } from '../domain/working-time.js';
+import { localDateTime } from '../domain/time/time-format.js';
 import { type ChatAction, type ChatMessage, itemRef } from './chat-message.js';
 import type { Directory } from './directory.js';
 

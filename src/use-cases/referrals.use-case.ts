@@ -11,7 +11,7 @@ import {
   transitionReferral,
 } from '../domain/referral.machine.js';
 import type { Effect } from '../domain/workflow.types.js';
-import { atLocalTime, localDate } from '../domain/working-time.js';
+import { atLocalTime, localDate } from '../domain/time/working-time.js';
 import { alreadyDoneError } from './already-done.js';
 import { itemRef } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';

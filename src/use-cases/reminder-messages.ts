@@ -3,7 +3,7 @@ import type { EscalationRow, ReferralRow } from '../db/items.repository.js';
 import { ROSH_LABELS, type RoshLevel } from '../domain/case-facts.js';
 import type { Rung } from '../domain/reminder-ladder.js';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/workflow.types.js';
-import { formatLateness, localDateTime } from '../domain/working-time.js';
+import { formatLateness, localDateTime } from '../domain/time/time-format.js';
 import { type ChatAction, type ChatMessage, itemRef } from './chat-message.js';
 import type { Directory } from './directory.js';
 import { ESCALATION_ACTIONS_FOR_DEADLINE, escalationActionButtons, escalationRoles } from './escalation-messages.js';

@@ -1,5 +1,5 @@
 import { type ReminderPolicy } from '../domain/reminder-ladder.js';
-import { parseDeadlineSpec } from '../domain/working-time.js';
+import { parseDeadlineSpec } from '../domain/time/deadline-spec.js';
 import type { Directory } from './directory.js';
 
 export const reminderPolicy = (directory: Directory): ReminderPolicy => directory.org.reminders;

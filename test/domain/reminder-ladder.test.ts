@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorkCalendar } from '../../src/config/calendar.js';
 import { type ChaseFacts, type ReminderPolicy, applyChase, planChase } from '../../src/domain/reminder-ladder.js';
-import { parseDeadlineSpec } from '../../src/domain/working-time.js';
+import { parseDeadlineSpec } from '../../src/domain/time/deadline-spec.js';
 
 const spec = (text: string) => {
   const parsed = parseDeadlineSpec(text);

@@ -1,21 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { buildWorkCalendar, SUPPORTED_CALENDARS } from '../../src/config/calendar.js';
+import { durationMs, parseDeadlineSpec, type DeadlineSpec } from '../../src/domain/time/deadline-spec.js';
+import { formatLateness, localDateTime } from '../../src/domain/time/time-format.js';
 import {
   addDeadline,
   atLocalTime,
-  durationMs,
-  formatLateness,
   isWorkingDay,
   isWorkingTime,
   localDate,
-  localDateTime,
   nextWorkingTime,
-  parseDeadlineSpec,
   startOfLocalDay,
   workingMsBetween,
-  type DeadlineSpec,
-} from '../../src/domain/working-time.js';
+} from '../../src/domain/time/working-time.js';
 
 const hours = { start: '09:00', end: '17:00' };
 const london = buildWorkCalendar({ timeZone: 'Europe/London', workingHours: hours, calendar: 'england-and-wales' });
@@ -271,8 +268,8 @@ describe('formatLateness', () => {
 });
 
 describe('purity', () => {
-  it('working-time.ts never reads the clock or the environment', () => {
-    const source = readFileSync(new URL('../../src/domain/working-time.ts', import.meta.url), 'utf8');
+  it.each(['deadline-spec.ts', 'working-time.ts', 'time-format.ts'])('src/domain/time/%s never reads the clock or the environment', (file) => {
+    const source = readFileSync(new URL(`../../src/domain/time/${file}`, import.meta.url), 'utf8');
     expect(source).not.toMatch(/Date\.now\(|new Date\(\)|process\.env|node-cron|drizzle|@slack|@microsoft/);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateValue } from '../support/slack-requests.js';
 import { SLACK } from '../support/test-org.js';
-import { type Harness, buttonsOf, click, dmsTo, openedView, slash, startHarness, submit, textOf, until, escalationValues } from './slack-harness.js';
+import { type Harness, buttonsOf, click, dmsTo, inputBlock, openedView, slash, startHarness, submit, textOf, until, escalationValues } from './slack-harness.js';
 
 const SUMMARY = 'Breached licence <!channel> & <@U0SAM> said @here: new intelligence from police.';
 
@@ -23,10 +23,10 @@ describe('Slack: /escalate to handover completed, over HTTP', () => {
     expect(command.status).toBe(200);
     const form = await openedView(fake, 1);
     expect(form.callbackId).toBe('escalate');
-    const crnBlock = form.blocks.find((block) => block.block_id === 'crn');
-    expect((crnBlock?.element as { initial_value?: string }).initial_value).toBe('X123456');
-    const receiving = form.blocks.find((block) => block.block_id === 'receivingUnitId');
-    expect((receiving?.element as { initial_option?: { value: string } }).initial_option?.value).toBe('north-pp');
+    const crnBlock = inputBlock(form.blocks, 'crn');
+    expect((crnBlock?.element as { initial_value?: string } | undefined)?.initial_value).toBe('X123456');
+    const receiving = inputBlock(form.blocks, 'receivingUnitId');
+    expect((receiving?.element as { initial_option?: { value: string } } | undefined)?.initial_option?.value).toBe('north-pp');
 
     // 2. Submitting: the modal turns into a confirmation with the reference and the countersign deadline.
     const submitted = await submit(h, { userId: SLACK.amara, view: form, values: escalationValues({ summary: SUMMARY }) });
@@ -78,8 +78,8 @@ describe('Slack: /escalate to handover completed, over HTTP', () => {
     // 6. Dev accepts, naming Omar as the new case manager.
     await click(h, { userId: SLACK.dev, message: toDev!, actionId: 'escalation.accept', responseId: 'dev-1' });
     const acceptForm = await openedView(fake, 3);
-    const personBlock = acceptForm.blocks.find((block) => block.block_id === 'personId');
-    expect((personBlock?.element as { options: { value: string }[] }).options.map((option) => option.value)).toContain('omar');
+    const personBlock = inputBlock(acceptForm.blocks, 'personId');
+    expect((personBlock?.element as { options: { value: string }[] } | undefined)?.options.map((option) => option.value)).toContain('omar');
     const accepted = await submit(h, { userId: SLACK.dev, view: acceptForm, values: { personId: stateValue.select('omar'), rationale: 'Accepted on duty.' } });
     expect((accepted.json as { response_action: string }).response_action).toBe('update');
     expect(await t.app.store.repos.items.escalation(id)).toMatchObject({ state: 'awaiting_handover', acceptedBy: 'dev', newCaseManagerId: 'omar' });

@@ -3,6 +3,7 @@
  * to POST /slack/events, with the fake Slack Web API on loopback recording every call.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Button, InputBlock, KnownBlock } from '@slack/types';
 import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.js';
 import {
   type StateValue,
@@ -53,18 +54,29 @@ export const slash = (h: Harness, args: { command: string; text: string; userId:
 export const interact = (h: Harness, payload: Record<string, unknown>) =>
   postToSlack({ baseUrl: h.t.baseUrl, secret: SECRET, body: interactionBody(payload) });
 
-type Block = { type: string; block_id?: string; elements?: { type: string; action_id?: string; value?: string; text?: { text: string } }[]; text?: { text: string }; fields?: { text: string }[]; element?: Record<string, unknown> };
+/** The Block Kit blocks of a message call, typed by Slack's own `@slack/types`. */
+export const blocksOf = (call: SlackCall): KnownBlock[] => (call.args.blocks as KnownBlock[] | undefined) ?? [];
 
-export const blocksOf = (call: SlackCall): Block[] => (call.args.blocks as Block[] | undefined) ?? [];
+export const buttonsOf = (call: SlackCall): Button[] =>
+  blocksOf(call).flatMap((block) => (block.type === 'actions' ? block.elements.filter((element): element is Button => element.type === 'button') : []));
 
-export const buttonsOf = (call: SlackCall) => blocksOf(call).flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []));
+/** The visible text of one block: section text and fields, header, context elements, button labels. */
+const blockText = (block: KnownBlock): string[] => {
+  switch (block.type) {
+    case 'section': return [block.text?.text ?? '', ...(block.fields ?? []).map((field) => field.text)];
+    case 'header': return [block.text.text];
+    case 'context': return block.elements.map((element) => ('text' in element && typeof element.text === 'string' ? element.text : ''));
+    case 'actions': return block.elements.map((element) => (element.type === 'button' ? element.text.text : ''));
+    default: return [''];
+  }
+};
 
 /** All visible text of a message call (text, sections, fields, context). */
-export const textOf = (call: SlackCall): string =>
-  [
-    String(call.args.text ?? ''),
-    ...blocksOf(call).flatMap((block) => [block.text?.text ?? '', ...(block.fields ?? []).map((field) => field.text), ...(block.elements ?? []).map((element) => element.text?.text ?? (element as { text?: string }).text ?? '')]),
-  ].join('\n');
+export const textOf = (call: SlackCall): string => [String(call.args.text ?? ''), ...blocksOf(call).flatMap(blockText)].join('\n');
+
+/** The input block with this block_id in a view's blocks. */
+export const inputBlock = (blocks: KnownBlock[], blockId: string): InputBlock | undefined =>
+  blocks.find((block): block is InputBlock => block.type === 'input' && block.block_id === blockId);
 
 /** Successful chat.postMessage calls to a user's DM. */
 export const dmsTo = (fake: FakeSlack, userId: string) => fake.callsTo('chat.postMessage').filter((call) => !call.failed && call.args.channel === fake.dmChannelFor(userId));
@@ -87,7 +99,7 @@ export interface OpenedView {
   callbackId: string;
   privateMetadata: string;
   triggerId: string;
-  blocks: Block[];
+  blocks: KnownBlock[];
   view: Record<string, unknown>;
 }
 
@@ -96,7 +108,7 @@ export const openedView = async (fake: FakeSlack, count: number): Promise<Opened
   const calls = await fake.waitFor({ method: 'views.open', count });
   const call = calls[count - 1] as SlackCall;
   const view = call.args.view as Record<string, unknown>;
-  return { callbackId: String(view.callback_id), privateMetadata: String(view.private_metadata ?? ''), triggerId: String(call.args.trigger_id), blocks: view.blocks as Block[], view };
+  return { callbackId: String(view.callback_id), privateMetadata: String(view.private_metadata ?? ''), triggerId: String(call.args.trigger_id), blocks: view.blocks as KnownBlock[], view };
 };
 
 /** Submit an opened view with values by block id (strings are text inputs). */

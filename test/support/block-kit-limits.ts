@@ -6,6 +6,7 @@
  * Other methods are ignored. The fake Slack server runs this on every call it receives.
  */
 import { z } from 'zod';
+import { decodedJson } from './loopback-http.js';
 
 type Issue = z.core.$ZodRawIssue;
 
@@ -173,15 +174,6 @@ function formatPath(path: PropertyKey[], prefix: string): string {
   return out || '(root)';
 }
 
-/** Parses JSON-encoded strings (how form-encoded Slack calls carry objects). */
-function decoded(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
 
 function issuesOf(schema: z.ZodType, value: unknown, prefix: string): string[] {
   const result = schema.safeParse(value);
@@ -219,11 +211,11 @@ export function checkBlockKit(method: string, args: unknown): string[] {
   if (!args || typeof args !== 'object') return [];
   const record = args as Record<string, unknown>;
   if (MESSAGE_METHODS.has(method)) {
-    const message = { ...record, blocks: decoded(record.blocks) };
+    const message = { ...record, blocks: decodedJson(record.blocks) };
     return [...issuesOf(messageSchema, message, ''), ...sectionsWithoutContent(message.blocks, 'blocks')];
   }
   if (VIEW_METHODS.has(method)) {
-    const view = decoded(record.view);
+    const view = decodedJson(record.view);
     if (view === undefined) return ['view: missing'];
     return checkView(view);
   }

@@ -1,6 +1,6 @@
 // A fake Bot Framework Connector (the REST API a Teams bot calls back on `serviceUrl`), for tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, decodedJson, listenOnLoopback, readBody } from './loopback-http.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -93,11 +93,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   const isSend = (r: RecordedConnectorRequest): boolean =>
     r.method === 'POST' && r.conversationId !== undefined && r.path.includes('/activities') && r.status < 400;
@@ -110,7 +106,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const updates = (): SentActivity[] => requests.filter(isUpdate).map((r) => asActivity(r, r.activityId ?? ''));
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${origin}/`,
     requests,
     activities,
     updates,
@@ -132,10 +128,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       extraCards.length = 0;
       failures.length = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () => closeServer(server),
   };
 }
 
@@ -160,9 +153,6 @@ function safeDecode(segment: string): string {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
-  if (!raw) return undefined;
-  try { return JSON.parse(raw) as unknown; } catch { return raw; }
+  const raw = (await readBody(req)).toString('utf8');
+  return raw ? decodedJson(raw) : undefined;
 }

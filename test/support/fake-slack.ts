@@ -5,9 +5,9 @@
  * (`violations`), accepts file uploads and acts as a `response_url` target.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkBlockKit } from './block-kit-limits.js';
+import { closeServer, decodedJson, listenOnLoopback, readBody } from './loopback-http.js';
 
 export type SlackFailure = { status: 500 } | { status: 429; retryAfter: number } | { error: string };
 
@@ -70,11 +70,7 @@ const PLAIN_FIELDS = new Set(['text', 'markdown_text', 'initial_comment', 'conte
 
 function decodeField(key: string, value: string): unknown {
   if (PLAIN_FIELDS.has(key) || !/^\s*[[{]/.test(value)) return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
+  return decodedJson(value);
 }
 
 const parseForm = (raw: Buffer, contentType: string) =>
@@ -99,12 +95,6 @@ async function decodeBody(contentType: string, raw: Buffer): Promise<Record<stri
   return args;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.writableEnded || res.destroyed) return;
   const [type, text] = typeof body === 'string' ? ['text/plain', body] : ['application/json', JSON.stringify(body)];
@@ -112,9 +102,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function sendFailure(res: ServerResponse, failure: SlackFailure): void {
-  if ('error' in failure) return send(res, 200, { ok: false, error: failure.error });
-  if (failure.status === 429) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
-  send(res, 500, 'Internal Server Error');
+  if ('error' in failure) send(res, 200, { ok: false, error: failure.error });
+  else if (failure.status === 429) send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+  else send(res, 500, 'Internal Server Error');
 }
 
 const failureCode = (f: SlackFailure) => ('error' in f ? f.error : f.status === 429 ? 'ratelimited' : 'http_500');
@@ -268,11 +258,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, 400, { ok: false, error: 'fake_slack_error', detail: String(error) }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = await listenOnLoopback(server);
 
   const callsTo = (method: string) => calls.filter((c) => c.method === method);
 
@@ -318,8 +304,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     close: async () => {
       shutdown.abort();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
   };
 }

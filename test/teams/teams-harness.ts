@@ -1,11 +1,12 @@
 // Shared set-up for the Teams tests: the real app on loopback, the fake connector as serviceUrl, Tom and Dev
 // Teams-only (Entra object ids in the org file, upper-case there to prove the lower-case match), and helpers that
-// post real Bot Framework activities and check every card against the Adaptive Card 1.5 schema.
+// post real Bot Framework activities and check every card with Microsoft's Adaptive Cards SDK (Teams host config).
 import { expect } from 'vitest';
 import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { actionExecuteActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { type FakeConnector, type SentActivity, startFakeConnector } from '../support/fake-connector.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { buttonsOf } from '../slack/slack-harness.js';
 import { blockActionPayload, interactionBody, postToSlack, slashCommandBody, stateValue, viewSubmissionPayload } from '../support/slack-requests.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 import { exampleOrg } from '../support/test-org.js';
@@ -91,12 +92,9 @@ export const startTeamsHarness = async (options: { env?: Record<string, string>;
     },
     async clickOnSlack({ slackUserId, actionId }) {
       if (!slack) throw new Error('start the harness with slack: true');
-      type Element = { action_id?: string; value?: string };
       const buttons = slack.callsTo('chat.postMessage')
         .filter((call) => !call.failed && call.args.channel === slack.dmChannelFor(slackUserId))
-        .flatMap((call) => ((call.args.blocks as { type: string; elements?: Element[] }[] | undefined) ?? [])
-          .flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []))
-          .map((element) => ({ element, channel: String(call.args.channel) })));
+        .flatMap((call) => buttonsOf(call).map((element) => ({ element, channel: String(call.args.channel) })));
       const found = buttons.filter((button) => button.element.action_id === actionId).at(-1);
       expect(found?.element.value, `no ${actionId} button in ${slackUserId}'s DMs`).toBeDefined();
       const payload = blockActionPayload({ userId: slackUserId, actionId, value: found!.element.value!, channelId: found!.channel });

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { PackageError, buildTeamsPackage } from '../../scripts/teams-package.js';
 import { pngSize } from '../../scripts/teams-icons.js';
+import { validateTeamsManifest } from '../support/teams-manifest-schema.js';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,12 +46,13 @@ describe('the Teams app package', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dutydesk-teams-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('builds a zip with the manifest (app id filled in, personal bot, the command list) and both icons', () => {
+  it('builds a zip with the manifest (app id filled in, personal bot, the command list) and both icons', async () => {
     const outFile = path.join(dir, 'dutydesk-teams.zip');
     buildTeamsPackage({ env: { MICROSOFT_APP_ID: APP_ID }, outFile });
     const entries = readZip(readFileSync(outFile));
     expect([...entries.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
     const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8'));
+    expect(await validateTeamsManifest(manifest)).toEqual([]);
     expect(manifest).toMatchObject({ manifestVersion: '1.16', id: APP_ID, version: '0.1.0', icons: { color: 'color.png', outline: 'outline.png' } });
     expect(JSON.stringify(manifest)).not.toMatch(/\$\{\{/);
     expect(manifest.bots).toHaveLength(1);
@@ -83,6 +85,8 @@ describe('the Teams app package', () => {
   it('builds teams/build/dutydesk-teams.zip with `npm run teams:package`', async () => {
     const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'teams:package'], { cwd: root, env: { ...process.env, MICROSOFT_APP_ID: APP_ID } });
     expect(stdout).toMatch(/wrote teams\/build\/dutydesk-teams\.zip/);
-    expect(readZip(readFileSync(path.join(root, 'teams/build/dutydesk-teams.zip'))).size).toBe(3);
+    const entries = readZip(readFileSync(path.join(root, 'teams/build/dutydesk-teams.zip')));
+    expect(entries.size).toBe(3);
+    expect(await validateTeamsManifest(JSON.parse(entries.get('manifest.json')!.toString('utf8')))).toEqual([]);
   });
 });

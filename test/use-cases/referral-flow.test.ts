@@ -249,7 +249,7 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     expect(takeBack).toMatchObject({ metAt: null, unitId: 'north-3', owners: [{ kind: 'unitManager', unitId: 'north-3' }], dueAt: new Date('2026-11-26T17:00:00Z') });
     const requested = (await outbox('escalation', id)).find((entry) => entry.dedupeKey.includes('take_back_requested'));
     expect(requested?.dedupeKey).toBe(`escalation:${id}:v4:escalation.take_back_requested:tom:slack:U0TOM`);
-    expect((requested?.payload as unknown as ChatMessage).actions.map((action) => action.id)).toEqual(['escalation.take_back']);
+    expect((requested?.payload as unknown as ChatMessage | undefined)?.actions.map((action) => action.id)).toEqual(['escalation.take_back']);
     expect(await keys('escalation', id)).toContain(`escalation:${id}:v4:escalation.misallocated:amara:slack:U0AMARA`);
 
     await expect(decideEscalation({ ctx: ctx(), actorId: 'amara', escalationId: id, action: 'take_back', platform: 'slack' })).rejects.toMatchObject({ code: 'action.not_allowed' });

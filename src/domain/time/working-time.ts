@@ -1,7 +1,8 @@
-// Pure deadline arithmetic on an organisation calendar.
-// Never reads the system clock: every instant arrives as a parameter.
+// Working-time arithmetic on the organisation's one calendar (time zone, working hours, holidays): local dates,
+// working days and hours, and when a deadline falls. Never reads the system clock: every instant is a parameter.
 import { TZDate } from '@date-fns/tz';
-import { add, format } from 'date-fns';
+import { add } from 'date-fns';
+import type { DeadlineSpec } from './deadline-spec.js';
 
 export interface WorkCalendar {
   timeZone: string; // IANA, e.g. 'Europe/London'
@@ -9,89 +10,13 @@ export interface WorkCalendar {
   holidays: ReadonlySet<string>; // local dates 'YYYY-MM-DD' that are not working days
 }
 
-export type DeadlineSpec =
-  | {
-      kind: 'duration';
-      text: string;
-      years: number;
-      months: number;
-      weeks: number;
-      days: number;
-      hours: number;
-      minutes: number;
-      seconds: number;
-    }
-  | { kind: 'workingDays'; text: string; days: number }
-  | { kind: 'workingHours'; text: string; hours: number };
-
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** Upper bounds keep a mistyped org file from turning a deadline into an endless loop. */
-const MAX_WORKING_DAYS = 10_000;
-const MAX_WORKING_HOURS = 100_000;
 /** Safety net for day-by-day scans (a calendar with no working days at all). */
 const MAX_SCAN_DAYS = 366 * 50;
 
-const EXPECTED = 'expected an ISO 8601 duration (PT2H) or "N working days" / "N working hours"';
-const ISO_DURATION =
-  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
-const WORKING = /^(\d+)\s+working\s+(days?|hours?)$/i;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-export function parseDeadlineSpec(
-  text: string,
-): { ok: true; spec: DeadlineSpec } | { ok: false; error: string } {
-  const raw = typeof text === 'string' ? text.trim() : '';
-  if (raw === '') return { ok: false, error: `empty deadline: ${EXPECTED}` };
-
-  const working = WORKING.exec(raw);
-  if (working) {
-    const n = Number(working[1]);
-    const unit = (working[2] ?? '').toLowerCase();
-    if (unit.startsWith('day')) {
-      if (!Number.isSafeInteger(n) || n > MAX_WORKING_DAYS) {
-        return { ok: false, error: `"${raw}": at most ${MAX_WORKING_DAYS} working days` };
-      }
-      return { ok: true, spec: { kind: 'workingDays', text: raw, days: n } };
-    }
-    if (!Number.isSafeInteger(n) || n > MAX_WORKING_HOURS) {
-      return { ok: false, error: `"${raw}": at most ${MAX_WORKING_HOURS} working hours` };
-    }
-    return { ok: true, spec: { kind: 'workingHours', text: raw, hours: n } };
-  }
-
-  const iso = ISO_DURATION.exec(raw.toUpperCase());
-  const hasTimePart = raw.toUpperCase().includes('T');
-  if (iso) {
-    const parts = iso.slice(1).map((p) => (p === undefined ? undefined : Number(p)));
-    const [years, months, weeks, days, hours, minutes, seconds] = parts;
-    const anyDate = [years, months, weeks, days].some((p) => p !== undefined);
-    const anyTime = [hours, minutes, seconds].some((p) => p !== undefined);
-    const valid =
-      (anyDate || anyTime) &&
-      (!hasTimePart || anyTime) &&
-      parts.every((p) => p === undefined || Number.isSafeInteger(p));
-    if (valid) {
-      return {
-        ok: true,
-        spec: {
-          kind: 'duration',
-          text: raw,
-          years: years ?? 0,
-          months: months ?? 0,
-          weeks: weeks ?? 0,
-          days: days ?? 0,
-          hours: hours ?? 0,
-          minutes: minutes ?? 0,
-          seconds: seconds ?? 0,
-        },
-      };
-    }
-  }
-  return { ok: false, error: `"${raw}": ${EXPECTED}` };
-}
 
 // ---------- plain local-date helpers (no time zone involved) ----------
 
@@ -163,10 +88,6 @@ function nextWorkingDate(calendar: WorkCalendar, after: string): string {
 export function localDate(args: { calendar: WorkCalendar; at: Date }): string {
   const t = new TZDate(args.at.getTime(), args.calendar.timeZone);
   return `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
-}
-
-export function localDateTime(args: { timeZone: string; at: Date }): string {
-  return format(new TZDate(args.at.getTime(), args.timeZone), 'EEE d MMM yyyy, HH:mm');
 }
 
 /** Pure, hot (a sweep plans thousands of deadlines on a few dates) and slow: a bounded memo of recent answers. */
@@ -257,18 +178,6 @@ export function addDeadline(args: { calendar: WorkCalendar; from: Date; spec: De
   }
 }
 
-export function durationMs(spec: DeadlineSpec & { kind: 'duration' }): number {
-  return (
-    spec.years * 365 * DAY +
-    spec.months * 30 * DAY +
-    spec.weeks * 7 * DAY +
-    spec.days * DAY +
-    spec.hours * HOUR +
-    spec.minutes * MINUTE +
-    spec.seconds * 1000
-  );
-}
-
 export function workingMsBetween(args: { calendar: WorkCalendar; from: Date; to: Date }): number {
   const { calendar, from, to } = args;
   if (to.getTime() <= from.getTime()) return 0;
@@ -286,21 +195,4 @@ export function workingMsBetween(args: { calendar: WorkCalendar; from: Date; to:
     if (date >= last) return total;
     date = nextDate(date);
   }
-}
-
-export function formatLateness(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 1000) return '0 s';
-  const totalSeconds = Math.floor(ms / 1000);
-  if (totalSeconds < 60) return `${totalSeconds} s`;
-  const totalMinutes = Math.floor(totalSeconds / 60);
-  if (totalMinutes < 60) return `${totalMinutes} min`;
-  const totalHours = Math.floor(totalMinutes / 60);
-  if (totalHours < 24) {
-    const minutes = totalMinutes % 60;
-    return minutes ? `${totalHours} h ${minutes} min` : `${totalHours} h`;
-  }
-  const days = Math.floor(totalHours / 24);
-  const hours = totalHours % 24;
-  const dayText = days === 1 ? '1 day' : `${days} days`;
-  return hours ? `${dayText} ${hours} h` : dayText;
 }
