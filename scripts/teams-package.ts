@@ -19,6 +19,17 @@ export class PackageError extends Error {
   }
 }
 
+/** The managers' board is the personal tab; without BOARD_URL the package is built without the tab. */
+const OPTIONAL = new Set(['BOARD_URL', 'BOARD_HOST']);
+
+const boardHost = (url: string | undefined) => {
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 const defaults = (env: Record<string, string | undefined>): Record<string, string | undefined> => {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   return {
@@ -28,6 +39,7 @@ const defaults = (env: Record<string, string | undefined>): Record<string, strin
     TEAMS_DEVELOPER_URL: 'https://example.org/dutydesk',
     TEAMS_PRIVACY_URL: 'https://example.org/dutydesk/privacy',
     TEAMS_TERMS_URL: 'https://example.org/dutydesk/terms',
+    BOARD_HOST: boardHost(env.BOARD_URL),
   };
 };
 
@@ -37,6 +49,7 @@ export const renderManifest = (args: { template: string; env: Record<string, str
   const problems: string[] = [];
   const text = args.template.replace(/\$\{\{\s*([A-Z0-9_]+)\s*\}\}/g, (_match, name: string) => {
     const value = values[name]?.trim();
+    if (!value && OPTIONAL.has(name)) return '';
     if (!value) {
       if (name === 'TEAMS_APP_ID' && !values.MICROSOFT_APP_ID) return ''; // reported once, as MICROSOFT_APP_ID
       problems.push(`environment ${name}: required to build the Teams package${name === 'MICROSOFT_APP_ID' ? ' (the bot registration’s application (client) id)' : ''}`);
@@ -75,6 +88,12 @@ export const buildTeamsPackage = (args: { env: Record<string, string | undefined
   const rendered = renderManifest({ template: readFileSync(path.join(teamsDir, 'manifest.json'), 'utf8'), env: args.env });
   if (rendered.problems.length > 0) throw new PackageError(rendered.problems);
   const manifest = JSON.parse(rendered.text) as Record<string, any>;
+  if (!args.env.BOARD_URL?.trim()) {
+    delete manifest.staticTabs;
+    manifest.validDomains = (manifest.validDomains as string[]).filter((domain) => domain !== '');
+  } else {
+    for (const tab of manifest.staticTabs ?? []) for (const key of ['contentUrl', 'websiteUrl']) tab[key] = String(tab[key]).replace(/([^:])\/\/+/g, '$1/');
+  }
   const problems = checkManifest(manifest);
   const icons = Object.entries(ICONS).map(([name, size]) => {
     const data = readFileSync(path.join(teamsDir, name));

@@ -5,6 +5,7 @@ import type { Org } from './config/org.schema.js';
 import { type Database, openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import type { Clock } from './domain/clock.js';
+import { createBoard } from './board/board.js';
 import { createChaseScheduler } from './chase/chase-scheduler.js';
 import { createOutboxRetention } from './chase/outbox-retention.js';
 import { createOutboxDispatcher } from './delivery/outbox-dispatcher.js';
@@ -63,7 +64,8 @@ export const createApp = async (options: AppOptions) => {
   lifecycle.check('migrations', readiness.migrations);
   lifecycle.check('org', () => orgOps.holder.current() !== undefined);
   const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle, logger });
-  const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http }) : null;
+  const board = createBoard({ ctx, env: options.env, db: database.db, http });
+  const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http, boardUrl: board.board?.settings.baseUrl }) : null;
   const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
   if (slack?.mode === 'socket') lifecycle.check('slackSocket', () => slack.socketOpen());
   finishHttpApp(http);
@@ -92,6 +94,7 @@ export const createApp = async (options: AppOptions) => {
     outboxRetention,
     slack,
     teams,
+    board: board.board,
     logger,
     org: orgOps,
     lifecycle,
@@ -99,6 +102,7 @@ export const createApp = async (options: AppOptions) => {
       slack: slack ? (settings.slack?.appToken ? 'socket mode' : 'http /slack/events') : null,
       slackWhyNot: settings.slackWhyNot,
       teams: teams.description,
+      board: board.description,
     },
     async listen(port: number, host?: string): Promise<number> {
       server = await new Promise<Server>((resolve, reject) => {
@@ -112,6 +116,7 @@ export const createApp = async (options: AppOptions) => {
         scheduler.start();
         retention.start();
         outboxRetention.start();
+        board.board?.start();
       }
       await orgOps.start({ watch: options.watchOrg ?? options.background !== false });
       return (server.address() as AddressInfo).port;
@@ -127,6 +132,7 @@ export const createApp = async (options: AppOptions) => {
       await orgOps.stop();
       retention.stop();
       outboxRetention.stop();
+      board.board?.stop();
       const sweep = scheduler.stop();
       await dispatcher.stop({ deadline });
       await Promise.race([sweep, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline.getTime() - Date.now())).unref())]);

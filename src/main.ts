@@ -57,6 +57,7 @@ const main = async () => {
       slack: app.platforms.slack ?? `not connected: ${app.platforms.slackWhyNot}`,
       teams: app.platforms.teams,
       node: node.warning ? `${process.version} (${node.status}: ${node.warning})` : process.version,
+      board: app.platforms.board,
     },
     `dutydesk listening on port ${port}`,
   );

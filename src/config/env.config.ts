@@ -75,6 +75,16 @@ export const envSchema = z.object({
       const text = value.trim();
       return Math.round(text.endsWith('ms') ? Number(text.slice(0, -2)) : Number(text.replace(/s$/, '')) * 1000);
     }),
+  // The managers' board (src/board): off unless BOARD_URL and at least one sign-in provider are set.
+  BOARD_URL: optionalText.refine((value) => !value || /^https?:\/\/[^/]+(\/.*)?$/.test(value), { message: 'expected the board\'s public base URL, e.g. https://dutydesk.example.org' }),
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_OIDC_ISSUER: optionalText.refine((value) => !value || /^https?:\/\//.test(value), { message: 'expected an issuer URL such as https://slack.com' }),
+  ENTRA_CLIENT_ID: optionalText,
+  ENTRA_CLIENT_SECRET: optionalText,
+  ENTRA_TENANT_ID: optionalText,
+  ENTRA_OIDC_ISSUER: optionalText.refine((value) => !value || /^https?:\/\//.test(value), { message: 'expected an issuer URL such as https://login.microsoftonline.com/<tenant>/v2.0' }),
+  BOARD_WEEKLY_CRON: cronExpression('0 8 * * 1'),
 });
 
 export type Env = z.infer<typeof envSchema>;

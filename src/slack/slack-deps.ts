@@ -15,6 +15,8 @@ export interface SlackDeps {
   ctx: UseCaseContext;
   signingSecret: string;
   metrics: Metrics;
+  /** The managers' board, when it is on: the App Home links to it. */
+  boardUrl?: string;
 }
 
 /** The directory person behind a Slack user, or the `person.unknown` refusal. */

@@ -21,7 +21,14 @@ export const homeView = async (args: { deps: SlackDeps; slackUserId: string }): 
   }
   try {
     const queue = await myQueue({ ctx: deps.ctx, personId: person.id });
-    return { type: 'home', blocks: messageBlocks(queue, { maxBlocks: HOME_BLOCKS }) };
+    if (!deps.boardUrl) return { type: 'home', blocks: messageBlocks(queue, { maxBlocks: HOME_BLOCKS }) };
+    // The managers' board: units, items and weekly reports in the browser (one block kept for it).
+    const board: types.KnownBlock = {
+      type: 'section',
+      // A link, so not through mrkdwn() (which escapes < and >); the URL is our own configuration.
+      text: { type: 'mrkdwn', text: `<${deps.boardUrl.replaceAll('&', '&amp;')}/board|Open the DutyDesk board> for your units, every item and the weekly reports.` },
+    };
+    return { type: 'home', blocks: [board, ...messageBlocks(queue, { maxBlocks: HOME_BLOCKS - 1 })] };
   } catch (error) {
     logRefusal(deps, 'home', error);
     return { type: 'home', blocks: [{ type: 'section', text: mrkdwn(refusalText(deps, error), 3000) }] };

@@ -78,8 +78,9 @@ export const createSlackSender = (args: { client: webApi.WebClient; logger: Logg
         const channel = await openDm(target.id);
         if (message.attachment) {
           // Files only ever go to a DM. Uploaded before the message so a retry never posts the message twice.
-          const { filename, content } = message.attachment;
-          await client.filesUploadV2({ channel_id: channel, filename, title: filename, content });
+          const { filename, content, encoding } = message.attachment;
+          const body = encoding === 'base64' ? { file: Buffer.from(content, 'base64') } : { content };
+          await client.filesUploadV2({ channel_id: channel, filename, title: filename, ...body });
         }
         try {
           return await post(channel, payload);

@@ -29,7 +29,7 @@ const clientOptions = (settings: SlackSettings, logger: ReturnType<typeof boltLo
  * window, 401 otherwise), or Socket Mode when SLACK_APP_TOKEN is set. Handlers only render and route to
  * commands/ and src/use-cases.
  */
-export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: SlackSettings; metrics: Metrics; http: express.Express }) => {
+export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: SlackSettings; metrics: Metrics; http: express.Express; boardUrl?: string }) => {
   const { ctx, settings, metrics, http } = args;
   const logger = boltLogger(ctx.logger);
   const options = clientOptions(settings, logger);
@@ -61,7 +61,7 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
     ctx.logger.error({ component: 'slack', error: errorName(error) }, 'slack listener failed');
   });
 
-  const deps: SlackDeps = { ctx, signingSecret: settings.signingSecret, metrics };
+  const deps: SlackDeps = { ctx, signingSecret: settings.signingSecret, metrics, boardUrl: args.boardUrl };
   registerCommands({ app, deps });
   registerActions({ app, deps });
   registerViews({ app, deps });

@@ -56,7 +56,11 @@ export const messageCard = (message: ChatMessage): AdaptiveCard => {
   const lines = message.lines ?? [];
   lines.slice(0, MAX_LINES).forEach((line, index) => body.push(text(line, { spacing: index === 0 ? 'Medium' : 'None' })));
   if (lines.length > MAX_LINES) body.push(text(`… and ${lines.length - MAX_LINES} more`, { isSubtle: true, spacing: 'None' }));
-  if (message.attachment) {
+  if (message.attachment?.encoding === 'base64' && message.attachment.mimeType.startsWith('image/')) {
+    // A picture (the board's weekly chart) goes inline in the card, as a data URI: no file consent needed.
+    const { mimeType, content, filename } = message.attachment;
+    body.push({ type: 'Image', url: `data:${mimeType};base64,${content}`, altText: `${message.title} (${filename}); the figures are listed above`, size: 'Stretch', spacing: 'Medium' });
+  } else if (message.attachment) {
     // Files from a bot need Teams' file-consent flow (supportsFiles), which DutyDesk does not do yet.
     body.push(text(`The file ${message.attachment.filename} cannot be delivered in Teams yet: take this export on Slack.`, { color: 'Warning', spacing: 'Medium' }));
   }

@@ -27,7 +27,7 @@ export interface ChatMessage {
   /** Lines of a list (digests, queues), each plain text. */
   lines?: string[];
   /** A file for the recipient (e.g. a case export as CSV): platforms upload it in the DM (Slack files.uploadV2). */
-  attachment?: { filename: string; mimeType: string; content: string };
+  attachment?: { filename: string; mimeType: string; content: string; encoding?: 'utf8' | 'base64' };
 }
 
 export type Target =

@@ -19,4 +19,4 @@ export interface UseCaseContext {
   onCommitted?: (what: { outbox: boolean; deadlines: boolean }) => void;
 }
 
-export type Platform = 'slack' | 'teams' | 'cli';
+export type Platform = 'slack' | 'teams' | 'cli' | 'board';

@@ -32,6 +32,8 @@ export const startTestApp = async (options: {
   watchOrg?: boolean;
   /** Where the app's JSON log lines go (default stdout at TEST_LOG_LEVEL, silent unless set). */
   logDestination?: DestinationStream;
+  /** A fixed port (e.g. when BOARD_URL must name it before start); default: any free port. */
+  port?: number;
 } = {}): Promise<TestApp> => {
   const database = await createTestDatabase();
   const clock = createTestClock(options.now ?? '2026-11-24T10:00:00Z');
@@ -51,7 +53,7 @@ export const startTestApp = async (options: {
     logger: createLogger({ level: env.LOG_LEVEL, destination: options.logDestination }),
     background: options.background ?? false,
   });
-  const port = await app.listen(0, '127.0.0.1');
+  const port = await app.listen(options.port ?? 0, '127.0.0.1');
   return {
     app,
     clock,

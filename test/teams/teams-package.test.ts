@@ -64,6 +64,18 @@ describe('the Teams app package', () => {
     expect(pngSize(entries.get('outline.png')!)).toEqual({ width: 32, height: 32 });
   });
 
+  it('makes the managers\' board the personal tab when BOARD_URL is set, and leaves the tab out without it', () => {
+    const withBoard = buildTeamsPackage({ env: { MICROSOFT_APP_ID: APP_ID, BOARD_URL: 'https://dutydesk.example.org/' }, outFile: path.join(dir, 'board.zip') });
+    expect(withBoard.manifest.staticTabs).toEqual([
+      { entityId: 'dutydesk-board', name: 'Board', contentUrl: 'https://dutydesk.example.org/board', websiteUrl: 'https://dutydesk.example.org/board', scopes: ['personal'] },
+    ]);
+    expect(withBoard.manifest.validDomains).toEqual(['dutydesk.example.org']);
+    const without = buildTeamsPackage({ env: { MICROSOFT_APP_ID: APP_ID }, outFile: path.join(dir, 'plain.zip') });
+    expect(without.manifest.staticTabs).toBeUndefined();
+    expect(without.manifest.validDomains).toEqual([]);
+    expect(() => buildTeamsPackage({ env: { MICROSOFT_APP_ID: APP_ID, BOARD_URL: 'http://dutydesk.example.org' }, outFile: path.join(dir, 'x.zip') })).toThrow(/BOARD_URL: expected an https:\/\/ URL/);
+  });
+
   it('refuses to build without a GUID app id, naming the variable', () => {
     expect(() => buildTeamsPackage({ env: {}, outFile: path.join(dir, 'x.zip') })).toThrow(PackageError);
     expect(() => buildTeamsPackage({ env: {}, outFile: path.join(dir, 'x.zip') })).toThrow(/^environment MICROSOFT_APP_ID: required/);
