@@ -17,6 +17,8 @@ import { createTeamsAdapter } from './teams/teams.adapter.js';
 import type { UseCaseContext } from './use-cases/context.js';
 import { buildDirectory } from './use-cases/directory.js';
 import { syncOrg } from './use-cases/org.use-case.js';
+import { workflowRegistry } from './use-cases/workflows/index.js';
+import type { AnyModule } from './use-cases/workflows/workflow-module.js';
 
 export interface AppOptions {
   env: Env;
@@ -27,6 +29,8 @@ export interface AppOptions {
   logger?: AppLogger;
   /** Start the cron sweep, the punctual timer, the digest and the outbox loop (tests may drive them by hand). */
   background?: boolean;
+  /** Workflows to run besides the built-in escalation and referral. */
+  workflows?: AnyModule[];
 }
 
 /** Compose the bot: database, org, HTTP, Slack, Teams, outbox and chase. Used by main and by tests. */
@@ -38,7 +42,8 @@ export const createApp = async (options: AppOptions) => {
   const directory = buildDirectory(options.org);
   const metrics = createMetrics({ store, clock });
   const wakeups: ((what: { outbox: boolean; deadlines: boolean }) => void)[] = [];
-  const ctx: UseCaseContext = { store, clock, directory, logger, onCommitted: (what) => wakeups.forEach((wake) => wake(what)) };
+  const workflows = workflowRegistry(options.workflows);
+  const ctx: UseCaseContext = { store, clock, directory, logger, workflows, onCommitted: (what) => wakeups.forEach((wake) => wake(what)) };
   await syncOrg({ ctx, org: options.org, fileName: options.orgFile, text: options.orgText });
 
   const settings = platformSettings(options.env);

@@ -5,6 +5,7 @@ import { type ChatAction, itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
 import { dutyToday, enqueueMessage } from '../use-cases/effects.js';
+import { orgViewFor } from '../use-cases/org-view.js';
 import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
 import { type ChasedItem, deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
 import type { DeadlineRow } from '../db/deadlines.repository.js';
@@ -98,8 +99,9 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
     };
     (isOverdue ? overdue : dueToday).push(entry);
     if (isOverdue && actions.length < MANAGER_ACTIONS) {
-      const receivingDuty = item.itemType === 'escalation' ? await dutyToday({ repos, directory, unitId: item.row.receivingUnitId, now }) : [];
-      for (const action of deadlineButtons({ item, kind: deadline.kind, personId: unit.manager, directory, receivingDuty })) {
+      const module = ctx.workflows.get(item.itemType);
+      const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? module.dutyUnits(module.facts(item.row)) : [] });
+      for (const action of deadlineButtons({ workflows: ctx.workflows, item, kind: deadline.kind, personId: unit.manager, org })) {
         actions.push({ ...action, label: `${action.label} ${ref}` });
       }
     }

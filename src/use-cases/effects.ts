@@ -159,10 +159,9 @@ export const applyEffects = async (args: {
   actorId: string | null;
   now: Date;
   render: RenderMessage;
-}): Promise<{ unreachable: string[]; deadlinesStarted: Date[] }> => {
+}): Promise<{ unreachable: string[]; deadlinesStarted: ReadonlyMap<DeadlineKind, Date> }> => {
   const { repos, directory, item, now } = args;
   const unreachable: string[] = [];
-  const deadlinesStarted: Date[] = [];
   const dueByKind = new Map<DeadlineKind, Date>();
   for (const effect of args.effects) {
     if (effect.type === 'meetDeadlines') {
@@ -191,7 +190,6 @@ export const applyEffects = async (args: {
         },
         nextCheckAt,
       });
-      deadlinesStarted.push(dueAt);
       dueByKind.set(effect.kind, dueAt);
     } else if (effect.type === 'notify') {
       const recipient = await resolveRecipient({ repos, directory, recipient: effect.to, now });
@@ -224,5 +222,5 @@ export const applyEffects = async (args: {
   if (unreachable.length > 0) {
     await repos.records.audit({ at: now, actorId: null, event: 'person.unreachable', itemType: item.itemType, itemId: item.itemId, crn: item.crn, details: { people: [...new Set(unreachable)] } });
   }
-  return { unreachable, deadlinesStarted };
+  return { unreachable, deadlinesStarted: dueByKind };
 };

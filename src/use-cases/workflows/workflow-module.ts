@@ -1,0 +1,85 @@
+import type { Repositories } from '../../db/store.js';
+import type { OrgView } from '../../domain/policy/org-view.js';
+import type { AnyWorkflow, Transition } from '../../domain/workflows/workflow.js';
+import type { DeadlineKind } from '../../domain/workflow.types.js';
+import type { Platform, UseCaseContext } from '../context.js';
+import type { Directory } from '../directory.js';
+import type { ItemHandle } from '../effects.js';
+
+/** What every stored item has, whatever its workflow. */
+export interface ItemRecord {
+  id: number;
+  version: number;
+  crn: string;
+  state: string;
+  createdAt: Date;
+}
+
+/** The label/value pairs of an item's message: shared channels get `shared` only, DMs the rest as well. */
+export interface ItemPresentation {
+  /** CRN, risk, state and the like: safe for a shared channel. */
+  shared: { label: string; value: string }[];
+  /** People and units: private messages only. */
+  people: { label: string; value: string }[];
+  /** Case narrative: private messages only. */
+  details: { label: string; value: string }[];
+  /** Added to the one-line text after the CRN, e.g. "(High → Very high, urgent)". */
+  summary?: string;
+}
+
+/**
+ * A workflow as the application runs it: the pure definition and role policy, plus how its items are stored and
+ * shown. The registry of modules is built at composition (src/app.ts), so a workflow can be added there.
+ */
+export interface WorkflowModule<Row extends ItemRecord = ItemRecord, Facts extends { state: string } = { state: string }> {
+  definition: AnyWorkflow;
+  /** The prefix of the item's reference ('ESC' → ESC-000042). */
+  refPrefix: string;
+  facts(row: Row): Facts;
+  roles(args: { facts: Facts; personId: string; org: OrgView }): Set<string>;
+  /** Units whose duty desk the roles depend on (their duty of the day is read before the roles). */
+  dutyUnits(facts: Facts): string[];
+  load(repos: Repositories, id: number): Promise<Row | undefined>;
+  loadMany(repos: Repositories, ids: number[]): Promise<Row[]>;
+  update(repos: Repositories, args: { id: number; expectedVersion: number; patch: Record<string, unknown> }): Promise<Row | undefined>;
+  handle(row: Row): ItemHandle;
+  /** The unit whose people a "person" input chooses from. */
+  personUnit(row: Row): string;
+  /** A named person the workflow will not take (e.g. a worker outside the provider unit). */
+  checkPerson?(args: { row: Row; personId: string; directory: Directory }): void;
+  /** Fields derived from the patch before it is stored (e.g. lateness from a new release date). */
+  preparePatch?(args: { ctx: UseCaseContext; row: Row; patch: Record<string, unknown> }): Record<string, unknown>;
+  /** Work after the update and before the audit (e.g. deadlines recomputed); returns extra audit details. */
+  afterUpdate?(args: {
+    ctx: UseCaseContext;
+    repos: Repositories;
+    before: Row;
+    row: Row;
+    transition: Transition;
+    command: { action: string; personId?: string | null; date?: string | null };
+    now: Date;
+  }): Promise<Record<string, unknown>>;
+  present(args: { row: Row; directory: Directory }): ItemPresentation;
+  /** Deadlines not shown as "Due" on its messages (e.g. a referral's delivery date is shown as the release). */
+  hiddenDue?: readonly DeadlineKind[];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds modules of different row types
+export type AnyModule = WorkflowModule<any, any>;
+
+export interface WorkflowRegistry {
+  get(itemType: string): AnyModule | undefined;
+  all(): AnyModule[];
+  byRefPrefix(prefix: string): AnyModule | undefined;
+}
+
+export const createWorkflowRegistry = (modules: AnyModule[]): WorkflowRegistry => {
+  const byType = new Map(modules.map((module) => [module.definition.itemType, module]));
+  return {
+    get: (itemType) => byType.get(itemType),
+    all: () => [...byType.values()],
+    byRefPrefix: (prefix) => modules.find((module) => module.refPrefix === prefix.toUpperCase()),
+  };
+};
+
+export type { Platform };
