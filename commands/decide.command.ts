@@ -6,6 +6,7 @@ import type { ChatAction } from '../src/use-cases/chat-message.js';
 import type { Platform, UseCaseContext } from '../src/use-cases/context.js';
 import { decide, moduleFor } from '../src/use-cases/decide.use-case.js';
 import type { FormDefinition, FormField, FormValues } from '../src/use-cases/form.types.js';
+import { loadItem } from '../src/use-cases/workflows/workflow-module.js';
 import { actionWords, words } from '../src/words/catalogue.js';
 import { type SubmitResult, fieldErrorsFrom, single } from './command.types.js';
 
@@ -27,7 +28,7 @@ export const decisionForm = async (args: { ctx: UseCaseContext; actorId: string;
   const ref = refOf(module, action.itemId);
   const fields: FormField[] = [];
   if (input.person) {
-    const row = await module.load(ctx.store.repos, action.itemId);
+    const row = await loadItem(module, ctx.store.repos, action.itemId);
     const unit = row ? ctx.directory.unit(module.personUnit(row)) : undefined;
     if (!unit) throw new DomainError({ code: 'item.not_found' });
     const ids = [...new Set([...unit.members, unit.manager, ...unit.duty])];

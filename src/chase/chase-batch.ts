@@ -7,6 +7,7 @@ import { itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { type ItemHandle, outboxRowsFor } from '../use-cases/effects.js';
 import { orgViewFor } from '../use-cases/org-view.js';
+import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
 import { type ChasedItem, mayAnswerDeadline, renderReminderMessage } from '../use-cases/reminder-messages.js';
 import { snapshotPolicy } from '../use-cases/reminder-policy.js';
 import { factsOf, loadChasedItem, resolveOwners, rungRecipients } from './chase-recipients.js';
@@ -50,7 +51,7 @@ export const planDeadline = async (args: {
   const policy = snapshotPolicy({ directory, snapshot: deadline.policy });
   const plan = planChase({ facts: factsOf(deadline), policy, calendar: directory.calendar, now });
   const module = ctx.workflows.get(item.itemType);
-  const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? module.dutyUnits(module.facts(item.row)) : [] });
+  const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? dutyUnitsOf(module, item.row) : [] });
   const { workflows } = ctx;
   const owed = plan.send.length > 0 ? await resolveOwners({ repos, directory, deadline, now }) : { personIds: [], owedBy: '' };
   const handle: ItemHandle = { itemType: item.itemType, itemId: item.row.id, version: item.row.version, crn: item.row.crn, urgent: deadline.urgent };

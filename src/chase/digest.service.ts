@@ -6,6 +6,7 @@ import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
 import { dutyToday, enqueueMessage } from '../use-cases/effects.js';
 import { orgViewFor } from '../use-cases/org-view.js';
+import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
 import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
 import { type ChasedItem, deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
 import type { DeadlineRow } from '../db/deadlines.repository.js';
@@ -100,7 +101,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
     (isOverdue ? overdue : dueToday).push(entry);
     if (isOverdue && actions.length < MANAGER_ACTIONS) {
       const module = ctx.workflows.get(item.itemType);
-      const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? module.dutyUnits(module.facts(item.row)) : [] });
+      const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? dutyUnitsOf(module, item.row) : [] });
       for (const action of deadlineButtons({ workflows: ctx.workflows, item, kind: deadline.kind, personId: unit.manager, org })) {
         actions.push({ ...action, label: `${action.label} ${ref}` });
       }

@@ -9,6 +9,7 @@ import { checkAuthority, rolesOn } from '../use-cases/decide.use-case.js';
 import type { FormValues } from '../use-cases/form.types.js';
 import { renderItemStatus } from '../use-cases/item-status.js';
 import { failureWords } from '../use-cases/refusal-words.js';
+import { loadItem } from '../use-cases/workflows/workflow-module.js';
 import { words } from '../words/catalogue.js';
 import { fieldForRefusal } from './refusal-field.js';
 import type { Reply } from './reply.js';
@@ -46,7 +47,7 @@ const refusal = async (args: { io: Interaction; error: unknown; item?: { itemTyp
   const reply: Reply = { kind: 'refusal', code, words: failureWords({ error, directory: ctx.directory, now: ctx.clock.now() }), field: fieldForRefusal(error) };
   if (!args.item || !io.actorId || !MOVED_ON.has(code)) return reply;
   const module = ctx.workflows.get(args.item.itemType);
-  const row = module ? await module.load(ctx.store.repos, args.item.itemId) : undefined;
+  const row = module ? await loadItem(module, ctx.store.repos, args.item.itemId) : undefined;
   if (!module || !row) return reply;
   const { roles } = await rolesOn({ ctx, repos: ctx.store.repos, module, row, personId: io.actorId, now: ctx.clock.now() });
   if (roles.size === 0) return reply;

@@ -19,7 +19,7 @@ export const actionButtons = (args: { module: AnyModule; row: ItemRecord; person
   const only = new Set(actionsOn(definition, args.on));
   if (only.size === 0) return [];
   const facts = module.facts(row);
-  const roles = module.roles({ facts, personId, org: args.org });
+  const roles = module.policy.roles({ facts, personId, org: args.org });
   return allowedActions({ definition, facts, roles, actorId: personId })
     .filter((action) => only.has(action))
     .map((action) => ({

@@ -9,7 +9,7 @@ import type { ChatAction, ChatMessage } from './chat-message.js';
 import type { UseCaseContext } from './context.js';
 import { resolveRecipient } from './effects.js';
 import { orgViewFor } from './org-view.js';
-import type { ItemRecord } from './workflows/workflow-module.js';
+import { type ItemRecord, dutyUnitsOf } from './workflows/workflow-module.js';
 
 /** Slack allows 25 elements in an actions block; a queue longer than this says how many more there are. */
 const MAX_ACTIONS = 25;
@@ -41,10 +41,10 @@ export const queueFor = async (args: { ctx: UseCaseContext; personId: string }):
   const rows = new Map<string, Map<number, ItemRecord>>();
   for (const module of ctx.workflows.all()) {
     const ids = open.filter((d) => d.itemType === module.definition.itemType).map((d) => d.itemId);
-    rows.set(module.definition.itemType, new Map((await module.loadMany(repos, ids)).map((row: ItemRecord) => [row.id, row])));
+    rows.set(module.definition.itemType, new Map((await module.table(repos).byIds(ids)).map((row: ItemRecord) => [row.id, row])));
   }
   const dutyUnits = ctx.workflows.all().flatMap((module) =>
-    [...(rows.get(module.definition.itemType)?.values() ?? [])].flatMap((row) => module.dutyUnits(module.facts(row))),
+    [...(rows.get(module.definition.itemType)?.values() ?? [])].flatMap((row) => dutyUnitsOf(module, row)),
   );
   const org = await orgViewFor({ repos, directory, now, dutyUnits });
   const entries: QueueEntry[] = [];

@@ -1,12 +1,13 @@
 import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
+import type { Effect } from '../domain/workflow.types.js';
 import { type Command, authorityRefusal, roleLabel, transition } from '../domain/workflows/workflow.js';
 import { alreadyDoneError } from './already-done.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyEffects } from './effects.js';
 import { orgViewFor } from './org-view.js';
 import { renderItemMessage } from '../presenters/item-message.presenter.js';
-import type { AnyModule, ItemRecord } from './workflows/workflow-module.js';
+import { type AnyModule, type ItemRecord, dutyUnitsOf, loadItem } from './workflows/workflow-module.js';
 
 export interface DecisionInput {
   itemType: string;
@@ -28,8 +29,8 @@ export const moduleFor = (ctx: UseCaseContext, itemType: string): AnyModule => {
 /** A person's roles on an item now (the duty of the day read in the same snapshot). */
 export const rolesOn = async (args: { ctx: UseCaseContext; repos: Repositories; module: AnyModule; row: ItemRecord; personId: string; now: Date }) => {
   const facts = args.module.facts(args.row);
-  const org = await orgViewFor({ repos: args.repos, directory: args.ctx.directory, now: args.now, dutyUnits: args.module.dutyUnits(facts) });
-  return { facts, roles: args.module.roles({ facts, personId: args.personId, org }) };
+  const org = await orgViewFor({ repos: args.repos, directory: args.ctx.directory, now: args.now, dutyUnits: args.module.policy.dutyUnits(facts) });
+  return { facts, roles: args.module.policy.roles({ facts, personId: args.personId, org }) };
 };
 
 const refusalError = async (args: { repos: Repositories; module: AnyModule; row: ItemRecord; code: string; details?: Record<string, unknown> }) =>
@@ -47,7 +48,7 @@ export const checkAuthority = async (args: { ctx: UseCaseContext; itemType: stri
   const module = moduleFor(ctx, args.itemType);
   if (!Object.hasOwn(module.definition.actions, args.action)) throw new DomainError({ code: 'action.unknown', details: { action: args.action } });
   const repos = ctx.store.repos;
-  const row = (await module.load(repos, args.itemId)) as ItemRecord | undefined;
+  const row = await loadItem(module, repos, args.itemId);
   if (!row) throw new DomainError({ code: 'item.not_found' });
   const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: args.actorId, now: ctx.clock.now() });
   const command: Command = { action: args.action, actorId: args.actorId, actorRoles: roles, at: ctx.clock.now() };
@@ -73,7 +74,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
   if (args.date && !/^\d{4}-\d{2}-\d{2}$/.test(args.date)) throw new DomainError({ code: 'input.invalid', details: { field: definition.actions[args.action]?.input.date?.field ?? 'date' } });
   const now = ctx.clock.now();
   const outcome = await ctx.store.transaction(async (repos) => {
-    const row = (await module.load(repos, args.itemId)) as ItemRecord | undefined;
+    const row = await loadItem(module, repos, args.itemId);
     if (!row) throw new DomainError({ code: 'item.not_found' });
     if (args.personId) module.checkPerson?.({ row, personId: args.personId, directory });
     const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
@@ -82,9 +83,9 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
     if ('refusal' in applied) throw await refusalError({ repos, module, row, ...applied.refusal });
     const result = applied.result;
     const patch = module.preparePatch?.({ ctx, row, patch: result.patch }) ?? result.patch;
-    const updated = (await module.update(repos, { id: row.id, expectedVersion: row.version, patch })) as ItemRecord | undefined;
+    const updated = (await module.table(repos).update({ id: row.id, expectedVersion: row.version, patch })) as ItemRecord | undefined;
     if (!updated) {
-      const fresh = (await module.load(repos, row.id)) as ItemRecord | undefined;
+      const fresh = await loadItem(module, repos, row.id);
       throw await alreadyDoneError({ repos, itemType: definition.itemType, itemId: row.id, state: fresh?.state ?? row.state });
     }
     const itemType = definition.itemType as never;
@@ -97,18 +98,34 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       at: now, actorId, event: `${definition.itemType}.${args.action}`, itemType, itemId: row.id, crn: row.crn,
       details: { ref: itemRefOf(module, row.id), from: result.from, to: result.to, decisionId: decision.id, platform: args.platform, ...extra },
     });
-    const rationale = { actorId, text: decision.rationale, action: args.action };
-    const org = await orgViewFor({ repos, directory, now, dutyUnits: module.dutyUnits(module.facts(updated)) });
-    await applyEffects({
-      repos, directory, item: module.handle(updated), now, actorId,
+    await applyItemEffects({
+      ctx, repos, module, row: updated, actorId, now, rationale: { actorId, text: decision.rationale, action: args.action },
       effects: result.effects.filter((effect) => effect.type !== 'recomputeDeadlines'),
-      render: ({ message, personId, withActions, deadlines }) =>
-        renderItemMessage({ module, row: updated, directory, org, message, personId, withActions, deadlines, rationale }),
     });
     return { row: updated, from: result.from, to: result.to, decision, extra };
   });
   ctx.onCommitted?.({ outbox: true, deadlines: true });
   return outcome;
+};
+
+/** Apply an item's effects inside the caller's transaction, its messages rendered by the one presenter. */
+export const applyItemEffects = async (args: {
+  ctx: UseCaseContext;
+  repos: Repositories;
+  module: AnyModule;
+  row: ItemRecord;
+  effects: Effect[];
+  actorId: string;
+  now: Date;
+  rationale?: { actorId: string; text: string | null; action: string };
+}) => {
+  const { ctx, repos, module, row, now } = args;
+  const org = await orgViewFor({ repos, directory: ctx.directory, now, dutyUnits: dutyUnitsOf(module, row) });
+  return applyEffects({
+    repos, directory: ctx.directory, item: module.handle(row), effects: args.effects, actorId: args.actorId, now,
+    render: ({ message, personId, withActions, deadlines }) =>
+      renderItemMessage({ module, row, directory: ctx.directory, org, message, personId, withActions, deadlines, rationale: args.rationale }),
+  });
 };
 
 export const itemRefOf = (module: AnyModule, id: number) => `${module.refPrefix}-${String(id).padStart(6, '0')}`;

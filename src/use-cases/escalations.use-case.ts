@@ -1,20 +1,14 @@
-import type { EscalationRow } from '../db/items.repository.js';
-import type { Repositories } from '../db/store.js';
 import { type RoshLevel, type Urgency, deriveUrgency } from '../domain/case-facts.js';
 import { DomainError } from '../domain/errors.js';
-import type { Effect } from '../domain/workflow.types.js';
 import {
   ESCALATION_ACTIONS,
   type EscalationAction,
   type EscalationState,
   raiseEscalationEffects,
 } from '../domain/workflows/escalation.workflow.js';
-import { renderItemMessage } from '../presenters/item-message.presenter.js';
 import { itemRef } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
-import { decide } from './decide.use-case.js';
-import { applyEffects } from './effects.js';
-import { orgViewFor } from './org-view.js';
+import { applyItemEffects, decide } from './decide.use-case.js';
 import { escalationModule } from './workflows/escalation.module.js';
 
 export interface EscalationInput {
@@ -30,16 +24,6 @@ export interface EscalationInput {
   summary: string;
   oasysReviewed: boolean;
 }
-
-const applyEscalationEffects = async (args: { ctx: UseCaseContext; repos: Repositories; row: EscalationRow; effects: Effect[]; actorId: string; now: Date }) => {
-  const { ctx, repos, row, now } = args;
-  const org = await orgViewFor({ repos, directory: ctx.directory, now, dutyUnits: escalationModule.dutyUnits(escalationModule.facts(row)) });
-  return applyEffects({
-    repos, directory: ctx.directory, item: escalationModule.handle(row), effects: args.effects, actorId: args.actorId, now,
-    render: ({ message, personId, withActions, deadlines }) =>
-      renderItemMessage({ module: escalationModule, row, directory: ctx.directory, org, message, personId, withActions, deadlines }),
-  });
-};
 
 /** Raise an escalation: one transaction with the row, the decision, the audit event, the deadline and the outbox. */
 export const raiseEscalation = async (args: { ctx: UseCaseContext; actorId: string; input: EscalationInput; platform: Platform }) => {
@@ -82,7 +66,7 @@ export const raiseEscalation = async (args: { ctx: UseCaseContext; actorId: stri
       at: now, actorId, event: 'escalation.raised', itemType: 'escalation', itemId: row.id, crn: row.crn,
       details: { ref: itemRef('escalation', row.id), urgency, senderUnitId: sender.id, receivingUnitId: row.receivingUnitId, countersignerId, platform: args.platform },
     });
-    const applied = await applyEscalationEffects({
+    const applied = await applyItemEffects({ module: escalationModule,
       ctx, repos, row, actorId, now,
       effects: raiseEscalationEffects({ raisedBy: actorId, countersignerId, senderUnitId: sender.id }),
     });

@@ -8,7 +8,7 @@ import { actionWords, words } from '../words/catalogue.js';
 import type { UseCaseContext } from './context.js';
 import type { Directory } from './directory.js';
 import { orgViewWithDuty } from './org-view.js';
-import type { WorkflowRegistry } from './workflows/workflow-module.js';
+import { type WorkflowRegistry, loadItem } from './workflows/workflow-module.js';
 
 export const decisionLine = (args: { directory: Directory; decision: Pick<DecisionRow, 'itemType' | 'action' | 'actorId' | 'decidedAt'> }): string => {
   const { directory, decision } = args;
@@ -36,7 +36,7 @@ export const renderItemStatus = async (args: {
   const last = await repos.records.lastDecision({ itemType, itemId });
   const notice = last ? decisionLine({ directory: ctx.directory, decision: last }) : undefined;
   const module = ctx.workflows.get(itemType);
-  const row = module ? await module.load(repos, itemId) : undefined;
+  const row = module ? await loadItem(module, repos, itemId) : undefined;
   if (!module || !row) return null;
   const org = orgViewWithDuty({ directory: ctx.directory, duty: new Map() });
   const message = renderItemMessage({
@@ -47,7 +47,8 @@ export const renderItemStatus = async (args: {
 
 /** The item's current version (null when it no longer exists), to tell whether a queued message is stale. */
 export const currentItemVersion = async (args: { repos: Repositories; workflows: WorkflowRegistry; itemType: string; itemId: number }): Promise<number | null> => {
-  const row = await args.workflows.get(args.itemType)?.load(args.repos, args.itemId);
+  const module = args.workflows.get(args.itemType);
+  const row = module ? await loadItem(module, args.repos, args.itemId) : undefined;
   return row ? row.version : null;
 };
 

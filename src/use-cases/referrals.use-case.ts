@@ -1,7 +1,5 @@
 import type { ReferralRow } from '../db/items.repository.js';
-import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
-import type { Effect } from '../domain/workflow.types.js';
 import {
   REFERRAL_ACTIONS,
   type ReferralAction,
@@ -10,12 +8,9 @@ import {
   referralLateness,
 } from '../domain/workflows/referral.workflow.js';
 import { localDate } from '../domain/working-time.js';
-import { renderItemMessage } from '../presenters/item-message.presenter.js';
 import { itemRef } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
-import { decide } from './decide.use-case.js';
-import { applyEffects } from './effects.js';
-import { orgViewFor } from './org-view.js';
+import { applyItemEffects, decide } from './decide.use-case.js';
 import { referralModule } from './workflows/referral.module.js';
 
 export interface ReferralInput {
@@ -32,16 +27,6 @@ export interface ReferralInput {
 }
 
 export const isReferralAction = (value: string): value is ReferralAction => (REFERRAL_ACTIONS as readonly string[]).includes(value);
-
-const applyReferralEffects = async (args: { ctx: UseCaseContext; repos: Repositories; row: ReferralRow; effects: Effect[]; actorId: string; now: Date }) => {
-  const { ctx, repos, row, now } = args;
-  const org = await orgViewFor({ repos, directory: ctx.directory, now, dutyUnits: referralModule.dutyUnits(referralModule.facts(row)) });
-  return applyEffects({
-    repos, directory: ctx.directory, item: referralModule.handle(row), effects: args.effects, actorId: args.actorId, now,
-    render: ({ message, personId, withActions, deadlines }) =>
-      renderItemMessage({ module: referralModule, row, directory: ctx.directory, org, message, personId, withActions, deadlines }),
-  });
-};
 
 /** Raise a referral: the row, the decision, the audit event, the deadlines and the outbox in one transaction. */
 export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string; input: ReferralInput; platform: Platform }) => {
@@ -75,7 +60,7 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
         releaseDate: row.releaseDate, referBy: row.referBy, lateWeeks: row.lateWeeks, platform: args.platform,
       },
     });
-    const applied = await applyReferralEffects({ ctx, repos, row, actorId, now, effects: raiseReferralEffects({ raisedBy: actorId, providerUnitId: row.providerUnitId }) });
+    const applied = await applyItemEffects({ module: referralModule, ctx, repos, row, actorId, now, effects: raiseReferralEffects({ raisedBy: actorId, providerUnitId: row.providerUnitId }) });
     return { row, assessmentDueAt: applied.deadlinesStarted.get('providerAssessment') as Date, deliveryDueAt: applied.deadlinesStarted.get('delivery') as Date };
   });
   ctx.onCommitted?.({ outbox: true, deadlines: true });

@@ -1,5 +1,5 @@
 import type { EscalationFacts, EscalationRole } from '../workflows/escalation.workflow.js';
-import { type OrgView, managesUnit } from './org-view.js';
+import { type OrgView, type RolePolicy, managesUnit } from './org-view.js';
 
 /** A person's relations to an escalation. The raiser is also the old case manager in the handover. */
 export const escalationRoles = (args: { facts: EscalationFacts; personId: string; org: OrgView }): Set<EscalationRole> => {
@@ -17,3 +17,5 @@ export const escalationRoles = (args: { facts: EscalationFacts; personId: string
 
 /** The units whose duty list the roles depend on (the caller snapshots only these). */
 export const escalationDutyUnits = (facts: EscalationFacts): string[] => [facts.receivingUnitId];
+
+export const escalationPolicy: RolePolicy<EscalationFacts> = { roles: escalationRoles, dutyUnits: escalationDutyUnits };

@@ -17,3 +17,9 @@ export interface OrgView {
 
 export const managesUnit = (unit: OrgUnitView | undefined, personId: string): boolean =>
   Boolean(unit && (unit.manager === personId || unit.seniorManager === personId));
+
+/** A workflow's role policy: a person's roles on an item, and the units whose duty desk those depend on. */
+export interface RolePolicy<Facts> {
+  roles(args: { facts: Facts; personId: string; org: OrgView }): Set<string>;
+  dutyUnits(facts: Facts): string[];
+}

@@ -1,5 +1,5 @@
 import type { ReferralFacts, ReferralRole } from '../workflows/referral.workflow.js';
-import { type OrgView, managesUnit } from './org-view.js';
+import { type OrgView, type RolePolicy, managesUnit } from './org-view.js';
 
 /** A person's relations to a referral. */
 export const referralRoles = (args: { facts: ReferralFacts; personId: string; org: OrgView }): Set<ReferralRole> => {
@@ -14,3 +14,5 @@ export const referralRoles = (args: { facts: ReferralFacts; personId: string; or
 };
 
 export const referralDutyUnits = (facts: ReferralFacts): string[] => [facts.providerUnitId];
+
+export const referralPolicy: RolePolicy<ReferralFacts> = { roles: referralRoles, dutyUnits: referralDutyUnits };

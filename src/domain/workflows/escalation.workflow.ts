@@ -7,43 +7,21 @@ import type { ActionDefinition, Command, WorkflowDefinition } from './workflow.j
  * decline and misallocation-return branches.
  */
 export const ESCALATION_STATES = [
-  'awaiting_countersign',
-  'returned',
-  'awaiting_acceptance',
-  'awaiting_reallocation',
-  'awaiting_handover',
-  'closed',
-  'declined',
-  'withdrawn',
-  'misallocated',
-  'taken_back',
+  'awaiting_countersign', 'returned', 'awaiting_acceptance', 'awaiting_reallocation', 'awaiting_handover',
+  'closed', 'declined', 'withdrawn', 'misallocated', 'taken_back',
 ] as const;
 export type EscalationState = (typeof ESCALATION_STATES)[number];
 
 /** The relations a person can have to one escalation (src/domain/policy/escalation.policy.ts works them out). */
 export const ESCALATION_ROLES = [
-  'raiser',
-  'old_case_manager',
-  'countersigner',
-  'sender_manager',
-  'receiving_duty',
-  'receiving_manager',
-  'acceptor',
-  'new_case_manager',
+  'raiser', 'old_case_manager', 'countersigner', 'sender_manager',
+  'receiving_duty', 'receiving_manager', 'acceptor', 'new_case_manager',
 ] as const;
 export type EscalationRole = (typeof ESCALATION_ROLES)[number];
 
 export const ESCALATION_ACTIONS = [
-  'countersign',
-  'return',
-  'resubmit',
-  'withdraw',
-  'accept',
-  'decline',
-  'reallocate',
-  'confirm_handover',
-  'return_misallocated',
-  'take_back',
+  'countersign', 'return', 'resubmit', 'withdraw', 'accept',
+  'decline', 'reallocate', 'confirm_handover', 'return_misallocated', 'take_back',
 ] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
 

@@ -12,14 +12,7 @@ export const REFERRAL_ROLES = ['assigned_worker', 'provider_duty', 'provider_man
 export type ReferralRole = (typeof REFERRAL_ROLES)[number];
 
 export const REFERRAL_ACTIONS = [
-  'acknowledge',
-  'assign',
-  'record_assessment',
-  'submit_action_plan',
-  'record_delivery',
-  'decline',
-  'withdraw',
-  'change_release_date',
+  'acknowledge', 'assign', 'record_assessment', 'submit_action_plan', 'record_delivery', 'decline', 'withdraw', 'change_release_date',
 ] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 

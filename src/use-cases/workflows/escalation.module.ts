@@ -1,6 +1,6 @@
 import type { EscalationRow } from '../../db/items.repository.js';
 import { ROSH_LABELS, type RoshLevel } from '../../domain/case-facts.js';
-import { escalationDutyUnits, escalationRoles } from '../../domain/policy/escalation.policy.js';
+import { escalationPolicy } from '../../domain/policy/escalation.policy.js';
 import { type EscalationFacts, type EscalationState, escalationWorkflow } from '../../domain/workflows/escalation.workflow.js';
 import { stateWords, words } from '../../words/catalogue.js';
 import type { WorkflowModule } from './workflow-module.js';
@@ -13,17 +13,8 @@ export const ESCALATION_REASONS: Record<string, string> = {
   other: 'Other',
 };
 
-export const escalationFacts = (row: EscalationRow): EscalationFacts => ({
-  state: row.state as EscalationState,
-  raisedBy: row.raisedBy,
-  countersignerId: row.countersignerId,
-  senderUnitId: row.senderUnitId,
-  receivingUnitId: row.receivingUnitId,
-  acceptedBy: row.acceptedBy,
-  newCaseManagerId: row.newCaseManagerId,
-  handoverOldConfirmedAt: row.handoverOldConfirmedAt,
-  handoverNewConfirmedAt: row.handoverNewConfirmedAt,
-});
+/** The row holds the facts under the same names; only the state is narrowed. */
+export const escalationFacts = (row: EscalationRow): EscalationFacts => ({ ...row, state: row.state as EscalationState });
 
 export const riskText = (row: Pick<EscalationRow, 'roshCurrent' | 'roshNew'>) =>
   `${ROSH_LABELS[row.roshCurrent as RoshLevel] ?? row.roshCurrent} → ${ROSH_LABELS[row.roshNew as RoshLevel] ?? row.roshNew}`;
@@ -33,11 +24,8 @@ export const escalationModule: WorkflowModule<EscalationRow, EscalationFacts> = 
   definition: escalationWorkflow,
   refPrefix: 'ESC',
   facts: escalationFacts,
-  roles: escalationRoles,
-  dutyUnits: escalationDutyUnits,
-  load: (repos, id) => repos.items.escalation(id),
-  loadMany: (repos, ids) => repos.items.escalationsByIds(ids),
-  update: (repos, args) => repos.items.updateEscalation(args),
+  policy: escalationPolicy,
+  table: ({ items }) => ({ get: items.escalation, byIds: items.escalationsByIds, update: items.updateEscalation }),
   handle: (row) => ({ itemType: 'escalation', itemId: row.id, version: row.version, crn: row.crn, urgent: row.urgency === 'urgent' }),
   personUnit: (row) => row.receivingUnitId,
   afterUpdate: async ({ command }) => ({ caseManagerId: command.personId ?? undefined }),

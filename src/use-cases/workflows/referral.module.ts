@@ -1,7 +1,7 @@
 import type { ReferralRow } from '../../db/items.repository.js';
 import type { Repositories } from '../../db/store.js';
 import { DomainError } from '../../domain/errors.js';
-import { referralDutyUnits, referralRoles } from '../../domain/policy/referral.policy.js';
+import { referralPolicy } from '../../domain/policy/referral.policy.js';
 import { planChase } from '../../domain/reminder-ladder.js';
 import { type ReferralFacts, type ReferralState, referralLateness, referralWorkflow } from '../../domain/workflows/referral.workflow.js';
 import { atLocalTime, localDate } from '../../domain/working-time.js';
@@ -36,13 +36,7 @@ export const REFERRAL_NEEDS: Record<string, string> = {
 /** "5 weeks late" / "1 week late" / null when on time. */
 export const latenessText = (lateWeeks: number) => (lateWeeks > 0 ? `${lateWeeks} week${lateWeeks === 1 ? '' : 's'} late` : null);
 
-export const referralFacts = (row: ReferralRow): ReferralFacts => ({
-  state: row.state as ReferralState,
-  raisedBy: row.raisedBy,
-  senderUnitId: row.senderUnitId,
-  providerUnitId: row.providerUnitId,
-  assignedWorkerId: row.assignedWorkerId,
-});
+export const referralFacts = (row: ReferralRow): ReferralFacts => ({ ...row, state: row.state as ReferralState });
 
 /**
  * Recompute the open deadlines of a referral from its current facts: the delivery deadline from the release
@@ -69,15 +63,13 @@ const recomputeDeadlines = async (args: { ctx: UseCaseContext; repos: Repositori
 export const referralModule: WorkflowModule<ReferralRow, ReferralFacts> = {
   definition: referralWorkflow,
   refPrefix: 'REF',
+  // A referral's delivery deadline is its release date, shown as "Release", not as "Due".
+  hiddenDue: ['delivery'],
   facts: referralFacts,
-  roles: referralRoles,
-  dutyUnits: referralDutyUnits,
-  load: (repos, id) => repos.items.referral(id),
-  loadMany: (repos, ids) => repos.items.referralsByIds(ids),
-  update: (repos, args) => repos.items.updateReferral(args),
+  policy: referralPolicy,
+  table: ({ items }) => ({ get: items.referral, byIds: items.referralsByIds, update: items.updateReferral }),
   handle: (row) => ({ itemType: 'referral', itemId: row.id, version: row.version, crn: row.crn, urgent: false, releaseDate: row.releaseDate }),
   personUnit: (row) => row.providerUnitId,
-  hiddenDue: ['delivery'],
   checkPerson: ({ row, personId, directory }) => {
     const provider = directory.unit(row.providerUnitId);
     const staff = provider ? [...provider.members, ...provider.duty, provider.manager, provider.seniorManager] : [];

@@ -1,5 +1,6 @@
+import type { ItemTable } from '../../db/items.repository.js';
 import type { Repositories } from '../../db/store.js';
-import type { OrgView } from '../../domain/policy/org-view.js';
+import type { RolePolicy } from '../../domain/policy/org-view.js';
 import type { AnyWorkflow, Transition } from '../../domain/workflows/workflow.js';
 import type { DeadlineKind } from '../../domain/workflow.types.js';
 import type { Platform, UseCaseContext } from '../context.js';
@@ -36,12 +37,10 @@ export interface WorkflowModule<Row extends ItemRecord = ItemRecord, Facts exten
   /** The prefix of the item's reference ('ESC' → ESC-000042). */
   refPrefix: string;
   facts(row: Row): Facts;
-  roles(args: { facts: Facts; personId: string; org: OrgView }): Set<string>;
-  /** Units whose duty desk the roles depend on (their duty of the day is read before the roles). */
-  dutyUnits(facts: Facts): string[];
-  load(repos: Repositories, id: number): Promise<Row | undefined>;
-  loadMany(repos: Repositories, ids: number[]): Promise<Row[]>;
-  update(repos: Repositories, args: { id: number; expectedVersion: number; patch: Record<string, unknown> }): Promise<Row | undefined>;
+  /** Who holds which role on an item (src/domain/policy/). */
+  policy: RolePolicy<Facts>;
+  /** The item's table, bound to the caller's repositories (inside or outside a transaction). */
+  table(repos: Repositories): ItemTable<Row>;
   handle(row: Row): ItemHandle;
   /** The unit whose people a "person" input chooses from. */
   personUnit(row: Row): string;
@@ -83,3 +82,9 @@ export const createWorkflowRegistry = (modules: AnyModule[]): WorkflowRegistry =
 };
 
 export type { Platform };
+
+/** An item of this workflow by id (undefined when there is none). */
+export const loadItem = (module: AnyModule, repos: Repositories, id: number): Promise<ItemRecord | undefined> => module.table(repos).get(id);
+
+/** The units whose duty of the day an item's roles depend on. */
+export const dutyUnitsOf = (module: AnyModule, row: ItemRecord): string[] => module.policy.dutyUnits(module.facts(row));
