@@ -243,3 +243,22 @@ export const teamsConversations = pgTable('teams_conversations', {
   reference: jsonb('reference').$type<Record<string, unknown>>().notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * Items of workflows registered at composition that bring no table of their own (src/use-cases/workflows/):
+ * the state and version like any item, the workflow's facts as one typed jsonb object.
+ */
+export const workflowItems = pgTable(
+  'workflow_items',
+  {
+    id: serial('id').primaryKey(),
+    itemType: text('item_type').notNull(),
+    crn: text('crn').notNull(),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    facts: jsonb('facts').$type<Record<string, string | null>>().notNull(),
+    createdAt: created(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('workflow_items_type_idx').on(t.itemType, t.id)],
+);

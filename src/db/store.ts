@@ -6,6 +6,7 @@ import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
 import { createRecordsRepository } from './records.repository.js';
+import { createWorkflowItemsRepository } from './workflow-items.repository.js';
 
 const createRepositories = (executor: Executor) => ({
   org: createOrgRepository(executor),
@@ -15,6 +16,7 @@ const createRepositories = (executor: Executor) => ({
   outbox: createOutboxRepository(executor),
   duty: createDutyRepository(executor),
   teams: createTeamsRepository(executor),
+  workflowItems: createWorkflowItemsRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,4 +1,4 @@
-import { type App, createApp } from '../../src/app.js';
+import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { parseEnv } from '../../src/config/env.config.js';
 import type { Org } from '../../src/config/org.schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -24,6 +24,8 @@ export const startTestApp = async (options: {
   /** Default: Tue 24 Nov 2026 10:00 London (a working day, working hours). */
   now?: string;
   background?: boolean;
+  /** Workflows to register besides the built-in ones (composition is where a workflow is added). */
+  workflows?: AppOptions['workflows'];
 } = {}): Promise<TestApp> => {
   const database = await createTestDatabase();
   const clock = createTestClock(options.now ?? '2026-11-24T10:00:00Z');
@@ -40,6 +42,7 @@ export const startTestApp = async (options: {
     clock,
     logger: createLogger({ level: env.LOG_LEVEL }),
     background: options.background ?? false,
+    workflows: options.workflows,
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

@@ -1,4 +1,6 @@
 import type { ItemTable } from '../../db/items.repository.js';
+import { addWorkflowWords } from '../../words/catalogue.js';
+import type { WorkflowWords } from '../../words/en-workflows.js';
 import type { Repositories } from '../../db/store.js';
 import type { RolePolicy } from '../../domain/policy/org-view.js';
 import type { AnyWorkflow, Transition } from '../../domain/workflows/workflow.js';
@@ -59,6 +61,8 @@ export interface WorkflowModule<Row extends ItemRecord = ItemRecord, Facts exten
     now: Date;
   }): Promise<Record<string, unknown>>;
   present(args: { row: Row; directory: Directory }): ItemPresentation;
+  /** The workflow's words (labels, states, headlines), added to the catalogue when it is registered. */
+  words?: WorkflowWords;
   /** Deadlines not shown as "Due" on its messages (e.g. a referral's delivery date is shown as the release). */
   hiddenDue?: readonly DeadlineKind[];
 }
@@ -73,6 +77,7 @@ export interface WorkflowRegistry {
 }
 
 export const createWorkflowRegistry = (modules: AnyModule[]): WorkflowRegistry => {
+  for (const module of modules) if (module.words) addWorkflowWords({ itemType: module.definition.itemType, words: module.words });
   const byType = new Map(modules.map((module) => [module.definition.itemType, module]));
   return {
     get: (itemType) => byType.get(itemType),
