@@ -1,8 +1,10 @@
 import { DomainError } from '../domain/errors.js';
+import { mayChangeDuty } from '../domain/policy/org.policy.js';
 import { localDate, localDateTime } from '../domain/working-time.js';
 import type { ChatMessage } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { dutyToday } from './effects.js';
+import { orgViewWithDuty } from './org-view.js';
 
 const names = (ctx: UseCaseContext, ids: readonly string[]) =>
   ids.length > 0 ? ids.map((id) => ctx.directory.person(id)?.name ?? id).join(', ') : 'nobody (the unit manager is told instead)';
@@ -54,7 +56,8 @@ export const setDuty = async (args: { ctx: UseCaseContext; actorId: string; unit
   const today = localDate({ calendar: directory.calendar, at: now });
   const result = await ctx.store.transaction(async (repos) => {
     const current = await dutyToday({ repos, directory, unitId: unit.id, now });
-    const allowed = unit.manager === actorId || unit.seniorManager === actorId || current.includes(actorId);
+    const org = orgViewWithDuty({ directory, duty: new Map([[unit.id, current]]) });
+    const allowed = mayChangeDuty({ org, unitId: unit.id, personId: actorId });
     if (!allowed) throw new DomainError({ code: 'duty.not_allowed', details: { unitId: unit.id } });
     const row = await repos.duty.set({ unitId: unit.id, onDate: today, personIds, setBy: actorId, at: now });
     await repos.records.audit({

@@ -2,7 +2,7 @@ import { type DeadlineKind, type Effect, type Recipient, notify, person } from '
 import type { ActionDefinition, Command, WorkflowDefinition } from './workflow.js';
 
 /**
- * The risk escalation workflow (shared/domain.md): raised → awaiting countersign → awaiting acceptance →
+ * The risk escalation workflow (the domain specification): raised → awaiting countersign → awaiting acceptance →
  * accepted (awaiting reallocation) → reallocated (awaiting handover) → closed, with return, withdraw,
  * decline and misallocation-return branches.
  */

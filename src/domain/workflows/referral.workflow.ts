@@ -2,7 +2,7 @@ import { type Effect, notify, person } from '../workflow.types.js';
 import type { ActionDefinition, WorkflowDefinition } from './workflow.js';
 
 /**
- * Referral to a provider unit (shared/domain.md): sent → acknowledged → assessed → action plan → delivered,
+ * Referral to a provider unit (the domain specification): sent → acknowledged → assessed → action plan → delivered,
  * with decline and withdraw branches. Deadlines come from the release date and the org's policy.
  */
 export const REFERRAL_STATES = ['awaiting_acknowledgement', 'acknowledged', 'assessed', 'planned', 'delivered', 'declined', 'withdrawn'] as const;
