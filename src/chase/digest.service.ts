@@ -1,6 +1,6 @@
 import type { Repositories } from '../db/store.js';
 import type { OrgUnit } from '../config/org.schema.js';
-import { formatLateness, isWorkingDay, localDate, localDateTime, startOfLocalDay } from '../domain/working-time.js';
+import { formatLateness, isWorkingDay, localDate, localDateTime } from '../domain/working-time.js';
 import { type ChatAction, itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
@@ -30,11 +30,11 @@ interface RunFacts {
   unreachableEvents: Awaited<ReturnType<Repositories['records']['auditEvents']>>;
 }
 
-const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; todayStart: Date; facts: RunFacts }): Promise<DigestNotes> => {
+const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; today: string; facts: RunFacts }): Promise<DigestNotes> => {
   const { repos, directory, unit, now } = args;
   const people = unitPeople(unit);
   const since =
-    (await repos.outbox.lastCreatedWithPrefix({ prefix: `digest:${unit.id}:`, before: args.todayStart })) ?? new Date(now.getTime() - DAY_MS);
+    (await repos.digestRuns.lastBefore({ unitId: unit.id, day: args.today })) ?? new Date(now.getTime() - DAY_MS);
   const undelivered = args.facts.dead
     .filter((row) => row.createdAt.getTime() >= since.getTime())
     .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))
@@ -72,7 +72,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
   const { directory } = ctx;
   const timeZone = directory.org.timezone;
   const prefix = `digest:${unit.id}:${today}`;
-  if (await repos.outbox.existsWithPrefix(prefix)) return 0;
+  if (await repos.digestRuns.exists({ unitId: unit.id, day: today })) return 0;
   const open = args.open;
   // The unit's items in two queries, not one per deadline.
   const idsOf = (type: string) => open.filter((deadline) => deadline.itemType === type).map((deadline) => deadline.itemId);
@@ -107,7 +107,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
       }
     }
   }
-  const notes = await notesFor({ repos, directory, unit, now, todayStart: startOfLocalDay({ timeZone, date: today }), facts: args.facts });
+  const notes = await notesFor({ repos, directory, unit, now, today, facts: args.facts });
   const dateLabel = localDateTime({ timeZone, at: now }).split(', ')[0] ?? today;
   let written = 0;
   if (unit.channel.slack) {
@@ -121,6 +121,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
     const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
     written += result.enqueued;
   }
+  if (written > 0) await repos.digestRuns.record({ unitId: unit.id, day: today, at: now, messages: written });
   return written;
 };
 

@@ -100,19 +100,12 @@ export const createOutboxRepository = (db: Executor) => ({
   async byDedupePrefix(prefix: string): Promise<OutboxRow[]> {
     return db.select().from(outbox).where(sql`${outbox.dedupeKey} LIKE ${`${prefix}%`}`).orderBy(asc(outbox.id));
   },
-  /** Whether any outbox row's dedupe key starts with this prefix (a digest already written today). */
+  /** Whether any outbox row's dedupe key starts with this prefix (digest runs themselves are in digest_runs). */
   async existsWithPrefix(prefix: string): Promise<boolean> {
     const [row] = await db.select({ id: outbox.id }).from(outbox).where(sql`${outbox.dedupeKey} LIKE ${`${prefix}%`}`).limit(1);
     return row !== undefined;
   },
-  /** When the latest row with this key prefix was written before `before` (the previous digest). */
-  async lastCreatedWithPrefix(args: { prefix: string; before: Date }): Promise<Date | null> {
-    const [row] = await db
-      .select({ at: sql<Date | string | null>`max(${outbox.createdAt})` })
-      .from(outbox)
-      .where(and(sql`${outbox.dedupeKey} LIKE ${`${args.prefix}%`}`, lt(outbox.createdAt, args.before)));
-    return row?.at ? new Date(row.at) : null;
-  },
+
   /** The refresh has brought this message up to `itemVersion`. */
   async setMessageRefVersion(args: { id: number; itemVersion: number }): Promise<void> {
     await db.update(messageRefs).set({ itemVersion: args.itemVersion }).where(eq(messageRefs.id, args.id));

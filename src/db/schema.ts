@@ -262,3 +262,15 @@ export const workflowItems = pgTable(
   },
   (t) => [index('workflow_items_type_idx').on(t.itemType, t.id)],
 );
+
+/** One row per unit and local day whose digest was written: the run's bookkeeping, not inferred from outbox keys. */
+export const digestRuns = pgTable(
+  'digest_runs',
+  {
+    unitId: text('unit_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    ranAt: ts('ran_at').notNull(),
+    messages: integer('messages').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.day] })],
+);

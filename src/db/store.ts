@@ -1,5 +1,6 @@
 import type { Database, Db } from './database.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
+import { createDigestRunsRepository } from './digest-runs.repository.js';
 import { createDutyRepository, createTeamsRepository } from './duty.repository.js';
 import type { Executor } from './executor.js';
 import { createItemsRepository } from './items.repository.js';
@@ -17,6 +18,7 @@ const createRepositories = (executor: Executor) => ({
   duty: createDutyRepository(executor),
   teams: createTeamsRepository(executor),
   workflowItems: createWorkflowItemsRepository(executor),
+  digestRuns: createDigestRunsRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;
