@@ -3,6 +3,7 @@ import { COMMANDS } from '../../commands/index.js';
 import { handleCommand } from '../interaction/interaction.core.js';
 import type { ChatMessage } from '../use-cases/chat-message.js';
 import { words } from '../words/catalogue.js';
+import { normaliseSlackMentions } from './slack-mentions.js';
 import { type SlackDeps, logReply, openForm, replyPrivately, slackActor, timed } from './slack-deps.js';
 
 /** A short help line for an unknown command (or `/dutydesk`): Slack lists the commands on one line. */
@@ -21,7 +22,8 @@ export const registerCommands = (args: { app: App; deps: SlackDeps }) => {
       const reply = (extra: { text?: string; message?: ChatMessage; inChannel?: boolean }) =>
         replyPrivately({ deps, client, respond, userId: command.user_id, channelId: command.channel_id, triggerId: command.trigger_id, ...extra });
       const answer = await handleCommand({
-        ctx: deps.ctx, platform: 'slack', actorId: slackActor(deps, command.user_id), name: command.command.replace(/^\//, '').toLowerCase(), text: command.text ?? '',
+        ctx: deps.ctx, platform: 'slack', actorId: slackActor(deps, command.user_id), name: command.command.replace(/^\//, '').toLowerCase(),
+        text: normaliseSlackMentions({ text: command.text ?? '', directory: deps.ctx.directory }),
       });
       logReply(deps, `command:${command.command.slice(0, 32)}`, answer);
       switch (answer.kind) {

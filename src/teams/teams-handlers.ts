@@ -7,6 +7,7 @@ import type { UseCaseContext } from '../use-cases/context.js';
 import { words } from '../words/catalogue.js';
 import { type AdaptiveCard, FORM_SUBMIT_VERB, formCard, formSubmissionOf, formValuesOf, messageCard, noticeCard } from './teams-cards.js';
 import type { TeamsHandlers, TeamsUser } from './teams-endpoint.js';
+import { normaliseTeamsMentions } from './teams-mentions.js';
 
 type CardAnswer = { card?: object; message?: string };
 
@@ -80,7 +81,7 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
           await reply_({ text: words('directory.not_in_teams') });
           return;
         }
-        const cleaned = text.replace(/^\s*<at>[^<]*<\/at>/, '').trim(); // a leading @DutyDesk; other mentions are arguments
+        const cleaned = normaliseTeamsMentions({ text, directory: ctx.directory });
         const [word = '', ...rest] = cleaned.split(/\s+/);
         const reply = logged('command', await handleCommand({ ctx, platform: 'teams', actorId: personId, name: word.replace(/^\//, '').toLowerCase(), text: rest.join(' ') }));
         const shown = answer(reply);
