@@ -14,6 +14,9 @@ import { type AppLogger, createLogger } from './logger.js';
 import { createSlackAdapter } from './slack/slack.adapter.js';
 import { systemClock } from './system-clock.js';
 import { createTeamsAdapter } from './teams/teams.adapter.js';
+import { reachWarnings } from './delivery/reach.js';
+import { slackReach } from './slack/slack-reach.js';
+import { teamsReach } from './teams/teams-reach.js';
 import type { UseCaseContext } from './use-cases/context.js';
 import { buildDirectory } from './use-cases/directory.js';
 import { syncOrg } from './use-cases/org.use-case.js';
@@ -43,7 +46,10 @@ export const createApp = async (options: AppOptions) => {
   const metrics = createMetrics({ store, clock });
   const wakeups: ((what: { outbox: boolean; deadlines: boolean }) => void)[] = [];
   const workflows = workflowRegistry(options.workflows);
-  const ctx: UseCaseContext = { store, clock, directory, logger, workflows, onCommitted: (what) => wakeups.forEach((wake) => wake(what)) };
+  // Both platforms' reach is registered even when one is not configured: its messages wait in the outbox.
+  const reach = [slackReach, teamsReach];
+  for (const line of reachWarnings({ reach, units: options.org.units })) logger.warn({ component: 'delivery' }, line);
+  const ctx: UseCaseContext = { store, clock, directory, logger, workflows, reach, onCommitted: (what) => wakeups.forEach((wake) => wake(what)) };
   await syncOrg({ ctx, org: options.org, fileName: options.orgFile, text: options.orgText });
 
   const settings = platformSettings(options.env);

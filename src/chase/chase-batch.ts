@@ -64,6 +64,7 @@ export const planDeadline = async (args: {
     const message = await outboxRowsFor({
       repos,
       directory,
+      reach: ctx.reach,
       item: handle,
       dedupePrefix: `reminder:${deadline.id}:${reminder.rung}:${reminder.sequence}`,
       recipient: { personIds },

@@ -110,15 +110,15 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
   const notes = await notesFor({ repos, directory, unit, now, today, facts: args.facts });
   const dateLabel = localDateTime({ timeZone, at: now }).split(', ')[0] ?? today;
   let written = 0;
-  if (unit.channel.slack) {
+  if (ctx.reach.some((provider) => provider.unitChannel(unit))) {
     const message = renderChannelDigest({ unitName: unit.name, dateLabel, overdue, dueToday, notes });
-    const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: prefix, recipient: { personIds: [], channel: { slack: unit.channel.slack } }, render: () => message, now });
+    const result = await enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: prefix, recipient: { personIds: [], channelOf: unit.id }, render: () => message, now });
     written += result.enqueued;
   }
   const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0;
   if (overdue.length > 0 || hasNotes) {
     const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, MANAGER_ACTIONS), notes });
-    const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
+    const result = await enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
     written += result.enqueued;
   }
   if (written > 0) await repos.digestRuns.record({ unitId: unit.id, day: today, at: now, messages: written });

@@ -122,7 +122,7 @@ export const applyItemEffects = async (args: {
   const { ctx, repos, module, row, now } = args;
   const org = await orgViewFor({ repos, directory: ctx.directory, now, dutyUnits: dutyUnitsOf(module, row) });
   return applyEffects({
-    repos, directory: ctx.directory, item: module.handle(row), effects: args.effects, actorId: args.actorId, now,
+    repos, directory: ctx.directory, reach: ctx.reach, item: module.handle(row), effects: args.effects, actorId: args.actorId, now,
     render: ({ message, personId, withActions, deadlines }) =>
       renderItemMessage({ module, row, directory: ctx.directory, org, message, personId, withActions, deadlines, rationale: args.rationale }),
   });

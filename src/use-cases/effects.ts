@@ -3,6 +3,7 @@ import { type ChasePlan, planChase } from '../domain/reminder-ladder.js';
 import type { DeadlineKind, Effect, ItemType } from '../domain/workflow.types.js';
 import { addDeadline, atLocalTime } from '../domain/working-time.js';
 import type { ChatMessage } from './chat-message.js';
+import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
 import { enqueueMessage } from './outbox-rows.js';
 import { resolveRecipient } from './recipients.js';
@@ -51,6 +52,7 @@ export const firstCheck = (args: { directory: Directory; dueAt: Date; urgent: bo
 export const applyEffects = async (args: {
   repos: Repositories;
   directory: Directory;
+  reach: readonly ReachProvider[];
   item: ItemHandle;
   effects: Effect[];
   actorId: string | null;
@@ -93,6 +95,7 @@ export const applyEffects = async (args: {
       const result = await enqueueMessage({
         repos,
         directory,
+        reach: args.reach,
         item,
         dedupePrefix: `${item.itemType}:${item.itemId}:v${item.version}:${effect.message}`,
         recipient,

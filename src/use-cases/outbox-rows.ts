@@ -1,6 +1,7 @@
 import type { NewOutboxRow } from '../db/outbox.repository.js';
 import type { Repositories } from '../db/store.js';
-import type { ChatMessage, Target } from './chat-message.js';
+import type { ChatMessage } from './chat-message.js';
+import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
 import type { ItemHandle } from './effects.js';
 import { type ResolvedRecipient, targetsForPerson } from './recipients.js';
@@ -8,6 +9,7 @@ import { type ResolvedRecipient, targetsForPerson } from './recipients.js';
 export interface MessageRequest {
   repos: Repositories;
   directory: Directory;
+  reach: readonly ReachProvider[];
   item: ItemHandle | null;
   dedupePrefix: string;
   recipient: ResolvedRecipient;
@@ -35,16 +37,18 @@ export const outboxRowsFor = async (args: MessageRequest): Promise<{ rows: NewOu
     createdAt: args.now,
   };
   for (const personId of args.recipient.personIds) {
-    const reach = await targetsForPerson({ repos: args.repos, directory: args.directory, personId, teamsReachable: args.teamsReachable });
+    const reach = await targetsForPerson({ repos: args.repos, directory: args.directory, reach: args.reach, personId, teamsReachable: args.teamsReachable });
     unreachable.push(...reach.unreachable);
     const payload = args.render(personId) as unknown as Record<string, unknown>;
     for (const target of reach.targets) {
       rows.push({ ...base, dedupeKey: `${args.dedupePrefix}:${personId}:${target.platform}:${target.id}`, platform: target.platform, target, payload });
     }
   }
-  if (args.recipient.channel?.slack) {
-    const target: Target = { platform: 'slack', kind: 'channel', id: args.recipient.channel.slack };
-    rows.push({ ...base, dedupeKey: `${args.dedupePrefix}:channel:slack:${target.id}`, platform: 'slack', target, payload: args.render(null) as unknown as Record<string, unknown> });
+  const unit = args.recipient.channelOf ? args.directory.unit(args.recipient.channelOf) : undefined;
+  for (const provider of unit ? args.reach : []) {
+    const target = provider.unitChannel(unit as NonNullable<typeof unit>);
+    if (!target) continue;
+    rows.push({ ...base, dedupeKey: `${args.dedupePrefix}:channel:${target.platform}:${target.id}`, platform: target.platform, target, payload: args.render(null) as unknown as Record<string, unknown> });
   }
   return { rows, unreachable };
 };

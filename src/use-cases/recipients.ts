@@ -1,4 +1,6 @@
+import type { OrgPerson } from '../config/org.schema.js';
 import type { Repositories } from '../db/store.js';
+import type { ReachProvider } from '../delivery/reach.js';
 import type { Recipient } from '../domain/workflow.types.js';
 import { localDate } from '../domain/working-time.js';
 import type { Target } from './chat-message.js';
@@ -13,7 +15,8 @@ export const dutyToday = async (args: { repos: Repositories; directory: Director
 
 export interface ResolvedRecipient {
   personIds: string[];
-  channel?: { slack?: string; teams?: string };
+  /** A unit whose channel is told (each platform's reach provider knows its address). */
+  channelOf?: string;
   /** The duty desk had nobody on it: the unit manager was used instead. */
   uncovered?: boolean;
 }
@@ -34,7 +37,7 @@ export const resolveRecipient = async (args: {
     case 'unitSeniorManager':
       return { personIds: [unit.seniorManager ?? unit.manager] };
     case 'unitChannel':
-      return { personIds: [], channel: unit.channel };
+      return { personIds: [], channelOf: unit.id };
     case 'unitDuty': {
       const duty = await dutyToday({ repos: args.repos, directory, unitId: unit.id, now: args.now });
       return duty.length > 0 ? { personIds: duty } : { personIds: [unit.manager], uncovered: true };
@@ -43,12 +46,14 @@ export const resolveRecipient = async (args: {
 };
 
 /**
- * Where a person can be reached: Slack if mapped, Teams if mapped and the bot has a conversation with them.
- * A person the bot cannot reach at all is reported, and their message goes to their manager instead.
+ * Where a person can be reached: every registered platform that can reach them (Slack if mapped, Teams if mapped
+ * and the bot has a conversation with them). Someone no platform reaches is reported, and their message goes to
+ * their manager instead.
  */
 export const targetsForPerson = async (args: {
   repos: Repositories;
   directory: Directory;
+  reach: readonly ReachProvider[];
   personId: string;
   depth?: number;
   /** The Teams ids the bot has a conversation with (repos.teams.reachable()), read once by a batch; else one lookup each. */
@@ -56,11 +61,9 @@ export const targetsForPerson = async (args: {
 }): Promise<{ targets: Target[]; unreachable: string[] }> => {
   const entry = args.directory.person(args.personId);
   const targets: Target[] = [];
-  const teamsReachable = async (aadObjectId: string) =>
-    args.teamsReachable ? args.teamsReachable.has(aadObjectId) : Boolean(await args.repos.teams.reference(aadObjectId));
-  if (entry?.slack) targets.push({ platform: 'slack', kind: 'user', id: entry.slack, personId: args.personId });
-  if (entry?.teams && (await teamsReachable(entry.teams.toLowerCase()))) {
-    targets.push({ platform: 'teams', kind: 'user', id: entry.teams.toLowerCase(), personId: args.personId });
+  for (const provider of entry ? args.reach : []) {
+    const target = await provider.person({ personId: args.personId, entry: entry as OrgPerson, repos: args.repos, teamsReachable: args.teamsReachable });
+    if (target) targets.push(target);
   }
   if (targets.length > 0) return { targets, unreachable: [] };
   const manager = args.directory.managerOf(args.personId);
