@@ -1,12 +1,13 @@
 import type { Database, Db } from './database.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
 import { createDigestRunsRepository } from './digest-runs.repository.js';
-import { createDutyRepository, createTeamsRepository } from './duty.repository.js';
+import { createDutyRepository } from './duty.repository.js';
 import type { Executor } from './executor.js';
 import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
 import { createRecordsRepository } from './records.repository.js';
+import { createTeamsRepository } from './teams-conversations.repository.js';
 import { createWorkflowItemsRepository } from './workflow-items.repository.js';
 
 const createRepositories = (executor: Executor) => ({
