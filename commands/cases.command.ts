@@ -1,14 +1,16 @@
 import { CRN_PATTERN } from '../src/domain/case-facts.js';
 import { DomainError } from '../src/domain/errors.js';
+import { mayExportCases } from '../src/domain/policy/org.policy.js';
 import type { UseCaseContext } from '../src/use-cases/context.js';
+import { orgViewWithDuty } from '../src/use-cases/org-view.js';
 import { myQueue, timeline } from '../src/use-cases/cases.use-case.js';
 import { exportCase } from '../src/use-cases/export.use-case.js';
 import { authorizeCaseAccess } from '../src/use-cases/case-access.use-case.js';
 import type { TextCommand } from './command.types.js';
 
-/** Unit managers and senior managers may take a case's export. */
+/** Unit managers and senior managers may take a case's export (src/domain/policy/org.policy.ts). */
 export const isManager = (ctx: UseCaseContext, personId: string) =>
-  ctx.directory.org.units.some((unit) => unit.manager === personId || unit.seniorManager === personId);
+  mayExportCases({ org: orgViewWithDuty({ directory: ctx.directory, duty: new Map() }), personId });
 
 export const casesCommand: TextCommand = {
   name: 'cases',

@@ -6,8 +6,8 @@ import { dutyBoard, dutyHistory, setDuty } from '../src/use-cases/duty.use-case.
 import type { TextCommand } from './command.types.js';
 
 /**
- * One person from what a user typed: a Slack mention (`<@U0DEV|dev>`, `<@U0DEV>`), a Teams mention
- * (`<at>Dev Patel</at>`), `@dev`, a person id, a Slack user id, or a full name.
+ * One person from what a user typed: `@dev` (the form both adapters normalise mentions to), a person id, a Slack
+ * user id or a full name; a raw Slack or Teams mention is still read, for callers that run the command directly.
  */
 export const resolvePersonToken = (args: { directory: Directory; token: string }): string | undefined => {
   const { directory } = args;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CRN_PATTERN, ROSH_LABELS, ROSH_LEVELS, crnSchema, nomsSchema, roshSchema } from '../src/domain/case-facts.js';
 import { DomainError } from '../src/domain/errors.js';
 import { localDateTime } from '../src/domain/time/time-format.js';
-import { ESCALATION_REASONS } from '../src/use-cases/escalation-messages.js';
+import { ESCALATION_REASONS } from '../src/use-cases/workflows/escalation.module.js';
 import { raiseEscalation } from '../src/use-cases/escalations.use-case.js';
 import type { FormDefinition, FormValues } from '../src/use-cases/form.types.js';
 import { notOfferedErrors } from '../src/use-cases/form-options.js';

@@ -7,7 +7,7 @@ import { localDate } from '../src/domain/time/working-time.js';
 import type { UseCaseContext } from '../src/use-cases/context.js';
 import type { FormDefinition, FormValues } from '../src/use-cases/form.types.js';
 import { notOfferedErrors } from '../src/use-cases/form-options.js';
-import { REFERRAL_NEEDS, RELEASE_TYPES, latenessText } from '../src/use-cases/referral-messages.js';
+import { REFERRAL_NEEDS, RELEASE_TYPES, latenessText } from '../src/use-cases/workflows/referral.module.js';
 import { raiseReferral } from '../src/use-cases/referrals.use-case.js';
 import { type FormCommand, fieldErrorsFrom, single } from './command.types.js';
 

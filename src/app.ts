@@ -16,12 +16,17 @@ import { type AppLogger, createLogger } from './logger.js';
 import { createSlackAdapter } from './slack/slack.adapter.js';
 import { systemClock } from './system-clock.js';
 import { createTeamsAdapter } from './teams/teams.adapter.js';
+import { reachWarnings } from './delivery/reach.js';
+import { slackReach } from './slack/slack-reach.js';
+import { teamsReach } from './teams/teams-reach.js';
 import type { UseCaseContext } from './use-cases/context.js';
 import { syncOrg } from './use-cases/org.use-case.js';
 import { createOrgOps } from './ops/org-ops.js';
 import { createHttpLifecycle } from './ops/http-lifecycle.js';
 import { databaseReadiness } from './ops/readiness.js';
 import { scheduleRetention } from './ops/retention.job.js';
+import { workflowRegistry } from './use-cases/workflows/index.js';
+import type { AnyModule } from './use-cases/workflows/workflow-module.js';
 
 export interface AppOptions {
   env: Env;
@@ -34,6 +39,8 @@ export interface AppOptions {
   background?: boolean;
   /** Reload the org file when it changes on disk (default: with the background loops). */
   watchOrg?: boolean;
+  /** Workflows to run besides the built-in escalation and referral. */
+  workflows?: AnyModule[];
 }
 
 /** Compose the bot: database, org, HTTP, Slack, Teams, outbox and chase. Used by main and by tests. */
@@ -44,6 +51,10 @@ export const createApp = async (options: AppOptions) => {
   const store = createStore(database);
   const metrics = createMetrics({ store, clock });
   const wakeups: ((what: { outbox: boolean; deadlines: boolean }) => void)[] = [];
+  const workflows = workflowRegistry(options.workflows);
+  // Both platforms' reach is registered even when one is not configured: its messages wait in the outbox.
+  const reach = [slackReach, teamsReach];
+  for (const line of reachWarnings({ reach, units: options.org.units })) logger.warn({ component: 'delivery' }, line);
   const orgOps = createOrgOps({ store, clock, logger, metrics, org: options.org, text: options.orgText, fileName: options.orgFile });
   // `directory` reads the org holder on every access: a reload swaps it for the next request (src/ops/org-holder.ts).
   const ctx: UseCaseContext = {
@@ -53,6 +64,8 @@ export const createApp = async (options: AppOptions) => {
       return orgOps.holder.current();
     },
     logger,
+    workflows,
+    reach,
     onCommitted: (what) => wakeups.forEach((wake) => wake(what)),
   };
   await syncOrg({ ctx, org: options.org, fileName: options.orgFile, text: options.orgText });

@@ -1,6 +1,5 @@
 import type { BoardRepository } from '../db/board.repository.js';
-import { ESCALATION_STATE_LABELS, type EscalationState } from '../domain/escalation.machine.js';
-import { REFERRAL_STATE_LABELS, type ReferralState } from '../domain/referral.machine.js';
+import { stateWords } from '../words/catalogue.js';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/workflow.types.js';
 import { localDate } from '../domain/time/working-time.js';
 import { type HistoryItem, loadCaseHistory } from '../use-cases/case-history.js';
@@ -91,10 +90,7 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
         crn: r.crn,
         kind: r.itemType === 'escalation' ? 'Escalation' : 'Referral',
         state: r.state,
-        stateLabel:
-          r.itemType === 'escalation'
-            ? (ESCALATION_STATE_LABELS[r.state as EscalationState] ?? r.state)
-            : (REFERRAL_STATE_LABELS[r.state as ReferralState] ?? r.state),
+        stateLabel: stateWords(r.state, r.itemType),
         route: `${r.senderUnitId === unitId ? 'to' : 'from'} ${directory.unit(otherUnit)?.name ?? otherUnit}`,
         next: r.nextDueAt ? { label: DEADLINE_LABELS[r.nextKind as DeadlineKind] ?? String(r.nextKind), dueAt: r.nextDueAt, overdue: r.nextDueAt.getTime() <= now.getTime() } : null,
       });

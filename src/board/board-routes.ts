@@ -130,7 +130,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
       const lookup = await loadItem({ ctx, scope: boardScope({ directory: ctx.directory, personId: who.session.personId }), ref: String(req.params.ref) });
       if (lookup.kind !== 'ok') return refused(res, who.viewer, lookup);
       // The confirmation is built here from the action id, never echoed from the URL.
-      const label = typeof req.query.done === 'string' ? decisionLabel(req.query.done) : null;
+      const label = typeof req.query.done === 'string' ? decisionLabel(ctx, req.query.done) : null;
       const done = label ? `${label}: done for ${lookup.ref} (${lookup.item.row.crn}). Recorded with your name and the time.` : undefined;
       await renderItem({ res, who, lookup, extra: done ? { done } : {} });
     }),
@@ -144,7 +144,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
       if (lookup.kind !== 'ok') return refused(res, who.viewer, lookup);
       const body = req.body as Record<string, unknown>;
       const actionId = typeof body.action === 'string' ? body.action : '';
-      if (!isBoardDecision(actionId)) {
+      if (!isBoardDecision(ctx, actionId)) {
         await renderItem({ res, who, lookup, status: 400, extra: { refusal: 'That is not a decision the board can take; nothing was changed.' } });
         return;
       }

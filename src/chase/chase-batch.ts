@@ -5,8 +5,10 @@ import type { Repositories } from '../db/store.js';
 import { type PlannedReminder, applyChase, planChase } from '../domain/reminder-ladder.js';
 import { itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
-import { type ItemHandle, dutyToday, outboxRowsFor } from '../use-cases/effects.js';
-import { type ChasedItem, deadlineButtons, renderReminderMessage } from '../use-cases/reminder-messages.js';
+import { type ItemHandle, outboxRowsFor } from '../use-cases/effects.js';
+import { orgViewFor } from '../use-cases/org-view.js';
+import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
+import { type ChasedItem, mayAnswerDeadline, renderReminderMessage } from '../use-cases/reminder-messages.js';
 import { snapshotPolicy } from '../use-cases/reminder-policy.js';
 import { factsOf, loadChasedItem, resolveOwners, rungRecipients } from './chase-recipients.js';
 
@@ -48,13 +50,13 @@ export const planDeadline = async (args: {
   }
   const policy = snapshotPolicy({ directory, snapshot: deadline.policy });
   const plan = planChase({ facts: factsOf(deadline), policy, calendar: directory.calendar, now });
-  const receivingDuty =
-    item.itemType === 'escalation' ? await dutyToday({ repos, directory, unitId: item.row.receivingUnitId, now }) : [];
+  const module = ctx.workflows.get(item.itemType);
+  const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? dutyUnitsOf(module, item.row) : [] });
+  const { workflows } = ctx;
   const owed = plan.send.length > 0 ? await resolveOwners({ repos, directory, deadline, now }) : { personIds: [], owedBy: '' };
   const handle: ItemHandle = { itemType: item.itemType, itemId: item.row.id, version: item.row.version, crn: item.row.crn, urgent: deadline.urgent };
   // An owner who has already done their part (one side of a handover) is not reminded of it.
-  const canAct = (personId: string) =>
-    item.itemType !== 'escalation' || deadlineButtons({ item, kind: deadline.kind, personId, directory, receivingDuty }).length > 0;
+  const canAct = (personId: string) => mayAnswerDeadline({ workflows, item, kind: deadline.kind, personId, org });
   const rungs: PlannedRung[] = [];
   const unreachable: string[] = [];
   for (const reminder of plan.send) {
@@ -62,11 +64,12 @@ export const planDeadline = async (args: {
     const message = await outboxRowsFor({
       repos,
       directory,
+      reach: ctx.reach,
       item: handle,
       dedupePrefix: `reminder:${deadline.id}:${reminder.rung}:${reminder.sequence}`,
       recipient: { personIds },
       render: (personId) =>
-        renderReminderMessage({ item, deadline, rung: reminder.rung, personId: personId ?? '', owedBy: owed.owedBy, directory, receivingDuty, now }),
+        renderReminderMessage({ item, deadline, rung: reminder.rung, personId: personId ?? '', owedBy: owed.owedBy, directory, workflows, org, now }),
       now,
       teamsReachable,
     });

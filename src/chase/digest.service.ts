@@ -6,6 +6,8 @@ import { type ChatAction, itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
 import { dutyToday, enqueueMessage } from '../use-cases/effects.js';
+import { orgViewFor } from '../use-cases/org-view.js';
+import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
 import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
 import { type ChasedItem, deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
 import type { DeadlineRow } from '../db/deadlines.repository.js';
@@ -29,11 +31,11 @@ interface RunFacts {
   unreachableEvents: Awaited<ReturnType<Repositories['records']['auditEvents']>>;
 }
 
-const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; todayStart: Date; facts: RunFacts }): Promise<DigestNotes> => {
+const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; today: string; facts: RunFacts }): Promise<DigestNotes> => {
   const { repos, directory, unit, now } = args;
   const people = unitPeople(unit);
   const since =
-    (await repos.outbox.lastCreatedWithPrefix({ prefix: `digest:${unit.id}:`, before: args.todayStart })) ?? new Date(now.getTime() - DAY_MS);
+    (await repos.digestRuns.lastBefore({ unitId: unit.id, day: args.today })) ?? new Date(now.getTime() - DAY_MS);
   const undelivered = args.facts.dead
     .filter((row) => row.createdAt.getTime() >= since.getTime())
     .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))
@@ -71,7 +73,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
   const { directory } = ctx;
   const timeZone = directory.org.timezone;
   const prefix = `digest:${unit.id}:${today}`;
-  if (await repos.outbox.existsWithPrefix(prefix)) return 0;
+  if (await repos.digestRuns.exists({ unitId: unit.id, day: today })) return 0;
   const open = args.open;
   // The unit's items in two queries, not one per deadline.
   const idsOf = (type: string) => open.filter((deadline) => deadline.itemType === type).map((deadline) => deadline.itemId);
@@ -99,26 +101,28 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
     };
     (isOverdue ? overdue : dueToday).push(entry);
     if (isOverdue && actions.length < MANAGER_ACTIONS) {
-      const receivingDuty = item.itemType === 'escalation' ? await dutyToday({ repos, directory, unitId: item.row.receivingUnitId, now }) : [];
-      for (const action of deadlineButtons({ item, kind: deadline.kind, personId: unit.manager, directory, receivingDuty })) {
+      const module = ctx.workflows.get(item.itemType);
+      const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? dutyUnitsOf(module, item.row) : [] });
+      for (const action of deadlineButtons({ workflows: ctx.workflows, item, kind: deadline.kind, personId: unit.manager, org })) {
         actions.push({ ...action, label: `${action.label} ${ref}` });
       }
     }
   }
-  const notes = await notesFor({ repos, directory, unit, now, todayStart: startOfLocalDay({ timeZone, date: today }), facts: args.facts });
+  const notes = await notesFor({ repos, directory, unit, now, today, facts: args.facts });
   const dateLabel = localDateTime({ timeZone, at: now }).split(', ')[0] ?? today;
   let written = 0;
-  if (unit.channel.slack) {
+  if (ctx.reach.some((provider) => provider.unitChannel(unit))) {
     const message = renderChannelDigest({ unitName: unit.name, dateLabel, overdue, dueToday, notes });
-    const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: prefix, recipient: { personIds: [], channel: { slack: unit.channel.slack } }, render: () => message, now });
+    const result = await enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: prefix, recipient: { personIds: [], channelOf: unit.id }, render: () => message, now });
     written += result.enqueued;
   }
   const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0;
   if (overdue.length > 0 || hasNotes) {
     const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, MANAGER_ACTIONS), notes });
-    const result = await enqueueMessage({ repos, directory, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
+    const result = await enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
     written += result.enqueued;
   }
+  if (written > 0) await repos.digestRuns.record({ unitId: unit.id, day: today, at: now, messages: written });
   return written;
 };
 

@@ -1,8 +1,8 @@
 import { and, eq, gt, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './executor.js';
 import type { DeadlineRow } from './deadlines.repository.js';
-import { ESCALATION_TERMINAL } from '../domain/escalation.machine.js';
-import { REFERRAL_TERMINAL } from '../domain/referral.machine.js';
+import { escalationWorkflow } from '../domain/workflows/escalation.workflow.js';
+import { referralWorkflow } from '../domain/workflows/referral.workflow.js';
 import { auditLog, boardSessions, deadlines, referrals } from './schema.js';
 
 export type BoardSessionRow = typeof boardSessions.$inferSelect;
@@ -23,8 +23,8 @@ export interface UnitPageRow {
 /** What a report needs of a deadline (narrow on purpose: the chase policy and owners are not read). */
 export type ReportDeadline = Pick<DeadlineRow, 'kind' | 'startedAt' | 'dueAt' | 'metAt' | 'metBy'>;
 
-const ESCALATION_DONE = [...ESCALATION_TERMINAL];
-const REFERRAL_DONE = [...REFERRAL_TERMINAL];
+const ESCALATION_DONE: string[] = [...escalationWorkflow.terminal];
+const REFERRAL_DONE: string[] = [...referralWorkflow.terminal];
 
 /** The managers' board: its sessions, and the reads its pages need (scoped by unit in SQL, so a page stays cheap). */
 export const createBoardRepository = (db: Executor) => ({

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Executor } from './executor.js';
-import { dutyAssignments, teamsConversations } from './schema.js';
+import { dutyAssignments } from './schema.js';
 
 export type DutyRow = typeof dutyAssignments.$inferSelect;
 
@@ -24,22 +24,5 @@ export const createDutyRepository = (db: Executor) => ({
   },
   async history(args: { unitId: string }): Promise<DutyRow[]> {
     return db.select().from(dutyAssignments).where(eq(dutyAssignments.unitId, args.unitId)).orderBy(desc(dutyAssignments.id));
-  },
-});
-
-export const createTeamsRepository = (db: Executor) => ({
-  async saveReference(args: { aadObjectId: string; reference: Record<string, unknown>; at: Date }): Promise<void> {
-    await db
-      .insert(teamsConversations)
-      .values({ aadObjectId: args.aadObjectId, reference: args.reference, updatedAt: args.at })
-      .onConflictDoUpdate({ target: teamsConversations.aadObjectId, set: { reference: args.reference, updatedAt: args.at } });
-  },
-  async reference(aadObjectId: string): Promise<Record<string, unknown> | undefined> {
-    const [row] = await db.select().from(teamsConversations).where(eq(teamsConversations.aadObjectId, aadObjectId));
-    return row?.reference;
-  },
-  async reachable(): Promise<Set<string>> {
-    const rows = await db.select({ id: teamsConversations.aadObjectId }).from(teamsConversations);
-    return new Set(rows.map((row) => row.id));
   },
 });

@@ -7,6 +7,13 @@ export type NewEscalation = typeof escalations.$inferInsert;
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferral = typeof referrals.$inferInsert;
 
+/** One item table as a workflow reads and changes it: by id, by ids, and a conditional update on the version. */
+export interface ItemTable<Row> {
+  get(id: number): Promise<Row | undefined>;
+  byIds(ids: number[]): Promise<Row[]>;
+  update(args: { id: number; expectedVersion: number; patch: Record<string, unknown> }): Promise<Row | undefined>;
+}
+
 /**
  * Escalations and referrals. Every change is a conditional update on the expected version: a second
  * identical call (double click, second replica) updates nothing and the caller learns who acted first.

@@ -106,18 +106,10 @@ export const createOutboxRepository = (db: Executor) => ({
   async byDedupePrefix(prefix: string): Promise<OutboxRow[]> {
     return db.select().from(outbox).where(startsWith(prefix)).orderBy(asc(outbox.id));
   },
-  /** Whether any outbox row's dedupe key starts with this prefix (a digest already written today). */
+  /** Whether any outbox row's dedupe key starts with this prefix (digest runs themselves are in digest_runs). */
   async existsWithPrefix(prefix: string): Promise<boolean> {
     const [row] = await db.select({ id: outbox.id }).from(outbox).where(startsWith(prefix)).limit(1);
     return row !== undefined;
-  },
-  /** When the latest row with this key prefix was written before `before` (the previous digest). */
-  async lastCreatedWithPrefix(args: { prefix: string; before: Date }): Promise<Date | null> {
-    const [row] = await db
-      .select({ at: sql<Date | string | null>`max(${outbox.createdAt})` })
-      .from(outbox)
-      .where(and(startsWith(args.prefix), lt(outbox.createdAt, args.before)));
-    return row?.at ? new Date(row.at) : null;
   },
   /** Replace the payload of up to `limit` rows sent before `before` (not yet cleared); returns how many. */
   async clearSentPayloads(args: { before: Date; limit: number; cleared: Record<string, unknown> }): Promise<number> {

@@ -275,3 +275,34 @@ export const boardSessions = pgTable(
   },
   (t) => [index('board_sessions_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * Items of workflows registered at composition that bring no table of their own (src/use-cases/workflows/):
+ * the state and version like any item, the workflow's facts as one typed jsonb object.
+ */
+export const workflowItems = pgTable(
+  'workflow_items',
+  {
+    id: serial('id').primaryKey(),
+    itemType: text('item_type').notNull(),
+    crn: text('crn').notNull(),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    facts: jsonb('facts').$type<Record<string, string | null>>().notNull(),
+    createdAt: created(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('workflow_items_type_idx').on(t.itemType, t.id)],
+);
+
+/** One row per unit and local day whose digest was written: the run's bookkeeping, not inferred from outbox keys. */
+export const digestRuns = pgTable(
+  'digest_runs',
+  {
+    unitId: text('unit_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    ranAt: ts('ran_at').notNull(),
+    messages: integer('messages').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.day] })],
+);

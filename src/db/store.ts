@@ -1,6 +1,7 @@
 import type { Database, Db } from './database.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
-import { createDutyRepository, createTeamsRepository } from './duty.repository.js';
+import { createDigestRunsRepository } from './digest-runs.repository.js';
+import { createDutyRepository } from './duty.repository.js';
 import type { Executor } from './executor.js';
 import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
@@ -9,6 +10,8 @@ import { createOutboxRepository } from './outbox.repository.js';
 import { createRecordsRepository } from './records.repository.js';
 import { createReplayLedgerRepository } from './replay-ledger.repository.js';
 import { createRetentionRepository } from './retention.repository.js';
+import { createTeamsRepository } from './teams-conversations.repository.js';
+import { createWorkflowItemsRepository } from './workflow-items.repository.js';
 
 const createRepositories = (executor: Executor) => ({
   org: createOrgRepository(executor),
@@ -21,6 +24,8 @@ const createRepositories = (executor: Executor) => ({
   replayLedger: createReplayLedgerRepository(executor),
   ops: createOpsRepository(executor),
   retention: createRetentionRepository(executor),
+  workflowItems: createWorkflowItemsRepository(executor),
+  digestRuns: createDigestRunsRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -60,7 +60,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
 
   const send = async (row: OutboxRow, sender: ChatSender) => {
     const queued = row.payload as unknown as ChatMessage;
-    const message = await withoutStaleActions({ repos: store.repos, directory: ctx.directory, message: queued });
+    const message = await withoutStaleActions({ repos: store.repos, directory: ctx.directory, workflows: ctx.workflows, message: queued });
     const target = row.target as unknown as Exclude<Target, { kind: 'refresh' }>;
     const result = await sender.send({ target, message });
     return { result, message, target };

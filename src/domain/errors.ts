@@ -1,6 +1,6 @@
 /**
  * Every refusal the product can give, with a namespaced code. Each platform maps these codes to
- * user words in exactly one place (slack/slack-errors.ts, teams/teams-errors.ts).
+ * user words in exactly one place: the catalogue in src/words/, read through src/use-cases/refusal-words.ts.
  */
 export type DomainErrorCode =
   | 'item.not_found'

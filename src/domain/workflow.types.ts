@@ -1,6 +1,8 @@
 /** Shared vocabulary of the workflows: who an effect is for, which deadlines exist, what a transition returns. */
 
-export type ItemType = 'escalation' | 'referral';
+/** The built-in workflows, and any workflow registered at composition (src/app.ts). */
+// biome-ignore lint/complexity/noBannedTypes: `string & {}` keeps the built-in names suggested while allowing any
+export type ItemType = 'escalation' | 'referral' | (string & {});
 
 /** Someone to tell or chase, resolved to real people by the use-case layer at the time of sending. */
 export type Recipient =

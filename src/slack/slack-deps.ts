@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { DomainError } from '../domain/errors.js';
+import type { Reply } from '../interaction/reply.js';
 import type { Metrics } from '../http/metrics.js';
 import type { ChatMessage } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
@@ -24,6 +25,16 @@ export const actorFor = (deps: SlackDeps, slackUserId: string): string => {
   const person = deps.ctx.directory.personBySlack(slackUserId);
   if (!person) throw new DomainError({ code: 'person.unknown' });
   return person.id;
+};
+
+/** The directory person behind a Slack user, or null (the core answers with the not-in-the-directory words). */
+export const slackActor = (deps: SlackDeps, slackUserId: string): string | null => deps.ctx.directory.personBySlack(slackUserId)?.id ?? null;
+
+/** Log what the core answered: refusals by code (never the words), failures as errors. */
+export const logReply = (deps: SlackDeps, where: string, reply: Reply) => {
+  if (reply.kind !== 'refusal') return;
+  if (reply.code === 'unexpected') deps.ctx.logger.error({ component: 'slack', where }, 'slack handler failed');
+  else deps.ctx.logger.info({ component: 'slack', where, code: reply.code }, 'slack refusal');
 };
 
 export const refusalText = (deps: SlackDeps, error: unknown) => slackRefusal({ error, directory: deps.ctx.directory, now: deps.ctx.clock.now() });

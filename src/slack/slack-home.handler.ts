@@ -3,6 +3,7 @@ import { myQueue } from '../use-cases/cases.use-case.js';
 import { messageBlocks } from './slack-blocks.js';
 import { type SlackDeps, logRefusal, refusalText, timed } from './slack-deps.js';
 import { mrkdwn } from './slack-text.js';
+import { words } from '../words/catalogue.js';
 
 const HOME_BLOCKS = 100;
 
@@ -15,7 +16,7 @@ export const homeView = async (args: { deps: SlackDeps; slackUserId: string }): 
       type: 'home',
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'DutyDesk' } },
-        { type: 'section', text: mrkdwn('You are not in the DutyDesk directory yet: ask an administrator to add your Slack account to the org file.', 3000) },
+        { type: 'section', text: mrkdwn(words('directory.not_in_slack'), 3000) },
       ],
     };
   }

@@ -9,7 +9,9 @@ import type { ItemType } from '../domain/workflow.types.js';
 import type { Platform, UseCaseContext } from './context.js';
 import type { Directory } from './directory.js';
 import { dutyToday } from './effects.js';
-import { checkDecision } from './decision-check.js';
+import { decisionOf } from '../../commands/decide.command.js';
+import { checkAuthority, rolesOn } from './decide.use-case.js';
+import { loadItem } from './workflows/workflow-module.js';
 
 export const escalationAccessFacts = (row: EscalationRow): ItemAccessFacts => ({
   kind: 'escalation', raisedBy: row.raisedBy, countersignerId: row.countersignerId, senderUnitId: row.senderUnitId,
@@ -82,9 +84,16 @@ export const mayViewCase = async (args: { ctx: Pick<UseCaseContext, 'store' | 'd
 };
 
 /** Whether a person has any role on one item (false when it does not exist). Read-only; no audit. */
-export const hasRoleOnItem = async (args: { ctx: Pick<UseCaseContext, 'store' | 'directory' | 'clock'>; personId: string; itemType: ItemType; itemId: number }): Promise<boolean> => {
+export const hasRoleOnItem = async (args: { ctx: UseCaseContext; personId: string; itemType: ItemType; itemId: number }): Promise<boolean> => {
   const { ctx } = args;
   const repos = ctx.store.repos;
+  if (args.itemType !== 'escalation' && args.itemType !== 'referral') {
+    // A workflow registered at composition: a role is whatever its own policy gives.
+    const module = ctx.workflows.get(args.itemType);
+    const row = module ? await loadItem(module, repos, args.itemId) : undefined;
+    if (!module || !row) return false;
+    return (await rolesOn({ ctx, repos, module, row, personId: args.personId, now: ctx.clock.now() })).roles.size > 0;
+  }
   const row = args.itemType === 'escalation' ? await repos.items.escalation(args.itemId) : await repos.items.referral(args.itemId);
   if (!row) return false;
   const item = args.itemType === 'escalation' ? escalationAccessFacts(row as EscalationRow) : referralAccessFacts(row as ReferralRow);
@@ -110,7 +119,7 @@ export const refuseWithoutRole = async (args: {
 }): Promise<void> => {
   if (await hasRoleOnItem(args)) return;
   try {
-    await checkDecision({ ctx: args.ctx, actorId: args.personId, actionId: args.actionId, itemId: args.itemId });
+    await checkAuthority({ ctx: args.ctx, itemType: args.itemType, itemId: args.itemId, action: decisionOf(args.ctx, args.actionId).action, actorId: args.personId });
   } catch (error) {
     if (isDomainError(error) && !STATE_REFUSALS.has(error.code)) throw error;
   }

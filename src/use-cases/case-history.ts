@@ -1,7 +1,6 @@
 import type { DeadlineRow } from '../db/deadlines.repository.js';
 import type { AuditRow, DecisionRow } from '../db/records.repository.js';
-import { ESCALATION_STATE_LABELS, type EscalationState } from '../domain/escalation.machine.js';
-import { REFERRAL_STATE_LABELS, type ReferralState } from '../domain/referral.machine.js';
+import { stateWords } from '../words/catalogue.js';
 import { DEADLINE_LABELS, type DeadlineKind, type ItemType } from '../domain/workflow.types.js';
 import { formatLateness } from '../domain/time/time-format.js';
 import { workingMsBetween } from '../domain/time/working-time.js';
@@ -108,14 +107,14 @@ export const loadCaseHistory = async (args: { ctx: HistoryContext; crn: string; 
   for (const row of escalations) {
     items.push(await build({
       itemType: 'escalation', id: row.id, state: row.state, raisedBy: row.raisedBy, createdAt: row.createdAt, closedAt: row.closedAt,
-      stateLabel: ESCALATION_STATE_LABELS[row.state as EscalationState] ?? row.state,
+      stateLabel: stateWords(row.state, 'escalation'),
       heading: `Risk escalation, ${unitName(row.senderUnitId)} → ${unitName(row.receivingUnitId)}`,
     }));
   }
   for (const row of referrals) {
     items.push(await build({
       itemType: 'referral', id: row.id, state: row.state, raisedBy: row.raisedBy, createdAt: row.createdAt, closedAt: row.closedAt,
-      stateLabel: REFERRAL_STATE_LABELS[row.state as ReferralState] ?? row.state,
+      stateLabel: stateWords(row.state, 'referral'),
       heading: `Referral (${row.referralType}), ${unitName(row.senderUnitId)} → ${unitName(row.providerUnitId)}, release ${row.releaseDate}`,
     }));
   }

@@ -1,15 +1,15 @@
 import type { DeadlineRow } from '../db/deadlines.repository.js';
-import type { EscalationRow, ReferralRow } from '../db/items.repository.js';
 import type { Owner } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { DEADLINE_LABELS, type DeadlineKind, type Recipient } from '../domain/workflow.types.js';
 import { formatLateness, localDateTime } from '../domain/time/time-format.js';
-import { type ChatAction, type ChatMessage, itemRef } from './chat-message.js';
-import type { UseCaseContext } from './context.js';
-import { dutyToday, resolveRecipient } from './effects.js';
-import { ESCALATION_ACTIONS_FOR_DEADLINE, escalationActionButtons, escalationRoles } from './escalation-messages.js';
+import { actionButtons, refOf } from '../presenters/item-message.presenter.js';
 import { formatDuration, formatWorkingDuration, loadCaseHistory } from './case-history.js';
-import { REFERRAL_ACTIONS_FOR_DEADLINE, referralActionButtons, referralRoles } from './referral-messages.js';
+import type { ChatAction, ChatMessage } from './chat-message.js';
+import type { UseCaseContext } from './context.js';
+import { resolveRecipient } from './effects.js';
+import { orgViewFor } from './org-view.js';
+import { type ItemRecord, dutyUnitsOf } from './workflows/workflow-module.js';
 
 /** Slack allows 25 elements in an actions block; a queue longer than this says how many more there are. */
 const MAX_ACTIONS = 25;
@@ -38,13 +38,15 @@ export const queueFor = async (args: { ctx: UseCaseContext; personId: string }):
   const repos = ctx.store.repos;
   const now = ctx.clock.now();
   const open = await repos.deadlines.open();
-  const escalations = new Map((await repos.items.escalationsByIds(open.filter((d) => d.itemType === 'escalation').map((d) => d.itemId))).map((row) => [row.id, row]));
-  const referrals = new Map((await repos.items.referralsByIds(open.filter((d) => d.itemType === 'referral').map((d) => d.itemId))).map((row) => [row.id, row]));
-  const duty = new Map<string, string[]>();
-  const dutyOf = async (unitId: string) => {
-    if (!duty.has(unitId)) duty.set(unitId, await dutyToday({ repos, directory, unitId, now }));
-    return duty.get(unitId) as string[];
-  };
+  const rows = new Map<string, Map<number, ItemRecord>>();
+  for (const module of ctx.workflows.all()) {
+    const ids = open.filter((d) => d.itemType === module.definition.itemType).map((d) => d.itemId);
+    rows.set(module.definition.itemType, new Map((await module.table(repos).byIds(ids)).map((row: ItemRecord) => [row.id, row])));
+  }
+  const dutyUnits = ctx.workflows.all().flatMap((module) =>
+    [...(rows.get(module.definition.itemType)?.values() ?? [])].flatMap((row) => dutyUnitsOf(module, row)),
+  );
+  const org = await orgViewFor({ repos, directory, now, dutyUnits });
   const entries: QueueEntry[] = [];
   for (const deadline of open) {
     let owes = false;
@@ -53,23 +55,13 @@ export const queueFor = async (args: { ctx: UseCaseContext; personId: string }):
       if (recipient && (await resolveRecipient({ repos, directory, recipient, now })).personIds.includes(personId)) owes = true;
     }
     if (!owes) continue;
-    let actions: ChatAction[] = [];
-    let crn = '';
-    if (deadline.itemType === 'escalation') {
-      const row = escalations.get(deadline.itemId) as EscalationRow | undefined;
-      if (!row) continue;
-      crn = row.crn;
-      const roles = escalationRoles({ row, personId, directory, receivingDuty: await dutyOf(row.receivingUnitId) });
-      actions = escalationActionButtons({ row, personId, roles, only: ESCALATION_ACTIONS_FOR_DEADLINE[deadline.kind] ?? [] });
-    } else {
-      const row = referrals.get(deadline.itemId) as ReferralRow | undefined;
-      if (!row) continue;
-      crn = row.crn;
-      const roles = referralRoles({ row, personId, directory, providerDuty: await dutyOf(row.providerUnitId) });
-      actions = referralActionButtons({ row, personId, roles, only: REFERRAL_ACTIONS_FOR_DEADLINE[deadline.kind] ?? [] });
-    }
+    const module = ctx.workflows.get(deadline.itemType);
+    const row = rows.get(deadline.itemType)?.get(deadline.itemId);
+    if (!module || !row) continue;
+    const crn = row.crn;
+    const actions = actionButtons({ module, row, personId, org, on: `deadline:${deadline.kind}` });
     if (actions.length === 0) continue;
-    const ref = itemRef(deadline.itemType === 'escalation' ? 'escalation' : 'referral', deadline.itemId);
+    const ref = refOf(module, deadline.itemId);
     entries.push({ deadline, ref, crn, overdue: deadline.dueAt.getTime() <= now.getTime(), actions });
   }
   // Overdue first (most overdue at the top), then by due time.

@@ -49,7 +49,8 @@ export const parseItemRef = (text: string): { itemType: ItemType; id: number } |
 export const encodeActionValue = (action: ChatAction) => `${action.itemType}:${action.itemId}:${action.id}`;
 
 export const decodeActionValue = (value: string): { itemType: ItemType; itemId: number; actionId: string } | null => {
-  const match = /^(escalation|referral):(\d{1,9}):([a-z_]+\.[a-z_]+)$/.exec(value);
-  if (!match) return null;
-  return { itemType: match[1] as ItemType, itemId: Number(match[2]), actionId: match[3] as string };
+  const match = /^([a-z_]+):(\d{1,9}):([a-z_]+)\.([a-z_]+)$/.exec(value);
+  // The action belongs to the item's own workflow, or the value is not one of ours.
+  if (!match || match[1] !== match[3]) return null;
+  return { itemType: match[1] as ItemType, itemId: Number(match[2]), actionId: `${match[3]}.${match[4]}` };
 };

@@ -1,9 +1,11 @@
 import { DomainError } from '../domain/errors.js';
+import { mayChangeDuty } from '../domain/policy/org.policy.js';
 import { localDateTime } from '../domain/time/time-format.js';
 import { localDate } from '../domain/time/working-time.js';
 import type { ChatMessage } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { dutyToday } from './effects.js';
+import { orgViewWithDuty } from './org-view.js';
 
 const names = (ctx: UseCaseContext, ids: readonly string[]) =>
   ids.length > 0 ? ids.map((id) => ctx.directory.person(id)?.name ?? id).join(', ') : 'nobody (the unit manager is told instead)';
@@ -55,7 +57,8 @@ export const setDuty = async (args: { ctx: UseCaseContext; actorId: string; unit
   const today = localDate({ calendar: directory.calendar, at: now });
   const result = await ctx.store.transaction(async (repos) => {
     const current = await dutyToday({ repos, directory, unitId: unit.id, now });
-    const allowed = unit.manager === actorId || unit.seniorManager === actorId || current.includes(actorId);
+    const org = orgViewWithDuty({ directory, duty: new Map([[unit.id, current]]) });
+    const allowed = mayChangeDuty({ org, unitId: unit.id, personId: actorId });
     if (!allowed) throw new DomainError({ code: 'duty.not_allowed', details: { unitId: unit.id } });
     // Only the unit's own people: whoever is on duty can accept escalations for the unit.
     const ownPeople = new Set([...unit.members, unit.manager, ...unit.duty]);

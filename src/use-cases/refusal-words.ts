@@ -1,40 +1,14 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { DomainError, DomainErrorCode } from '../domain/errors.js';
-import { ESCALATION_STATE_LABELS } from '../domain/escalation.machine.js';
-import { REFERRAL_STATE_LABELS } from '../domain/referral.machine.js';
+import { StoreUnavailableError } from '../db/store.js';
+import { type DomainError, isDomainError } from '../domain/errors.js';
+import { actionWords, stateWords, words } from '../words/catalogue.js';
 import type { Directory } from './directory.js';
 
 /**
- * Default user words for every refusal, platform-neutral plain text (no markup). Slack and Teams map
- * DomainErrors through this (src/slack/slack-errors.ts, src/teams/…), adding only their own escaping.
+ * Plain words for every refusal and failure, from the one catalogue (src/words/). Slack and Teams add only their
+ * own escaping.
  */
-
-/** What a decision looks like once taken ("countersigned by Tom Reyes"). */
-const PAST_TENSE: Record<string, string> = {
-  raise: 'raised',
-  countersign: 'countersigned',
-  return: 'returned for changes',
-  resubmit: 'resubmitted',
-  withdraw: 'withdrawn',
-  accept: 'accepted',
-  decline: 'declined',
-  reallocate: 'reallocated',
-  confirm_handover: 'handover confirmed',
-  return_misallocated: 'returned as misallocated',
-  take_back: 'taken back',
-  acknowledge: 'acknowledged',
-  assign: 'assigned',
-  assess: 'assessed',
-  plan: 'planned',
-  deliver: 'delivered',
-  change_release_date: 'release date changed',
-};
-
-const stateLabel = (state: unknown): string | undefined => {
-  if (typeof state !== 'string') return undefined;
-  return (ESCALATION_STATE_LABELS as Record<string, string>)[state] ?? (REFERRAL_STATE_LABELS as Record<string, string>)[state] ?? state.replace(/_/g, ' ');
-};
 
 const whenText = (directory: Directory | undefined, at: unknown, now: Date | undefined): string | undefined => {
   if (typeof at !== 'string' && !(at instanceof Date)) return undefined;
@@ -43,71 +17,70 @@ const whenText = (directory: Directory | undefined, at: unknown, now: Date | und
   const timeZone = directory?.org.timezone ?? 'Europe/London';
   const local = new TZDate(date, timeZone);
   const sameDay = now ? format(new TZDate(now, timeZone), 'yyyy-MM-dd') === format(local, 'yyyy-MM-dd') : false;
-  return sameDay ? `at ${format(local, 'HH:mm')}` : `on ${format(local, 'EEE d MMM, HH:mm')}`;
+  return sameDay ? words('when.today', { time: format(local, 'HH:mm') }) : words('when.other', { time: format(local, 'EEE d MMM, HH:mm') });
 };
 
-const nameOf = (directory: Directory | undefined, id: unknown) =>
-  typeof id === 'string' && id ? (directory?.person(id)?.name ?? id) : undefined;
+const nameOf = (directory: Directory | undefined, id: unknown) => (typeof id === 'string' && id ? (directory?.person(id)?.name ?? id) : undefined);
 
-type Words = (args: { details: Record<string, unknown>; directory?: Directory; now?: Date }) => string;
+const stateOf = (details: Record<string, unknown>) =>
+  typeof details.state === 'string' ? stateWords(details.state, typeof details.itemType === 'string' ? details.itemType : undefined) : undefined;
 
-const WORDS: Record<DomainErrorCode, Words> = {
-  'item.not_found': () => 'That item could not be found. Nothing was changed.',
-  'item.moved_on': ({ details }) => {
-    const state = stateLabel(details.state);
-    return `This has already moved on${state ? ` (now: ${state})` : ''}. Nothing was changed.`;
-  },
-  'item.already_done': ({ details, directory, now }) => {
-    const action = typeof details.action === 'string' ? details.action : undefined;
-    const who = nameOf(directory, details.actorId);
-    const when = whenText(directory, details.at, now);
-    if (!action || !who) {
-      const state = stateLabel(details.state);
-      return `Already done${state ? ` (now: ${state})` : ''}. Nothing was changed.`;
-    }
-    const past = PAST_TENSE[action] ?? action.replace(/_/g, ' ');
-    return `Already done: ${past} by ${who}${when ? ` ${when}` : ''}.`;
-  },
-  'action.not_allowed': () => 'You are not allowed to take that decision on this item. Nothing was changed.',
-  'action.unknown': () => 'That button or command is not recognised any more. Nothing was changed; try /cases for the current state.',
-  'escalation.own_escalation': () =>
-    'You raised this escalation, so you cannot countersign or return it yourself: your manager decides. Nothing was changed.',
-  'escalation.not_countersigner': () => 'Only the countersigning manager for this escalation can do that. Nothing was changed.',
-  'escalation.not_receiving_unit': () =>
-    "Only today's duty officer or the manager of the receiving unit can do that. Nothing was changed.",
-  'escalation.not_case_manager': () => 'Only the old and the new case manager confirm the handover. Nothing was changed.',
-  'escalation.handover_already_confirmed': () => 'You have already confirmed the handover; waiting for the other side.',
-  'referral.not_provider': () => 'Only the provider unit for this referral can do that. Nothing was changed.',
-  'rationale.required': () => 'Give your rationale: it is recorded on the case with your name and the time.',
-  'person.unknown': ({ details }) =>
-    details.field
-      ? 'That person is not in the directory. Choose someone from the list.'
-      : 'You are not in the DutyDesk directory yet: ask an administrator to add your account to the org file.',
-  'person.not_in_unit': () => 'You are not a member of any unit in DutyDesk, so you cannot do that yet: ask an administrator.',
-  'unit.unknown': () => 'That unit is not in the directory. Choose one from the list.',
-  'duty.not_allowed': () => "Only the unit's manager or duty officers can change today's duty. Nothing was changed.",
-  'input.invalid': ({ details }) =>
-    `Check what you entered${typeof details.field === 'string' ? ` (${details.field.replace(/([A-Z])/g, ' $1').toLowerCase()})` : ''}. Nothing was saved.`,
-  'store.unavailable': () => 'DutyDesk cannot reach its database right now, so nothing was saved or changed. Please try again in a minute.',
-  // Need to know: names the CRN (the person typed it) and nothing of the case, the same whether or not it exists.
-  'case.not_shown': ({ details }) =>
-    `${typeof details.crn === 'string' ? details.crn : 'That case'}: not shown. Only people with a role on this case can see it.`,
-  'input.not_offered': () => 'Choose from the list the form offered. Nothing was saved.',
-  'duty.not_unit_member': ({ details, directory }) =>
-    `${nameOf(directory, details.personId) ?? 'That person'} is not in ${typeof details.unitId === 'string' ? (directory?.unit(details.unitId)?.name ?? details.unitId) : 'that unit'}: only the unit's own people can be put on its duty. Nothing was changed.`,
+const alreadyDone = (details: Record<string, unknown>, directory?: Directory, now?: Date) => {
+  const action = typeof details.action === 'string' ? details.action : undefined;
+  const who = nameOf(directory, details.actorId);
+  if (!action || !who) {
+    const state = stateOf(details);
+    return state ? words('refusal.item.already_done_state', { state }) : words('refusal.item.already_done');
+  }
+  const itemType = typeof details.itemType === 'string' ? details.itemType : '';
+  const past = actionWords(itemType, action).past;
+  const when = whenText(directory, details.at, now);
+  return when ? words('refusal.item.already_done_by_when', { past, who, when }) : words('refusal.item.already_done_by', { past, who });
 };
 
 /** Further user words that are not refusals (kept here so the catalogue has every sentence). */
 export const SECURITY_WORDS = {
   /** A select value the form did not offer (a tampered form). */
-  notOffered: 'Choose from the list.',
+  notOffered: words('security.not_offered'),
   /** An export file already there. */
-  exportExists: (file: string) => `${file} already exists: choose another --out, or add --force to replace it.`,
+  exportExists: (file: string) => words('security.export_exists', { file }),
 } as const;
 
 /** Plain words for a refusal. `now` lets "at 10:32" drop the date when the decision was today. */
-export const refusalWords = (args: { error: DomainError; directory?: Directory; now?: Date }): string =>
-  WORDS[args.error.code]({ details: args.error.details, directory: args.directory, now: args.now });
+export const refusalWords = (args: { error: Pick<DomainError, 'code' | 'details'>; directory?: Directory; now?: Date }): string => {
+  const { code, details } = args.error;
+  switch (code) {
+    case 'item.moved_on': {
+      const state = stateOf(details);
+      return state ? words('refusal.item.moved_on_state', { state }) : words('refusal.item.moved_on');
+    }
+    case 'item.already_done':
+      return alreadyDone(details, args.directory, args.now);
+    case 'person.unknown':
+      return words(details.field ? 'refusal.person.unknown_field' : 'refusal.person.unknown');
+    case 'case.not_shown':
+      // Need to know: names the CRN (the person typed it) and nothing of the case, the same whether or not it exists.
+      return words('refusal.case.not_shown', { crn: typeof details.crn === 'string' ? details.crn : words('refusal.case.that_case') });
+    case 'duty.not_unit_member':
+      return words('refusal.duty.not_unit_member', {
+        person: nameOf(args.directory, details.personId) ?? words('refusal.duty.that_person'),
+        unit: typeof details.unitId === 'string' ? (args.directory?.unit(details.unitId)?.name ?? details.unitId) : words('refusal.duty.that_unit'),
+      });
+    case 'input.invalid':
+      return typeof details.field === 'string'
+        ? words('refusal.input.invalid_field', { field: details.field.replace(/([A-Z])/g, ' $1').toLowerCase() })
+        : words('refusal.input.invalid');
+    default:
+      return words(`refusal.${code}`);
+  }
+};
 
 /** Words for a failure that is not a refusal (a bug, a timeout): never details. */
-export const UNEXPECTED_WORDS = 'Something went wrong and nothing was changed. Please try again; if it keeps happening, tell your administrator.';
+export const UNEXPECTED_WORDS = words('failure.unexpected');
+
+/** Words for any failure: a refusal's explanation, the database being down, or the generic words (never details). */
+export const failureWords = (args: { error: unknown; directory?: Directory; now?: Date }): string => {
+  if (isDomainError(args.error)) return refusalWords({ error: args.error, directory: args.directory, now: args.now });
+  if (args.error instanceof StoreUnavailableError) return words('refusal.store.unavailable');
+  return UNEXPECTED_WORDS;
+};

@@ -6,7 +6,10 @@ import { DEADLINE_LABELS, type DeadlineKind } from '../domain/workflow.types.js'
 import { formatLateness, localDateTime } from '../domain/time/time-format.js';
 import { type ChatAction, type ChatMessage, itemRef } from './chat-message.js';
 import type { Directory } from './directory.js';
-import { ESCALATION_ACTIONS_FOR_DEADLINE, escalationActionButtons, escalationRoles } from './escalation-messages.js';
+import type { OrgView } from '../domain/policy/org-view.js';
+import { actionsOn } from '../domain/workflows/workflow.js';
+import { actionButtons } from '../presenters/item-message.presenter.js';
+import type { WorkflowRegistry } from './workflows/workflow-module.js';
 
 /** The item a deadline belongs to, as loaded by the sweep. */
 export type ChasedItem = { itemType: 'escalation'; row: EscalationRow } | { itemType: 'referral'; row: ReferralRow };
@@ -20,18 +23,20 @@ const RUNG_HEADLINES: Record<Rung, string> = {
 export const deadlineLabel = (kind: string) => DEADLINE_LABELS[kind as DeadlineKind] ?? kind;
 
 /** The buttons of the action a deadline waits for, for this person (none when they cannot take it). */
-export const deadlineButtons = (args: {
-  item: ChasedItem;
-  kind: string;
-  personId: string;
-  directory: Directory;
-  receivingDuty: readonly string[];
-}): ChatAction[] => {
-  if (args.item.itemType !== 'escalation') return [];
-  const only = ESCALATION_ACTIONS_FOR_DEADLINE[args.kind] ?? [];
-  if (only.length === 0) return [];
-  const roles = escalationRoles({ row: args.item.row, personId: args.personId, directory: args.directory, receivingDuty: args.receivingDuty });
-  return escalationActionButtons({ row: args.item.row, personId: args.personId, roles, only });
+export const deadlineButtons = (args: { workflows: WorkflowRegistry; item: ChasedItem; kind: string; personId: string; org: OrgView }): ChatAction[] => {
+  const module = args.workflows.get(args.item.itemType);
+  return module ? actionButtons({ module, row: args.item.row, personId: args.personId, org: args.org, on: `deadline:${args.kind}` }) : [];
+};
+
+/**
+ * May this person still do their part for a deadline? False only when an action answering it is open in the
+ * item's state and this person may take none of them (e.g. the side of a handover that has already confirmed).
+ */
+export const mayAnswerDeadline = (args: { workflows: WorkflowRegistry; item: ChasedItem; kind: string; personId: string; org: OrgView }): boolean => {
+  const module = args.workflows.get(args.item.itemType);
+  if (!module) return true;
+  const open = actionsOn(module.definition, `deadline:${args.kind}`).filter((action) => module.definition.actions[action]?.from.includes(args.item.row.state));
+  return open.length === 0 || deadlineButtons(args).length > 0;
 };
 
 /**
@@ -45,7 +50,8 @@ export const renderReminderMessage = (args: {
   personId: string;
   owedBy: string;
   directory: Directory;
-  receivingDuty: readonly string[];
+  workflows: WorkflowRegistry;
+  org: OrgView;
   now: Date;
 }): ChatMessage => {
   const { item, deadline, directory } = args;
@@ -68,7 +74,7 @@ export const renderReminderMessage = (args: {
     const risk = `${ROSH_LABELS[item.row.roshCurrent as RoshLevel] ?? item.row.roshCurrent} → ${ROSH_LABELS[item.row.roshNew as RoshLevel] ?? item.row.roshNew}`;
     fields.splice(1, 0, { label: 'Risk (RoSH)', value: risk });
   }
-  const actions = deadlineButtons({ item, kind: deadline.kind, personId: args.personId, directory, receivingDuty: args.receivingDuty });
+  const actions = deadlineButtons({ workflows: args.workflows, item, kind: deadline.kind, personId: args.personId, org: args.org });
   const whose = args.rung === 'owner' ? '' : ` (owed by ${args.owedBy})`;
   return {
     text: `${headline}: ${label} for ${ref} (${item.row.crn})${whose} is ${lateText}`,

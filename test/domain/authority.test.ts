@@ -6,17 +6,22 @@ import {
   type EscalationFacts,
   type EscalationRole,
   type EscalationState,
-  checkEscalationAuthority,
-  transitionEscalation,
-} from '../../src/domain/escalation.machine.js';
-import {
-  REFERRAL_ACTIONS,
-  REFERRAL_ROLES,
-  REFERRAL_STATES,
-  type ReferralRole,
-  checkReferralAuthority,
-  transitionReferral,
-} from '../../src/domain/referral.machine.js';
+  escalationWorkflow,
+} from '../../src/domain/workflows/escalation.workflow.js';
+import { REFERRAL_ACTIONS, REFERRAL_ROLES, REFERRAL_STATES, type ReferralRole, referralWorkflow } from '../../src/domain/workflows/referral.workflow.js';
+import { type AnyWorkflow, type Command, refusalOf, transition } from '../../src/domain/workflows/workflow.js';
+
+/** The generic transition over a definition, as the old per-workflow functions were called: throws when refused. */
+const checkWith = (definition: AnyWorkflow) => <F extends { state: string }>(args: { facts: F; command: Command }) => refusalOf({ definition, ...args });
+const transitionWith = (definition: AnyWorkflow) => <F extends { state: string }>(args: { facts: F; command: Command }) => {
+  const applied = transition({ definition, ...args });
+  if ('refusal' in applied) throw new Error(applied.refusal.code);
+  return applied.result;
+};
+const checkEscalationAuthority = checkWith(escalationWorkflow);
+const transitionEscalation = transitionWith(escalationWorkflow);
+const checkReferralAuthority = checkWith(referralWorkflow);
+const transitionReferral = transitionWith(referralWorkflow);
 
 /**
  * Who may do what, written out by hand from shared/domain.md (not derived from the rules table), then
@@ -62,7 +67,7 @@ describe('escalation authority: every state × action × role', () => {
   const cases = ESCALATION_STATES.flatMap((state) => ESCALATION_ACTIONS.flatMap((action) => ESCALATION_ROLES.map((role) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = ESCALATION_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', caseManagerId: 'newcm', at: new Date('2026-11-24T10:00:00Z') };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', at: new Date('2026-11-24T10:00:00Z') };
     const refusal = checkEscalationAuthority({ facts: facts(state), command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -145,7 +150,7 @@ describe('referral authority: every state × action × role', () => {
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = REFERRAL_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
     const referral = { state, raisedBy: 'officer', senderUnitId: 'sender', providerUnitId: 'provider', assignedWorkerId: 'worker' };
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', workerId: 'worker', releaseDate: '2027-03-01', at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', at: new Date(0) };
     const refusal = checkReferralAuthority({ facts: referral, command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -154,5 +159,39 @@ describe('referral authority: every state × action × role', () => {
       expect(refusal).not.toBeNull();
       expect(() => transitionReferral({ facts: referral, command })).toThrow();
     }
+  });
+});
+
+/**
+ * Every registered definition, whatever its workflow: each state × action × role either refuses (with a refusal
+ * that names the reason) or transitions to a state of the workflow, starts only the deadlines it declares, and
+ * has its words in the catalogue.
+ */
+const DEFINITIONS: { definition: AnyWorkflow; facts: (state: string) => { state: string } }[] = [
+  { definition: escalationWorkflow, facts: (state) => facts(state as EscalationState) },
+  { definition: referralWorkflow, facts: (state) => ({ state, raisedBy: 'officer', senderUnitId: 'sender', providerUnitId: 'provider', assignedWorkerId: 'worker' }) },
+];
+
+describe.each(DEFINITIONS)('$definition.itemType definition: every state × action × role', ({ definition, facts: factsFor }) => {
+  const cases = definition.states.flatMap((state: string) => Object.keys(definition.actions).flatMap((action) => definition.roles.map((role: string) => ({ state, action, role }))));
+  it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', at: new Date(0) };
+    const applied = transition({ definition, facts: factsFor(state), command });
+    if ('refusal' in applied) {
+      expect(applied.refusal.code).toMatch(/^(item\.moved_on|[a-z]+\.not_[a-z_]+|action\.not_allowed|escalation\.own_escalation|escalation\.handover_already_confirmed)$/);
+      return;
+    }
+    expect(definition.actions[action]!.from).toContain(state);
+    expect(definition.actions[action]!.roles).toContain(role);
+    expect(definition.states).toContain(applied.result.to);
+  });
+
+  it('names every action, state and message in the words catalogue', async () => {
+    const { hasWords } = await import('../../src/words/catalogue.js');
+    const missing = [
+      ...Object.keys(definition.actions).flatMap((action) => ['label', 'past', 'done'].map((part) => `workflow.${definition.itemType}.action.${action}.${part}`)),
+      ...definition.states.map((state: string) => `workflow.${definition.itemType}.state.${state}`),
+    ].filter((key) => !hasWords(key));
+    expect(missing).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
-import { type App, createApp } from '../../src/app.js';
+import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { loadOrgFile } from '../../src/config/org.loader.js';
 import { parseEnv } from '../../src/config/env.config.js';
 import type { Org } from '../../src/config/org.schema.js';
@@ -34,6 +34,8 @@ export const startTestApp = async (options: {
   logDestination?: DestinationStream;
   /** A fixed port (e.g. when BOARD_URL must name it before start); default: any free port. */
   port?: number;
+  /** Workflows to register besides the built-in ones (composition is where a workflow is added). */
+  workflows?: AppOptions['workflows'];
 } = {}): Promise<TestApp> => {
   const database = await createTestDatabase();
   const clock = createTestClock(options.now ?? '2026-11-24T10:00:00Z');
@@ -52,6 +54,7 @@ export const startTestApp = async (options: {
     clock,
     logger: createLogger({ level: env.LOG_LEVEL, destination: options.logDestination }),
     background: options.background ?? false,
+    workflows: options.workflows,
   });
   const port = await app.listen(options.port ?? 0, '127.0.0.1');
   return {

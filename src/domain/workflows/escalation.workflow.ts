@@ -1,0 +1,229 @@
+import { type DeadlineKind, type Effect, type Recipient, notify, person } from '../workflow.types.js';
+import type { ActionDefinition, Command, WorkflowDefinition } from './workflow.js';
+
+/**
+ * The risk escalation workflow (the domain specification): raised → awaiting countersign → awaiting acceptance →
+ * accepted (awaiting reallocation) → reallocated (awaiting handover) → closed, with return, withdraw,
+ * decline and misallocation-return branches.
+ */
+export const ESCALATION_STATES = [
+  'awaiting_countersign', 'returned', 'awaiting_acceptance', 'awaiting_reallocation', 'awaiting_handover',
+  'closed', 'declined', 'withdrawn', 'misallocated', 'taken_back',
+] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
+
+/** The relations a person can have to one escalation (src/domain/policy/escalation.policy.ts works them out). */
+export const ESCALATION_ROLES = [
+  'raiser', 'old_case_manager', 'countersigner', 'sender_manager',
+  'receiving_duty', 'receiving_manager', 'acceptor', 'new_case_manager',
+] as const;
+export type EscalationRole = (typeof ESCALATION_ROLES)[number];
+
+export const ESCALATION_ACTIONS = [
+  'countersign', 'return', 'resubmit', 'withdraw', 'accept',
+  'decline', 'reallocate', 'confirm_handover', 'return_misallocated', 'take_back',
+] as const;
+export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
+
+/** The facts of an escalation the workflow needs; the store holds more. */
+export interface EscalationFacts {
+  state: EscalationState;
+  raisedBy: string;
+  countersignerId: string;
+  senderUnitId: string;
+  receivingUnitId: string;
+  acceptedBy: string | null;
+  newCaseManagerId: string | null;
+  handoverOldConfirmedAt: Date | null;
+  handoverNewConfirmedAt: Date | null;
+}
+
+export interface EscalationPatch {
+  state?: EscalationState;
+  acceptedBy?: string;
+  newCaseManagerId?: string;
+  handoverOldConfirmedAt?: Date;
+  handoverNewConfirmedAt?: Date;
+  closedAt?: Date;
+}
+
+type Rule = ActionDefinition<EscalationState, EscalationRole, EscalationFacts, EscalationPatch>;
+type Args = { facts: EscalationFacts; command: Command<EscalationRole> };
+
+const receivingDuty = (facts: EscalationFacts) => ({ kind: 'unitDuty' as const, unitId: facts.receivingUnitId });
+const manager = (unitId: string) => ({ kind: 'unitManager' as const, unitId });
+
+const start = (kind: DeadlineKind, owners: Recipient[], unitId: string): Effect => ({
+  type: 'startDeadline',
+  kind,
+  owners,
+  unitId,
+});
+
+const handoverEffects = (facts: EscalationFacts, newCaseManagerId: string): Effect[] => [
+  start('handover', [person(facts.raisedBy), person(newCaseManagerId)], facts.receivingUnitId),
+  notify(person(facts.raisedBy), 'escalation.handover_requested', { withActions: true }),
+  notify(person(newCaseManagerId), 'escalation.handover_requested', { withActions: true }),
+];
+
+const RECEIVING: readonly EscalationRole[] = ['receiving_duty', 'receiving_manager'];
+
+const notOwnEscalation = ({ facts, command }: Args) => (command.actorId === facts.raisedBy ? { code: 'escalation.own_escalation' as const } : null);
+
+const countersign: Rule = {
+  from: ['awaiting_countersign'], roles: ['countersigner'], refusal: 'escalation.not_countersigner', input: { rationale: 'required' },
+  meets: 'countersign', starts: ['acceptance'], buttonOn: ['escalation.countersign_requested', 'deadline:countersign'], style: 'primary',
+  precheck: notOwnEscalation,
+  apply: ({ facts }) => ({
+    to: 'awaiting_acceptance',
+    effects: [
+      start('acceptance', [receivingDuty(facts)], facts.receivingUnitId),
+      notify(receivingDuty(facts), 'escalation.acceptance_requested', { withActions: true }),
+      notify(person(facts.raisedBy), 'escalation.countersigned'),
+      notify({ kind: 'unitChannel', unitId: facts.receivingUnitId }, 'escalation.channel_incoming'),
+    ],
+  }),
+};
+
+const accept: Rule = {
+  from: ['awaiting_acceptance'], roles: RECEIVING, refusal: 'escalation.not_receiving_unit',
+  input: { rationale: 'required', person: { need: 'optional', field: 'caseManager' } },
+  meets: 'acceptance', starts: ['reallocation', 'handover'], buttonOn: ['escalation.acceptance_requested', 'deadline:acceptance'], style: 'primary',
+  apply: ({ facts, command }) => {
+    const told = [notify(person(facts.raisedBy), 'escalation.accepted'), notify(person(facts.countersignerId), 'escalation.accepted')];
+    const named = command.personId ?? null;
+    if (named) return { to: 'awaiting_handover', patch: { acceptedBy: command.actorId, newCaseManagerId: named }, effects: [...told, ...handoverEffects(facts, named)] };
+    return {
+      to: 'awaiting_reallocation',
+      patch: { acceptedBy: command.actorId },
+      effects: [
+        ...told,
+        start('reallocation', [person(command.actorId)], facts.receivingUnitId),
+        notify(person(command.actorId), 'escalation.reallocation_requested', { withActions: true }),
+      ],
+    };
+  },
+};
+
+const confirmHandover: Rule = {
+  from: ['awaiting_handover'], roles: ['old_case_manager', 'new_case_manager'], refusal: 'escalation.not_case_manager', input: { rationale: 'optional' },
+  buttonOn: ['escalation.handover_requested', 'escalation.handover_half_confirmed', 'deadline:handover'], style: 'primary',
+  check: ({ facts, command }) => {
+    const done =
+      (command.actorRoles.has('old_case_manager') ? facts.handoverOldConfirmedAt !== null : true) &&
+      (command.actorRoles.has('new_case_manager') ? facts.handoverNewConfirmedAt !== null : true);
+    return done ? { code: 'escalation.handover_already_confirmed' } : null;
+  },
+  apply: ({ facts, command }) => {
+    const patch: EscalationPatch = {};
+    if (command.actorRoles.has('old_case_manager') && !facts.handoverOldConfirmedAt) patch.handoverOldConfirmedAt = command.at;
+    if (command.actorRoles.has('new_case_manager') && !facts.handoverNewConfirmedAt) patch.handoverNewConfirmedAt = command.at;
+    const oldDone = Boolean(patch.handoverOldConfirmedAt ?? facts.handoverOldConfirmedAt);
+    const newDone = Boolean(patch.handoverNewConfirmedAt ?? facts.handoverNewConfirmedAt);
+    if (oldDone && newDone) {
+      return {
+        to: 'closed',
+        patch: { ...patch, closedAt: command.at },
+        effects: [
+          notify(person(facts.raisedBy), 'escalation.closed'),
+          notify(person(facts.newCaseManagerId ?? command.actorId), 'escalation.closed'),
+          notify(manager(facts.receivingUnitId), 'escalation.closed'),
+        ],
+      };
+    }
+    const other = oldDone ? facts.newCaseManagerId : facts.raisedBy;
+    return { to: 'awaiting_handover', patch, effects: other ? [notify(person(other), 'escalation.handover_half_confirmed', { withActions: true })] : [] };
+  },
+};
+
+const actions: Record<EscalationAction, Rule> = {
+  countersign,
+  return: {
+    from: ['awaiting_countersign'], roles: ['countersigner'], refusal: 'escalation.not_countersigner', input: { rationale: 'required' },
+    meets: 'countersign', buttonOn: ['escalation.countersign_requested', 'deadline:countersign'], precheck: notOwnEscalation,
+    apply: ({ facts }) => ({ to: 'returned', effects: [notify(person(facts.raisedBy), 'escalation.returned', { withActions: true })] }),
+  },
+  resubmit: {
+    from: ['returned'], roles: ['raiser'], refusal: 'action.not_allowed', input: { rationale: 'optional' },
+    starts: ['countersign'], buttonOn: ['escalation.returned'], style: 'primary',
+    apply: ({ facts }) => ({
+      to: 'awaiting_countersign',
+      effects: [
+        start('countersign', [person(facts.countersignerId)], facts.senderUnitId),
+        notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true }),
+      ],
+    }),
+  },
+  withdraw: {
+    from: ['awaiting_countersign', 'returned', 'awaiting_acceptance'], roles: ['raiser', 'sender_manager'], refusal: 'action.not_allowed',
+    input: { rationale: 'required' }, buttonOn: ['escalation.returned'], style: 'danger',
+    apply: ({ facts }) => ({
+      to: 'withdrawn',
+      effects: [notify(person(facts.raisedBy), 'escalation.withdrawn'), notify(person(facts.countersignerId), 'escalation.withdrawn')],
+    }),
+  },
+  accept,
+  decline: {
+    from: ['awaiting_acceptance'], roles: RECEIVING, refusal: 'escalation.not_receiving_unit', input: { rationale: 'required' },
+    meets: 'acceptance', buttonOn: ['escalation.acceptance_requested', 'deadline:acceptance'], style: 'danger',
+    apply: ({ facts }) => ({
+      to: 'declined',
+      effects: [
+        notify(person(facts.raisedBy), 'escalation.declined'),
+        notify(manager(facts.senderUnitId), 'escalation.declined'),
+        notify(manager(facts.receivingUnitId), 'escalation.declined'),
+      ],
+    }),
+  },
+  reallocate: {
+    from: ['awaiting_reallocation'], roles: [...RECEIVING, 'acceptor'], refusal: 'escalation.not_receiving_unit',
+    input: { rationale: 'none', person: { need: 'required', field: 'caseManager' } },
+    meets: 'reallocation', starts: ['handover'], buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation'], style: 'primary',
+    apply: ({ facts, command }) => {
+      const named = command.personId as string;
+      return {
+        to: 'awaiting_handover',
+        patch: { newCaseManagerId: named },
+        effects: [notify(person(facts.raisedBy), 'escalation.reallocated'), ...handoverEffects(facts, named)],
+      };
+    },
+  },
+  confirm_handover: confirmHandover,
+  return_misallocated: {
+    from: ['awaiting_reallocation', 'awaiting_handover'], roles: RECEIVING, refusal: 'escalation.not_receiving_unit', input: { rationale: 'required' },
+    meets: 'all', starts: ['takeBack'], buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation'], style: 'danger',
+    apply: ({ facts }) => ({
+      to: 'misallocated',
+      effects: [
+        start('takeBack', [manager(facts.senderUnitId)], facts.senderUnitId),
+        notify(manager(facts.senderUnitId), 'escalation.take_back_requested', { withActions: true }),
+        notify(person(facts.raisedBy), 'escalation.misallocated'),
+      ],
+    }),
+  },
+  take_back: {
+    from: ['misallocated'], roles: ['sender_manager'], refusal: 'action.not_allowed', input: { rationale: 'optional' },
+    meets: 'takeBack', buttonOn: ['escalation.take_back_requested', 'deadline:takeBack'], style: 'primary',
+    apply: ({ facts, command }) => ({
+      to: 'taken_back',
+      patch: { closedAt: command.at },
+      effects: [notify(person(facts.raisedBy), 'escalation.taken_back'), notify(manager(facts.receivingUnitId), 'escalation.taken_back')],
+    }),
+  },
+};
+
+export const escalationWorkflow: WorkflowDefinition<EscalationState, EscalationRole, EscalationAction, EscalationFacts, EscalationPatch> = {
+  itemType: 'escalation',
+  states: ESCALATION_STATES,
+  terminal: ['closed', 'declined', 'withdrawn', 'taken_back'],
+  roles: ESCALATION_ROLES,
+  roleOrder: ESCALATION_ROLES,
+  actions,
+};
+
+/** The effects of raising a new escalation (it starts awaiting countersign). */
+export const raiseEscalationEffects = (args: { raisedBy: string; countersignerId: string; senderUnitId: string }): Effect[] => [
+  start('countersign', [person(args.countersignerId)], args.senderUnitId),
+  notify(person(args.countersignerId), 'escalation.countersign_requested', { withActions: true }),
+  notify(person(args.raisedBy), 'escalation.raised_confirmation'),
+];

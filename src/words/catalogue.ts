@@ -1,0 +1,57 @@
+import i18next from 'i18next';
+import { en } from './en.js';
+import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
+
+/**
+ * The one catalogue of user words (i18next). Platform code asks for a key and gets plain text; Slack and Teams
+ * escape it for their own markup. Workflows added at composition register their words with addWorkflowWords.
+ */
+const i18n = i18next.createInstance();
+void i18n.init({
+  lng: 'en',
+  fallbackLng: 'en',
+  initAsync: false,
+  resources: { en: { translation: { ...en, workflow: { escalation: escalationWords, referral: referralWords } } } },
+  // Plain text out: each platform escapes for its own markup when it renders.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  showSupportNotice: false,
+});
+
+export type WordValues = Record<string, string | number>;
+
+/** The words for a key, with values filled in. */
+export const words = (key: string, values?: WordValues): string => i18n.t(key, values ?? {}) as string;
+
+export const hasWords = (key: string): boolean => i18n.exists(key);
+
+/** Add (or replace) a workflow's words, e.g. a workflow registered by a test or a deployment. */
+export const addWorkflowWords = (args: { itemType: string; words: WorkflowWords; language?: string }) => {
+  i18n.addResourceBundle(args.language ?? 'en', 'translation', { workflow: { [args.itemType]: args.words } }, true, true);
+};
+
+/** An action's words: its button label, "past" (already done: … by) and "done" (… by Tom Reyes, time) lines. */
+export const actionWords = (itemType: string, action: string) => {
+  const key = `workflow.${itemType}.action.${action}`;
+  const fallback = action.replaceAll('_', ' ');
+  return {
+    label: hasWords(`${key}.label`) ? words(`${key}.label`) : fallback,
+    past: hasWords(`${key}.past`) ? words(`${key}.past`) : fallback,
+    done: hasWords(`${key}.done`) ? words(`${key}.done`) : fallback,
+  };
+};
+
+/** A state's label in any registered workflow (first match), else the state with spaces. */
+export const stateWords = (state: string, itemType?: string): string => {
+  if (itemType && hasWords(`workflow.${itemType}.state.${state}`)) return words(`workflow.${itemType}.state.${state}`);
+  const types = Object.keys((i18n.getResource('en', 'translation', 'workflow') as Record<string, unknown> | undefined) ?? {});
+  for (const type of types) if (hasWords(`workflow.${type}.state.${state}`)) return words(`workflow.${type}.state.${state}`);
+  return state.replace(/_/g, ' ');
+};
+
+/** A message's headline ("Countersign needed") from its key ('escalation.countersign_requested'). */
+export const headlineWords = (itemType: string, message: string): string => {
+  const name = message.startsWith(`${itemType}.`) ? message.slice(itemType.length + 1) : message;
+  const key = `workflow.${itemType}.message.${name}`;
+  return hasWords(key) ? words(key) : words(`workflow.${itemType}.update`);
+};
