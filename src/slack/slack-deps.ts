@@ -34,7 +34,10 @@ export const slackActor = (deps: SlackDeps, slackUserId: string): string | null 
 export const logReply = (deps: SlackDeps, where: string, reply: Reply) => {
   if (reply.kind !== 'refusal') return;
   if (reply.code === 'unexpected') deps.ctx.logger.error({ component: 'slack', where }, 'slack handler failed');
-  else deps.ctx.logger.info({ component: 'slack', where, code: reply.code }, 'slack refusal');
+  else {
+    deps.ctx.logger.info({ component: 'slack', where, code: reply.code }, 'slack refusal');
+    deps.metrics.ops.refusals.inc({ code: reply.code, platform: 'slack' });
+  }
 };
 
 export const refusalText = (deps: SlackDeps, error: unknown) => slackRefusal({ error, directory: deps.ctx.directory, now: deps.ctx.clock.now() });

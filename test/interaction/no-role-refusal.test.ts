@@ -28,8 +28,9 @@ describe('a refused click shows the item only to someone with a role on it', () 
     expect(JSON.stringify(tom.value)).toMatch(/Narrative that only roles may see/);
 
     const joe = await click('joe');
-    expect({ type: joe.type, value: joe.value }).toEqual({ type: 'application/vnd.microsoft.activity.message', value: 'Already done: countersigned by Tom Reyes at 10:00.' });
+    // Need to know: a stranger learns nothing of the item, not even who acted on it or when.
+    expect({ type: joe.type, value: joe.value }).toEqual({ type: 'application/vnd.microsoft.activity.message', value: 'You are not allowed to take that decision on this item. Nothing was changed.' });
     const onSlack = await p.act({ platform: 'slack', who: 'joe', value: `escalation:${row.id}:escalation.countersign`, actionId: 'escalation.countersign', values: {} });
-    expect(onSlack).toEqual({ opensForm: false, refusal: 'Already done: countersigned by Tom Reyes at 10:00.' });
+    expect(onSlack).toEqual({ opensForm: false, refusal: 'You are not allowed to take that decision on this item. Nothing was changed.' });
   });
 });

@@ -51,7 +51,7 @@ export const startParity = async (options: Pick<AppOptions, 'workflows'> & { org
   const teams = await startFakeConnector();
   const t = await startTestApp({
     org: options.org ?? bothPlatformsOrg(),
-    env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-parity', SLACK_API_URL: slack.url },
+    env: { TEAMS_EMULATOR: '1', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-parity', SLACK_API_URL: slack.url },
     ...(options.workflows ? { workflows: options.workflows } : {}),
   });
   const teamsBase = (who: Person) => ({ serviceUrl: teams.url, userAadId: aadOf(who), userName: who });

@@ -52,7 +52,7 @@ describe('Adaptive Card validation (the adaptivecards SDK under the Teams host c
 describe('Teams manifest validation (the official schema shipped in @microsoft/app-manifest)', () => {
   const rendered = () => JSON.parse(renderManifest({
     template: readFileSync(new URL('../../teams/manifest.json', import.meta.url), 'utf8'),
-    env: { MICROSOFT_APP_ID: '11111111-2222-4333-8444-555555555555' },
+    env: { MICROSOFT_APP_ID: '11111111-2222-4333-8444-555555555555', BOARD_URL: 'https://dutydesk.example.org' },
   }).text) as { bots: Record<string, unknown>[] } & Record<string, unknown>;
 
   it('accepts teams/manifest.json once its placeholders are filled', async () => {
