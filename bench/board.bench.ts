@@ -36,7 +36,15 @@ const measure = async (args: { database: DatabaseChoice; requests: number }) => 
     const board = bench.app.board;
     if (!board) throw new Error('the board is off');
     const token = randomToken();
-    await board.repo.insertSession({ idHash: hashToken(token), personId: 'tom', provider: 'slack', csrfSecret: randomToken(), pending: null, createdAt: NOW, expiresAt: new Date(NOW.getTime() + 3_600_000) });
+    await board.repo.insertSession({
+      idHash: hashToken(token),
+      personId: 'tom',
+      provider: 'slack',
+      csrfSecret: randomToken(),
+      pending: null,
+      createdAt: NOW,
+      expiresAt: new Date(NOW.getTime() + 3_600_000),
+    });
     const cookie = `dutydesk_board=${token}`;
     const results: { name: string; p50: number; p99: number; bytes: number }[] = [];
     for (const target of PAGES) {
@@ -76,7 +84,7 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
     }
   }
   return {
-    title: 'Managers\' board: page times for a unit with 5,000 items',
+    title: "Managers' board: page times for a unit with 5,000 items",
     command: 'npm run bench -- board',
     figures,
     notes: [

@@ -54,7 +54,9 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
       figures.push(
         figure({ name: `dutydesk p50 @ ${rate} req/s`, unit: 'ms', runs: ours.p50 }),
         figure({
-          name: `dutydesk p99 @ ${rate} req/s`, unit: 'ms', runs: ours.p99,
+          name: `dutydesk p99 @ ${rate} req/s`,
+          unit: 'ms',
+          runs: ours.p99,
           ...(rate === 100 ? { target: '< 300 ms', met: (v: number) => v < 300 } : {}),
         }),
         figure({ name: `bare Bolt p50 @ ${rate} req/s`, unit: 'ms', runs: floor.p50 }),
@@ -79,7 +81,7 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
       `Open-loop load (autocannon overallRate, ${durationS} s per run, ${runs} run(s) per app and rate, alternating dutydesk and bare), from a separate process on loopback.`,
       'Latency is the HTTP answer to the slash command (the ack); both apps then call views.open on the same fake Slack API. dutydesk runs as `npm start` does (src/main.ts, PGlite), the bare Bolt app (bench/lib/bare-bolt.ts) in its own process.',
       'p50/p99 are computed from every response time autocannon measured (float ms); errors are connection errors, timeouts and non-2xx answers.',
-      'On a shared 2-core machine the load generator, the fake Slack and the app compete for the same cores: the bare app\'s own p99 moves by tens of ms between runs, so read the ratio with the runs beside it.',
+      "On a shared 2-core machine the load generator, the fake Slack and the app compete for the same cores: the bare app's own p99 moves by tens of ms between runs, so read the ratio with the runs beside it.",
       ...notes,
     ],
   };

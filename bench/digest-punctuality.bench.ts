@@ -19,7 +19,11 @@ const digest = async (args: { database: DatabaseChoice; units: number; perUnit: 
     const unitOf = `((g - 1) % ${args.units})`;
     await seedEscalations({ db, count: total, now: NOW, unitSql: `'u' || ${unitOf}`, receivingUnit: 'pp', raisedBy: 'dev', countersigner: 'kate' });
     await seedDeadlines({
-      db, count: total, firstItemId: 1, unitSql: `'u' || ${unitOf}`, ownerSql: `'m' || ${unitOf}`,
+      db,
+      count: total,
+      firstItemId: 1,
+      unitSql: `'u' || ${unitOf}`,
+      ownerSql: `'m' || ${unitOf}`,
       dueSql: `'${NOW.toISOString()}'::timestamptz - interval '2 hours' - g * interval '1 second'`,
     });
     await db.execute(sql`VACUUM ANALYZE deadlines`);
@@ -51,7 +55,10 @@ const punctuality = async (args: { database: DatabaseChoice; count: number; wind
     const stepMs = (args.windowS * 1000) / args.count;
     await seedEscalations({ db, count: args.count, now: new Date(), urgent: true });
     await seedDeadlines({
-      db, count: args.count, firstItemId: 1, urgent: true,
+      db,
+      count: args.count,
+      firstItemId: 1,
+      urgent: true,
       dueSql: `'${start.toISOString()}'::timestamptz + (g - 1) * interval '${stepMs} milliseconds'`,
     });
     const dueById = new Map(

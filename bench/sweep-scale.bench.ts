@@ -58,7 +58,10 @@ const measure = async (args: { database: DatabaseChoice; open: number; due: numb
       sweeps.push(await timed(() => bench.app.scheduler.sweepOnce()));
       enqueued = Number(rowsOf<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM outbox WHERE dedupe_key LIKE 'reminder:%'`))[0]?.n ?? 0);
     }
-    const claimPlan = await planText(db, sql`SELECT * FROM deadlines WHERE met_at IS NULL AND next_check_at <= ${NOW.toISOString()}::timestamptz ORDER BY next_check_at LIMIT 500 FOR UPDATE SKIP LOCKED`);
+    const claimPlan = await planText(
+      db,
+      sql`SELECT * FROM deadlines WHERE met_at IS NULL AND next_check_at <= ${NOW.toISOString()}::timestamptz ORDER BY next_check_at LIMIT 500 FOR UPDATE SKIP LOCKED`,
+    );
     const floorPlan = await planText(db, floorQuery);
     return { sweeps, floors, enqueued, seedMs, claimPlan, floorPlan };
   } finally {
@@ -101,7 +104,13 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
   const large = sweepBy[`postgres:${sizes[1]}`];
   if (small && large) {
     figures.push(
-      figure({ name: `sweep ${sizes[1]?.toLocaleString('en-GB')} open / sweep ${sizes[0]?.toLocaleString('en-GB')} open (PostgreSQL)`, unit: '×', runs: [large / small], target: 'flat (≤ 1.25×)', met: (v) => v <= 1.25 }),
+      figure({
+        name: `sweep ${sizes[1]?.toLocaleString('en-GB')} open / sweep ${sizes[0]?.toLocaleString('en-GB')} open (PostgreSQL)`,
+        unit: '×',
+        runs: [large / small],
+        target: 'flat (≤ 1.25×)',
+        met: (v) => v <= 1.25,
+      }),
     );
   }
   notes.push(

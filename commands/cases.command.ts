@@ -9,8 +9,7 @@ import { authorizeCaseAccess } from '../src/use-cases/case-access.use-case.js';
 import type { TextCommand } from './command.types.js';
 
 /** Unit managers and senior managers may take a case's export (src/domain/policy/org.policy.ts). */
-export const isManager = (ctx: UseCaseContext, personId: string) =>
-  mayExportCases({ org: orgViewWithDuty({ directory: ctx.directory, duty: new Map() }), personId });
+export const isManager = (ctx: UseCaseContext, personId: string) => mayExportCases({ org: orgViewWithDuty({ directory: ctx.directory, duty: new Map() }), personId });
 
 export const casesCommand: TextCommand = {
   name: 'cases',

@@ -70,7 +70,11 @@ const decisionSchema = (input: InputNeed) => {
   return z.object({
     rationale:
       input.rationale === 'required'
-        ? z.string({ message: words('decision.give_rationale') }).trim().min(3, words('decision.give_rationale')).max(RATIONALE_MAX, tooLong)
+        ? z
+            .string({ message: words('decision.give_rationale') })
+            .trim()
+            .min(3, words('decision.give_rationale'))
+            .max(RATIONALE_MAX, tooLong)
         : z.string().trim().max(RATIONALE_MAX, tooLong).optional(),
     personId: input.person?.need === 'required' ? z.string({ message: words('decision.choose_person') }).min(1, words('decision.choose_person')) : z.string().optional(),
     releaseDate: input.date ? z.iso.date({ message: words('decision.choose_date') }) : z.string().optional(),
@@ -78,14 +82,7 @@ const decisionSchema = (input: InputNeed) => {
 };
 
 /** Take the decision (from a form submission or a one-click button). Refusals throw DomainError. */
-export const runDecision = async (args: {
-  ctx: UseCaseContext;
-  actorId: string;
-  actionId: string;
-  itemId: number;
-  values: FormValues;
-  platform: Platform;
-}): Promise<SubmitResult> => {
+export const runDecision = async (args: { ctx: UseCaseContext; actorId: string; actionId: string; itemId: number; values: FormValues; platform: Platform }): Promise<SubmitResult> => {
   const { module, itemType, action, input, label } = decisionOf(args.ctx, args.actionId);
   const parsed = decisionSchema(input).safeParse({
     rationale: Array.isArray(args.values.rationale) ? args.values.rationale[0] : args.values.rationale,
@@ -102,8 +99,15 @@ export const runDecision = async (args: {
     if (Object.keys(notOffered).length > 0) return { ok: false, fieldErrors: notOffered };
   }
   const result = await decide({
-    ctx: args.ctx, itemType, itemId: args.itemId, action, actorId: args.actorId,
-    rationale: values.rationale ?? null, personId: values.personId || null, date: values.releaseDate || null, platform: args.platform,
+    ctx: args.ctx,
+    itemType,
+    itemId: args.itemId,
+    action,
+    actorId: args.actorId,
+    rationale: values.rationale ?? null,
+    personId: values.personId || null,
+    date: values.releaseDate || null,
+    platform: args.platform,
   });
   return { ok: true, reply: words('decision.done', { label, ref: refOf(module, args.itemId), crn: result.row.crn }) };
 };

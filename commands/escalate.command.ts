@@ -21,11 +21,7 @@ export const escalationInputSchema = z.object({
   reason: z.enum(Object.keys(ESCALATION_REASONS) as [string, ...string[]], { message: 'Choose a reason' }),
   urgency: z.enum(['standard', 'urgent'], { message: 'Choose standard or urgent' }),
   receivingUnitId: z.string({ message: 'Choose the receiving unit' }).min(1, 'Choose the receiving unit'),
-  summary: z
-    .string({ message: 'Write a short summary' })
-    .trim()
-    .min(10, 'Write a short summary (at least 10 characters)')
-    .max(SUMMARY_MAX, `Keep the summary under ${SUMMARY_MAX} characters`),
+  summary: z.string({ message: 'Write a short summary' }).trim().min(10, 'Write a short summary (at least 10 characters)').max(SUMMARY_MAX, `Keep the summary under ${SUMMARY_MAX} characters`),
   oasysReviewed: z.literal(true, { message: 'Tick this once the OASys review is done' }),
 });
 
@@ -71,14 +67,30 @@ export const escalateCommand: FormCommand = {
         { kind: 'select', name: 'roshCurrent', label: 'Current RoSH level', options: roshOptions },
         { kind: 'select', name: 'roshNew', label: 'New RoSH level', options: roshOptions, hint: 'Very high runs as urgent.' },
         {
-          kind: 'select', name: 'mappaCategory', label: 'MAPPA category', optional: true,
+          kind: 'select',
+          name: 'mappaCategory',
+          label: 'MAPPA category',
+          optional: true,
           options: [{ value: '0', label: 'Not relevant' }, ...[1, 2, 3, 4].map((n) => ({ value: String(n), label: `Category ${n}` }))],
         },
-        { kind: 'select', name: 'mappaLevel', label: 'MAPPA level', optional: true, options: [0, 1, 2, 3].map((n) => ({ value: String(n), label: n === 0 ? 'Not relevant' : `Level ${n}` })), hint: 'Level 2 or 3 runs as urgent.' },
+        {
+          kind: 'select',
+          name: 'mappaLevel',
+          label: 'MAPPA level',
+          optional: true,
+          options: [0, 1, 2, 3].map((n) => ({ value: String(n), label: n === 0 ? 'Not relevant' : `Level ${n}` })),
+          hint: 'Level 2 or 3 runs as urgent.',
+        },
         { kind: 'select', name: 'reason', label: 'Reason', options: Object.entries(ESCALATION_REASONS).map(([value, label]) => ({ value, label })) },
         {
-          kind: 'select', name: 'urgency', label: 'Urgency', initial: 'standard',
-          options: [{ value: 'standard', label: 'Standard (working days)' }, { value: 'urgent', label: 'Urgent (hours) — imminent risk' }],
+          kind: 'select',
+          name: 'urgency',
+          label: 'Urgency',
+          initial: 'standard',
+          options: [
+            { value: 'standard', label: 'Standard (working days)' },
+            { value: 'urgent', label: 'Urgent (hours) — imminent risk' },
+          ],
         },
         { kind: 'select', name: 'receivingUnitId', label: 'Receiving unit', options: receivers.map((unit) => ({ value: unit.id, label: unit.name })), initial: sender.escalatesTo },
         { kind: 'text', name: 'summary', label: 'Summary', multiline: true, maxLength: SUMMARY_MAX, placeholder: 'What changed and why the risk has gone up' },

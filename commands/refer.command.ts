@@ -23,9 +23,7 @@ export const referralInputSchema = (args: { ctx: UseCaseContext; today: string }
     referralType: z.string({ message: 'Choose the referral type' }).refine((value) => args.ctx.directory.org.referralTypes.includes(value), 'Choose a referral type from the list'),
     providerUnitId: z.string({ message: 'Choose the provider' }).refine((value) => providers.includes(value), 'Choose a provider from the list'),
     prison: z.string({ message: 'Enter the prison' }).trim().min(2, 'Enter the prison').max(PRISON_MAX, `Keep the prison under ${PRISON_MAX} characters`),
-    releaseDate: z.iso
-      .date({ message: 'Choose the expected release date' })
-      .refine((value) => value > args.today, 'The expected release date must be in the future'),
+    releaseDate: z.iso.date({ message: 'Choose the expected release date' }).refine((value) => value > args.today, 'The expected release date must be in the future'),
     releaseType: z.enum(Object.keys(RELEASE_TYPES) as [string, ...string[]], { message: 'Choose the type of release date' }),
     needs: z.array(z.enum(Object.keys(REFERRAL_NEEDS) as [string, ...string[]], { message: 'Choose needs from the list' })).default([]),
     notes: z.string().trim().max(NOTES_MAX, `Keep the notes under ${NOTES_MAX} characters`).default(''),
@@ -74,7 +72,13 @@ export const referCommand: FormCommand = {
         { kind: 'text', name: 'crn', label: 'CRN', initial: CRN_PATTERN.test(candidate) ? candidate : undefined, maxLength: 7, placeholder: 'X123456' },
         { kind: 'text', name: 'noms', label: 'Prison number (NOMS)', optional: true, maxLength: 7, placeholder: 'A1234BC' },
         { kind: 'select', name: 'referralType', label: 'Referral type', options: ctx.directory.org.referralTypes.map((type) => ({ value: type, label: type })) },
-        { kind: 'select', name: 'providerUnitId', label: 'Provider', options: providers.map((unit) => ({ value: unit.id, label: unit.name })), initial: providers.length === 1 ? providers[0]?.id : undefined },
+        {
+          kind: 'select',
+          name: 'providerUnitId',
+          label: 'Provider',
+          options: providers.map((unit) => ({ value: unit.id, label: unit.name })),
+          initial: providers.length === 1 ? providers[0]?.id : undefined,
+        },
         { kind: 'text', name: 'prison', label: 'Prison', maxLength: PRISON_MAX, placeholder: 'HMP Leeds' },
         { kind: 'date', name: 'releaseDate', label: 'Expected release date' },
         { kind: 'select', name: 'releaseType', label: 'Type of release date', options: Object.entries(RELEASE_TYPES).map(([value, label]) => ({ value, label })) },
@@ -96,9 +100,7 @@ export const referCommand: FormCommand = {
     const assess = localDateTime({ timeZone: zone, at: raised.assessmentDueAt });
     const weeks = ctx.directory.org.deadlines.referral.weeksBeforeRelease;
     const late = latenessText(raised.lateness.lateWeeks);
-    const lateLine = late
-      ? ` This referral is ${late}: it was due by ${formatDay(raised.lateness.referBy)} (${weeks} weeks before release on ${formatDay(raised.row.releaseDate)}).`
-      : '';
+    const lateLine = late ? ` This referral is ${late}: it was due by ${formatDay(raised.lateness.referBy)} (${weeks} weeks before release on ${formatDay(raised.row.releaseDate)}).` : '';
     return {
       ok: true,
       reply:

@@ -43,14 +43,23 @@ const printNew = () => {
   for (const call of fake.calls.slice(printed)) {
     printed += 1;
     if (call.failed || !['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'views.open'].includes(call.method)) continue;
-    const line = textOf(call).split('\n').find((text) => text.trim()) ?? '';
-    const buttons = buttonsOf(call).map((button) => `[${button.text?.text}]`).join(' ');
+    const line =
+      textOf(call)
+        .split('\n')
+        .find((text) => text.trim()) ?? '';
+    const buttons = buttonsOf(call)
+      .map((button) => `[${button.text?.text}]`)
+      .join(' ');
     const target = call.method === 'views.open' ? 'form opened' : call.method === 'chat.update' ? `update ${who(String(call.args.channel))}` : who(String(call.args.channel ?? call.args.user));
     process.stdout.write(`${stamp()}  ${call.method.padEnd(18)} ${target.padEnd(22)} ${line.slice(0, 110)}${buttons ? `  ${buttons}` : ''}\n`);
   }
 };
 const watch = setInterval(printNew, 100);
-const lastDm = (user: string): SlackCall => fake.callsTo('chat.postMessage').filter((c) => !c.failed && c.args.channel === fake.dmChannelFor(user)).at(-1) as SlackCall;
+const lastDm = (user: string): SlackCall =>
+  fake
+    .callsTo('chat.postMessage')
+    .filter((c) => !c.failed && c.args.channel === fake.dmChannelFor(user))
+    .at(-1) as SlackCall;
 
 process.stdout.write(`dutydesk demo on http://127.0.0.1:${port} (fake Slack ${fake.url})\n`);
 await slash(h, { command: '/escalate', text: 'x123456', userId: SLACK.amara });

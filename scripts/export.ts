@@ -63,13 +63,7 @@ export const parseExportArgs = (argv: string[]): { crn: string; format: 'csv' | 
   return { crn: crn.data, format, out: options.out, force };
 };
 
-export const runExportCli = async (args: {
-  argv: string[];
-  env: Record<string, string | undefined>;
-  cwd: string;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}): Promise<number> => {
+export const runExportCli = async (args: { argv: string[]; env: Record<string, string | undefined>; cwd: string; stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> => {
   const parsed = parseExportArgs(args.argv);
   if ('error' in parsed) {
     args.stderr(`dutydesk export: ${parsed.error}\n${USAGE}\n`);

@@ -55,11 +55,9 @@ const ACCENT: Rgba = [0x1f, 0x4e, 0x79, 255];
 const WHITE: Rgba = [255, 255, 255, 255];
 const CLEAR: Rgba = [0, 0, 0, 0];
 
-export const colorIcon = (): Buffer =>
-  encodePng({ width: 192, height: 192, pixel: (x, y) => (inGlyph((x + 0.5) / 192, (y + 0.5) / 192) ? WHITE : ACCENT) });
+export const colorIcon = (): Buffer => encodePng({ width: 192, height: 192, pixel: (x, y) => (inGlyph((x + 0.5) / 192, (y + 0.5) / 192) ? WHITE : ACCENT) });
 
-export const outlineIcon = (): Buffer =>
-  encodePng({ width: 32, height: 32, pixel: (x, y) => (inGlyph((x + 0.5) / 32, (y + 0.5) / 32) ? WHITE : CLEAR) });
+export const outlineIcon = (): Buffer => encodePng({ width: 32, height: 32, pixel: (x, y) => (inGlyph((x + 0.5) / 32, (y + 0.5) / 32) ? WHITE : CLEAR) });
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const dir = new URL('../teams/', import.meta.url);

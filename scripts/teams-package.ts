@@ -55,7 +55,8 @@ export const renderManifest = (args: { template: string; env: Record<string, str
       problems.push(`environment ${name}: required to build the Teams package${name === 'MICROSOFT_APP_ID' ? ' (the bot registration’s application (client) id)' : ''}`);
       return '';
     }
-    if ((name === 'MICROSOFT_APP_ID' || name === 'TEAMS_APP_ID') && !GUID.test(value)) problems.push(`environment ${name}: expected a GUID such as 00000000-0000-0000-0000-000000000000, got "${value}"`);
+    if ((name === 'MICROSOFT_APP_ID' || name === 'TEAMS_APP_ID') && !GUID.test(value))
+      problems.push(`environment ${name}: expected a GUID such as 00000000-0000-0000-0000-000000000000, got "${value}"`);
     if (name.endsWith('_URL') && !/^https:\/\//.test(value)) problems.push(`environment ${name}: expected an https:// URL, got "${value}"`);
     if (name === 'TEAMS_APP_VERSION' && !/^\d+\.\d+\.\d+$/.test(value)) problems.push(`environment ${name}: expected a version such as 1.0.0, got "${value}"`);
     return JSON.stringify(value).slice(1, -1);

@@ -19,7 +19,11 @@ const importsOf = (file: string) => {
 };
 
 const violations = (files: string[], forbidden: RegExp) =>
-  files.flatMap((file) => importsOf(file).filter((spec) => forbidden.test(spec)).map((spec) => `${file} imports ${spec}`));
+  files.flatMap((file) =>
+    importsOf(file)
+      .filter((spec) => forbidden.test(spec))
+      .map((spec) => `${file} imports ${spec}`),
+  );
 
 const all = [...sourceFiles('src'), ...sourceFiles('commands')];
 
@@ -38,8 +42,18 @@ describe('architecture boundaries', () => {
   });
 
   it('lets only src/slack import Slack SDKs and only src/teams import Microsoft SDKs', () => {
-    expect(violations(all.filter((file) => !file.startsWith(path.join('src', 'slack'))), /^@slack\//)).toEqual([]);
-    expect(violations(all.filter((file) => !file.startsWith(path.join('src', 'teams'))), /^@microsoft\//)).toEqual([]);
+    expect(
+      violations(
+        all.filter((file) => !file.startsWith(path.join('src', 'slack'))),
+        /^@slack\//,
+      ),
+    ).toEqual([]);
+    expect(
+      violations(
+        all.filter((file) => !file.startsWith(path.join('src', 'teams'))),
+        /^@microsoft\//,
+      ),
+    ).toEqual([]);
   });
 
   it('keeps workflow rules out of the platform folders (they call commands/ and use cases, never the state machines)', () => {

@@ -35,9 +35,10 @@ export const startBareBolt = async (args: { signingSecret: string; slackApiUrl: 
   server.keepAliveTimeout = 5_000;
   return {
     port: (server.address() as AddressInfo).port,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

@@ -16,9 +16,7 @@ const slackId = (prefix: string, n: number) => `${prefix}${n.toString(36).toUppe
  */
 export const largeOrg = (args: { units: number; membersPerUnit: number }): Org => {
   const people: string[] = ['  - { id: sam, name: Sam Senior, slack: U0SAM }', '  - { id: kate, name: Kate Morgan, slack: U0KATE }', '  - { id: dev, name: Dev Patel, slack: U0DEV }'];
-  const units: string[] = [
-    '  - { id: pp, name: Public Protection, manager: kate, seniorManager: sam, members: [dev], duty: [dev], receives: [escalations], channel: { slack: C0PP } }',
-  ];
+  const units: string[] = ['  - { id: pp, name: Public Protection, manager: kate, seniorManager: sam, members: [dev], duty: [dev], receives: [escalations], channel: { slack: C0PP } }'];
   for (let u = 0; u < args.units; u += 1) {
     const manager = `m${u}`;
     people.push(`  - { id: ${manager}, name: Manager ${u}, slack: ${slackId('UM', u)} }`);

@@ -17,10 +17,17 @@ const slashBody = () => slashCommandBody({ command: '/escalate', text: crn(), us
 const submissionBody = () => {
   const privateMetadata = signViewMetadata({ secret: plan.secret, metadata: { command: 'escalate', formId: 'escalate', context: {}, userId: plan.userId } });
   const values = {
-    crn: crn(), noms: stateValue.text(null), roshCurrent: stateValue.select('HIGH'), roshNew: stateValue.select('HIGH'),
-    mappaCategory: stateValue.select(null), mappaLevel: stateValue.select(null), reason: stateValue.select('breach_or_new_offence'),
-    urgency: stateValue.select('standard'), receivingUnitId: stateValue.select('north-pp'),
-    summary: 'Breached licence conditions; new intelligence from police.', oasysReviewed: stateValue.checkboxes(['done']),
+    crn: crn(),
+    noms: stateValue.text(null),
+    roshCurrent: stateValue.select('HIGH'),
+    roshNew: stateValue.select('HIGH'),
+    mappaCategory: stateValue.select(null),
+    mappaLevel: stateValue.select(null),
+    reason: stateValue.select('breach_or_new_offence'),
+    urgency: stateValue.select('standard'),
+    receivingUnitId: stateValue.select('north-pp'),
+    summary: 'Breached licence conditions; new intelligence from police.',
+    oasysReviewed: stateValue.checkboxes(['done']),
   };
   const stateValues = Object.fromEntries(Object.entries(values).map(([blockId, value]) => [blockId, { value }]));
   return interactionBody(viewSubmissionPayload({ userId: plan.userId, callbackId: 'escalate', privateMetadata, values: stateValues }));

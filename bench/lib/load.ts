@@ -41,7 +41,14 @@ export const runLoad = (plan: LoadPlan): Promise<LoadResult> =>
       const line = out.trim().split('\n').pop() ?? '';
       try {
         const parsed = JSON.parse(line) as {
-          latencies: number[]; errors: number; timeouts: number; non2xx: number; sent: number; durationS: number; autocannonP99: number; error?: string;
+          latencies: number[];
+          errors: number;
+          timeouts: number;
+          non2xx: number;
+          sent: number;
+          durationS: number;
+          autocannonP99: number;
+          error?: string;
         };
         if (parsed.error) throw new Error(parsed.error);
         resolve({

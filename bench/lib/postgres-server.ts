@@ -47,8 +47,7 @@ export const startPostgresServer = async (): Promise<PostgresServer> => {
   };
   const data = path.join(root, 'data');
   run(`'${bin}/initdb' -D '${data}' -U postgres --auth=trust -E UTF8 >/dev/null`);
-  const start = () =>
-    run(`'${bin}/pg_ctl' -D '${data}' -l '${root}/log' -w -o "-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null`);
+  const start = () => run(`'${bin}/pg_ctl' -D '${data}' -l '${root}/log' -w -o "-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null`);
   const stop = (mode: string) => run(`'${bin}/pg_ctl' -D '${data}' -m ${mode} -w stop >/dev/null`);
   start();
   return {

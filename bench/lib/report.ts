@@ -57,7 +57,7 @@ export const writeReport = (args: { file: string; sections: Section[]; startedAt
     `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.`,
     'Each figure is the median of the runs listed beside it. Load runs on loopback only, bounded in time.',
     '',
-    'Reproduce: `npm install && npm run bench` (a PostgreSQL server is started on a temporary directory when Debian\'s `postgresql` is installed; `BENCH_QUICK=1` for a short run).',
+    "Reproduce: `npm install && npm run bench` (a PostgreSQL server is started on a temporary directory when Debian's `postgresql` is installed; `BENCH_QUICK=1` for a short run).",
     '',
   ];
   for (const section of args.sections) {

@@ -38,15 +38,7 @@ export const seedEscalations = async (args: {
  * due at `dueSql` (SQL of g), next check at the due time. Items above the seeded escalations are synthetic (no FK
  * on item_id); they are never due, so the sweep never loads them.
  */
-export const seedDeadlines = async (args: {
-  db: Db;
-  count: number;
-  firstItemId: number;
-  dueSql: string;
-  urgent?: boolean;
-  unitSql?: string;
-  ownerSql?: string;
-}) => {
+export const seedDeadlines = async (args: { db: Db; count: number; firstItemId: number; dueSql: string; urgent?: boolean; unitSql?: string; ownerSql?: string }) => {
   const policy = JSON.stringify(args.urgent ? URGENT_POLICY : POLICY);
   await args.db.execute(sql`
     INSERT INTO deadlines (item_type, item_id, kind, unit_id, owners, urgent, started_at, due_at, policy, next_check_at)

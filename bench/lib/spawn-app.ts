@@ -19,7 +19,9 @@ export interface SpawnedProcess {
 /** Resident set size of a process from /proc (Linux), in MB. */
 export const rssMbOf = (pid: number): number => {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('VmRSS:'));
     return line ? Number(line.replace(/\D+/g, '')) / 1024 : Number.NaN;
   } catch {
     return Number.NaN;
@@ -74,7 +76,10 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
     }
     if (port && !args.healthPath) readyMs = performance.now() - started;
     else if (port) {
-      const ok = await fetch(`http://127.0.0.1:${port}${args.healthPath}`).then((response) => response.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}${args.healthPath}`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
       if (ok) readyMs = performance.now() - started;
     }
     if (!readyMs) await sleep(port ? 10 : 20);

@@ -15,10 +15,13 @@ export interface BoardScope {
 
 export const boardScope = (args: { directory: Directory; personId: string }): BoardScope => {
   const { directory, personId } = args;
-  const overseen = new Set(
-    directory.org.units.filter((unit) => unit.manager === personId || unit.seniorManager === personId).map((unit) => unit.id),
+  const overseen = new Set(directory.org.units.filter((unit) => unit.manager === personId || unit.seniorManager === personId).map((unit) => unit.id));
+  const member = new Set(
+    directory
+      .unitsOf(personId)
+      .map((unit) => unit.id)
+      .filter((id) => !overseen.has(id)),
   );
-  const member = new Set(directory.unitsOf(personId).map((unit) => unit.id).filter((id) => !overseen.has(id)));
   return { personId, overseen, member };
 };
 
@@ -26,8 +29,7 @@ export const boardScope = (args: { directory: Directory; personId: string }): Bo
 export const scopeUnits = (scope: BoardScope) => [...scope.overseen, ...scope.member];
 
 /** May this person see this item? `unitIds`: the units the item runs between; `roleCount`: their roles on it. */
-export const maySeeItem = (args: { scope: BoardScope; unitIds: readonly string[]; roleCount: number }) =>
-  args.unitIds.some((id) => args.scope.overseen.has(id)) || args.roleCount > 0;
+export const maySeeItem = (args: { scope: BoardScope; unitIds: readonly string[]; roleCount: number }) => args.unitIds.some((id) => args.scope.overseen.has(id)) || args.roleCount > 0;
 
 /** Reports are per unit and only for those who oversee it. */
 export const maySeeUnitReport = (args: { scope: BoardScope; unitId: string }) => args.scope.overseen.has(args.unitId);

@@ -40,7 +40,10 @@ export const createBoardAuth = (args: { ctx: UseCaseContext; settings: BoardSett
   const signIn: express.RequestHandler = async (req, res) => {
     const provider = providerOf(String(req.params.provider));
     if (!provider) {
-      res.status(404).type('html').send(messagePage({ title: 'Not found', text: 'There is no such sign-in on this board.' }));
+      res
+        .status(404)
+        .type('html')
+        .send(messagePage({ title: 'Not found', text: 'There is no such sign-in on this board.' }));
       return;
     }
     try {
@@ -61,7 +64,10 @@ export const createBoardAuth = (args: { ctx: UseCaseContext; settings: BoardSett
       res.redirect(303, url.href);
     } catch (error) {
       ctx.logger.warn({ component: 'board', op: 'sign-in', provider: provider.id, error: (error as Error).name }, 'board sign-in provider unreachable');
-      res.status(503).type('html').send(messagePage({ title: 'Sign-in unavailable', text: `${provider.label} is not reachable just now. Try again in a minute.` }));
+      res
+        .status(503)
+        .type('html')
+        .send(messagePage({ title: 'Sign-in unavailable', text: `${provider.label} is not reachable just now. Try again in a minute.` }));
     }
   };
 
@@ -72,7 +78,10 @@ export const createBoardAuth = (args: { ctx: UseCaseContext; settings: BoardSett
     const pending = token ? await sessions.takeSignIn(token, now) : undefined;
     res.setHeader('Set-Cookie', sessions.clearSignIn());
     if (!provider || !pending?.pending || pending.provider !== provider.id) {
-      res.status(400).type('html').send(signInPage({ settings, problem: 'That sign-in has expired or was not started here. Please sign in again.' }));
+      res
+        .status(400)
+        .type('html')
+        .send(signInPage({ settings, problem: 'That sign-in has expired or was not started here. Please sign in again.' }));
       return;
     }
     let claims: Record<string, unknown> | undefined;
@@ -88,13 +97,21 @@ export const createBoardAuth = (args: { ctx: UseCaseContext; settings: BoardSett
       ctx.logger.warn({ component: 'board', op: 'callback', provider: provider.id, error: (error as Error).name, code: (error as { code?: string }).code }, 'board sign-in failed');
     }
     if (!claims) {
-      res.status(401).type('html').send(signInPage({ settings, problem: 'The sign-in did not complete. Please try again.' }));
+      res
+        .status(401)
+        .type('html')
+        .send(signInPage({ settings, problem: 'The sign-in did not complete. Please try again.' }));
       return;
     }
     const { externalId, person } = personFor(provider, claims);
     if (!person) {
       await ctx.store.repos.records.audit({ at: now, actorId: null, event: 'board.sign_in_refused', details: { provider: provider.id, externalId } });
-      res.status(403).type('html').send(messagePage({ title: 'Not in the directory', text: 'Your account is not in the DutyDesk directory, so the board cannot show you anything. Ask an administrator to add it to the org file.' }));
+      res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage({ title: 'Not in the directory', text: 'Your account is not in the DutyDesk directory, so the board cannot show you anything. Ask an administrator to add it to the org file.' }),
+        );
       return;
     }
     const { cookie } = await sessions.create({ personId: person.id, provider: provider.id, now });

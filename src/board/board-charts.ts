@@ -70,13 +70,18 @@ export const remindersChartSpec = (report: UnitWeekReport): TopLevelSpec => ({
   mark: { type: 'bar', color: '#1d4f91' },
   encoding: {
     y: { field: 'rung', type: 'nominal', title: null, sort: null, axis: AXIS },
-    x: { field: 'count', type: 'quantitative', title: 'Reminders', scale: { domainMin: 0, domainMax: Math.max(1, ...report.reminders.map((r) => r.count)) }, axis: { ...AXIS, tickMinStep: 1, format: 'd' } },
+    x: {
+      field: 'count',
+      type: 'quantitative',
+      title: 'Reminders',
+      scale: { domainMin: 0, domainMax: Math.max(1, ...report.reminders.map((r) => r.count)) },
+      axis: { ...AXIS, tickMinStep: 1, format: 'd' },
+    },
   },
 });
 
 /** An SVG made fit for a page: an accessible name, and the description lives in the table beside it. */
-export const accessibleSvg = (svg: string, label: string) =>
-  svg.replace(/^<svg /, `<svg role="img" aria-label="${label.replace(/[&<>"]/g, '')}" focusable="false" `);
+export const accessibleSvg = (svg: string, label: string) => svg.replace(/^<svg /, `<svg role="img" aria-label="${label.replace(/[&<>"]/g, '')}" focusable="false" `);
 
 /** The weekly picture for chat: the SVG drawn to PNG. */
 export const svgToPng = async (svg: string): Promise<Buffer> => {

@@ -66,7 +66,8 @@ export const boardSettings = (env: Env): { settings: BoardSettings | null; whyNo
     problems.push('environment BOARD_URL: expected an https:// URL (plain http only for 127.0.0.1 or localhost)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  if (!baseUrl && providers.length === 0) return { settings: null, whyNot: 'set BOARD_URL and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET or ENTRA_CLIENT_ID/ENTRA_CLIENT_SECRET/ENTRA_TENANT_ID to turn it on' };
+  if (!baseUrl && providers.length === 0)
+    return { settings: null, whyNot: 'set BOARD_URL and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET or ENTRA_CLIENT_ID/ENTRA_CLIENT_SECRET/ENTRA_TENANT_ID to turn it on' };
   if (!baseUrl) return { settings: null, whyNot: 'set BOARD_URL (the public URL of this service) to turn it on' };
   if (providers.length === 0) return { settings: null, whyNot: 'set SLACK_CLIENT_ID/SLACK_CLIENT_SECRET or ENTRA_CLIENT_ID/ENTRA_CLIENT_SECRET/ENTRA_TENANT_ID to turn it on' };
   return { settings: { baseUrl, providers, secureCookies: !isLoopbackHttp(baseUrl), weeklyCron: env.BOARD_WEEKLY_CRON }, whyNot: null };

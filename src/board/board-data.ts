@@ -38,8 +38,7 @@ const addDays = (date: string, days: number) => {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 };
 
-const itemUnits = (item: BoardItem) =>
-  item.itemType === 'escalation' ? [item.row.senderUnitId, item.row.receivingUnitId] : [item.row.senderUnitId, item.row.providerUnitId];
+const itemUnits = (item: BoardItem) => (item.itemType === 'escalation' ? [item.row.senderUnitId, item.row.receivingUnitId] : [item.row.senderUnitId, item.row.providerUnitId]);
 const workUnit = (item: BoardItem) => (item.itemType === 'escalation' ? item.row.receivingUnitId : item.row.providerUnitId);
 
 /** The "my units" page: open items by state (overdue first, then by due time), and the duty for the week. */
@@ -107,7 +106,9 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
     }
     const states = [...byState.entries()].map(([state, entry]) => {
       const rows = entry.rows
-        .sort((a, b) => Number(b.next?.overdue ?? false) - Number(a.next?.overdue ?? false) || (a.next?.dueAt.getTime() ?? Infinity) - (b.next?.dueAt.getTime() ?? Infinity) || a.ref.localeCompare(b.ref))
+        .sort(
+          (a, b) => Number(b.next?.overdue ?? false) - Number(a.next?.overdue ?? false) || (a.next?.dueAt.getTime() ?? Infinity) - (b.next?.dueAt.getTime() ?? Infinity) || a.ref.localeCompare(b.ref),
+        )
         .slice(0, ROWS_PER_STATE);
       const total = overseen ? entry.total : entry.rows.length;
       const overdue = overseen ? entry.overdue : entry.rows.filter((row) => row.next?.overdue).length;
@@ -132,10 +133,7 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
   return views;
 };
 
-export type ItemLookup =
-  | { kind: 'not_found' }
-  | { kind: 'forbidden'; ref: string }
-  | { kind: 'ok'; item: BoardItem; ref: string; history: HistoryItem; actions: ChatAction[] };
+export type ItemLookup = { kind: 'not_found' } | { kind: 'forbidden'; ref: string } | { kind: 'ok'; item: BoardItem; ref: string; history: HistoryItem; actions: ChatAction[] };
 
 /** One item for the item page, or a refusal that carries nothing of the case. Every view is audited. */
 export const loadItem = async (args: { ctx: UseCaseContext; scope: BoardScope; ref: string }): Promise<ItemLookup> => {
@@ -146,8 +144,8 @@ export const loadItem = async (args: { ctx: UseCaseContext; scope: BoardScope; r
   const now = ctx.clock.now();
   const item: BoardItem | null =
     parsed.itemType === 'escalation'
-      ? (await repos.items.escalation(parsed.id).then((row) => (row ? { itemType: 'escalation' as const, row } : null)))
-      : (await repos.items.referral(parsed.id).then((row) => (row ? { itemType: 'referral' as const, row } : null)));
+      ? await repos.items.escalation(parsed.id).then((row) => (row ? { itemType: 'escalation' as const, row } : null))
+      : await repos.items.referral(parsed.id).then((row) => (row ? { itemType: 'referral' as const, row } : null));
   if (!item) return { kind: 'not_found' };
   const ref = itemRef(item.itemType, item.row.id);
   const duty = await dutyToday({ repos, directory: ctx.directory, unitId: workUnit(item), now });

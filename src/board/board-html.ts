@@ -60,13 +60,15 @@ export interface Layout {
 
 /** Every page: lang, a skip link, banner / navigation / main landmarks, one h1 per page (in the body). */
 export const page = (layout: Layout): string =>
-  `<!doctype html>${html`<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  `<!doctype html>${
+    html`<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${layout.title} · DutyDesk board</title><style>${raw(STYLE)}</style></head>
 <body><a class="skip" href="#main">Skip to main content</a>
 <header class="site"><a href="/board"><strong>DutyDesk board</strong></a>${
-    layout.user
-      ? html`<nav aria-label="Board"><ul><li><a href="/board">My units</a></li><li><a href="/board/reports">Reports</a></li></ul></nav>
+      layout.user
+        ? html`<nav aria-label="Board"><ul><li><a href="/board">My units</a></li><li><a href="/board/reports">Reports</a></li></ul></nav>
 <form class="inline" method="post" action="/board/sign-out"><input type="hidden" name="csrf" value="${layout.user.csrf}"><span>${layout.user.name}</span> <button class="secondary" type="submit">Sign out</button></form>`
-      : ''
-  }</header>
-<main id="main" tabindex="-1">${layout.body}</main></body></html>`.value}`;
+        : ''
+    }</header>
+<main id="main" tabindex="-1">${layout.body}</main></body></html>`.value
+  }`;

@@ -30,11 +30,7 @@ ${args.problem ? html`<div class="error" role="alert"><p>${args.problem}</p></di
   });
 
 const dueCell = (viewer: Viewer, next: UnitView['states'][number]['rows'][number]['next']) =>
-  next
-    ? next.overdue
-      ? html`<span class="overdue">Overdue</span>: ${next.label}, was due ${when(viewer, next.dueAt)}`
-      : html`${next.label}, due ${when(viewer, next.dueAt)}`
-    : 'No open deadline';
+  next ? (next.overdue ? html`<span class="overdue">Overdue</span>: ${next.label}, was due ${when(viewer, next.dueAt)}` : html`${next.label}, due ${when(viewer, next.dueAt)}`) : 'No open deadline';
 
 export const unitsPage = (args: { viewer: Viewer; units: UnitView[] }) => {
   const { viewer } = args;
@@ -49,11 +45,13 @@ ${unit.states.map(
 <tbody>${state.rows.map((row) => html`<tr><td><a href="/board/items/${row.ref}">${row.ref}</a></td><td>${row.crn}</td><td>${row.kind}</td><td>${row.route}</td><td>${dueCell(viewer, row.next)}</td></tr>`)}</tbody></table>`,
 )}
 <h3>Duty this week</h3>
-${unit.duty.every((day) => day.names.length === 0)
-  ? html`<p>${unit.name} keeps no duty rota.</p>`
-  : html`<table><caption class="visually-hidden">Duty officers of ${unit.name}, today and the next six days</caption>
+${
+  unit.duty.every((day) => day.names.length === 0)
+    ? html`<p>${unit.name} keeps no duty rota.</p>`
+    : html`<table><caption class="visually-hidden">Duty officers of ${unit.name}, today and the next six days</caption>
 <thead><tr><th scope="col">Day</th><th scope="col">Duty officer</th></tr></thead>
-<tbody>${unit.duty.map((day, index) => html`<tr><td>${day.date}${index === 0 ? ' (today)' : ''}</td><td>${day.names.length > 0 ? day.names.join(', ') : 'Nobody (the unit manager is told instead)'}</td></tr>`)}</tbody></table>`}
+<tbody>${unit.duty.map((day, index) => html`<tr><td>${day.date}${index === 0 ? ' (today)' : ''}</td><td>${day.names.length > 0 ? day.names.join(', ') : 'Nobody (the unit manager is told instead)'}</td></tr>`)}</tbody></table>`
+}
 <h3>Who is away</h3>
 <p>Absences are not recorded in DutyDesk yet; when they are, they will be listed here.</p>
 </section>`;
@@ -120,13 +118,15 @@ ${args.forms.length === 0 ? html`<p>None: nothing on this item is waiting for yo
 <table><caption>Every decision on ${args.ref}, oldest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Decision</th><th scope="col">Rationale</th><th scope="col">Took</th></tr></thead>
 <tbody>${history.steps.map(
-    (step) => html`<tr><td>${when(viewer, step.decision.decidedAt)}</td><td>${step.actorName} (${step.decision.actorRole})</td><td>${step.decision.action.replaceAll('_', ' ')}</td><td>${step.decision.rationale ?? '—'}</td><td>${step.elapsedMs === null ? '—' : `${formatDuration(step.elapsedMs)} (${formatWorkingDuration(step.workingMs)} working)`}</td></tr>`,
+    (step) =>
+      html`<tr><td>${when(viewer, step.decision.decidedAt)}</td><td>${step.actorName} (${step.decision.actorRole})</td><td>${step.decision.action.replaceAll('_', ' ')}</td><td>${step.decision.rationale ?? '—'}</td><td>${step.elapsedMs === null ? '—' : `${formatDuration(step.elapsedMs)} (${formatWorkingDuration(step.workingMs)} working)`}</td></tr>`,
   )}</tbody></table>
 <h2>Deadlines and chase</h2>
 <table><caption>Deadlines of ${args.ref}</caption>
 <thead><tr><th scope="col">Deadline</th><th scope="col">Due</th><th scope="col">Outcome</th><th scope="col">Reminders so far</th></tr></thead>
 <tbody>${history.deadlines.map(
-    (entry) => html`<tr><td>${entry.label}${entry.deadline.urgent ? ' (urgent)' : ''}</td><td>${when(viewer, entry.deadline.dueAt)}</td><td${entry.status === 'overdue' || entry.status === 'late' ? raw(' class="overdue"') : ''}>${entry.outcome}</td><td>${chaseText(viewer, entry.deadline)}</td></tr>`,
+    (entry) =>
+      html`<tr><td>${entry.label}${entry.deadline.urgent ? ' (urgent)' : ''}</td><td>${when(viewer, entry.deadline.dueAt)}</td><td${entry.status === 'overdue' || entry.status === 'late' ? raw(' class="overdue"') : ''}>${entry.outcome}</td><td>${chaseText(viewer, entry.deadline)}</td></tr>`,
   )}</tbody></table>
 <p>Overdue deadlines remind the person who owes the action, then their manager, then the senior manager, until someone acts.</p>`;
   return page({ title: `${args.ref} ${args.crn}`, user: viewer, body });
@@ -140,7 +140,10 @@ const chaseText = (viewer: Viewer, deadline: HistoryItem['deadlines'][number]['d
   return parts.join('; ');
 };
 
-const dataTable = (table: ReportTable, csvHref: string) => html`<table><caption>${table.caption} · <a href="${csvHref}" download>Download CSV<span class="visually-hidden"> of ${table.caption}</span></a></caption>
+const dataTable = (
+  table: ReportTable,
+  csvHref: string,
+) => html`<table><caption>${table.caption} · <a href="${csvHref}" download>Download CSV<span class="visually-hidden"> of ${table.caption}</span></a></caption>
 <thead><tr>${table.columns.map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
 <tbody>${table.rows.map((row) => html`<tr>${row.map((value) => html`<td>${value}</td>`)}</tr>`)}</tbody></table>`;
 
@@ -162,17 +165,23 @@ export const reportsPage = (args: {
     title: report ? `Report: ${unitName}, week of ${args.week}` : 'Reports',
     user: args.viewer,
     body: html`<h1>${report ? `${unitName}: week of ${args.week}` : 'Reports'}</h1>
-${args.units.length === 0 ? html`<p>Reports are for unit managers and senior managers; you do not oversee a unit.</p>` : html`<form method="get" action="/board/reports">
+${
+  args.units.length === 0
+    ? html`<p>Reports are for unit managers and senior managers; you do not oversee a unit.</p>`
+    : html`<form method="get" action="/board/reports">
 <label for="unit">Unit</label><select id="unit" name="unit">${args.units.map((unit) => html`<option value="${unit.id}"${unit.id === args.unitId ? raw(' selected') : ''}>${unit.name}</option>`)}</select>
 <label for="week">Week starting (a Monday)</label><input type="date" id="week" name="week" value="${args.week}">
-<p><button type="submit">Show report</button></p></form>`}
-${report && args.charts
-  ? html`<nav aria-label="Weeks"><p><a href="/board/reports?unit=${args.unitId}&amp;week=${args.previous}">Previous week</a> · <a href="/board/reports?unit=${args.unitId}&amp;week=${args.next}">Next week</a></p></nav>
+<p><button type="submit">Show report</button></p></form>`
+}
+${
+  report && args.charts
+    ? html`<nav aria-label="Weeks"><p><a href="/board/reports?unit=${args.unitId}&amp;week=${args.previous}">Previous week</a> · <a href="/board/reports?unit=${args.unitId}&amp;week=${args.next}">Next week</a></p></nav>
 <h2>Time to act</h2><div class="chart"><figure>${raw(args.charts.times)}</figure>${dataTable(tableById('times'), csv(tableById('times')))}</div>
 <h2>Overdue</h2>${dataTable(tableById('overdue'), csv(tableById('overdue')))}
 <h2>Reminders</h2><div class="chart"><figure>${raw(args.charts.reminders)}</figure>${dataTable(tableById('reminders'), csv(tableById('reminders')))}</div>
 <h2>Referrals</h2>${dataTable(tableById('referrals'), csv(tableById('referrals')))}
 <p>Working time counts only working hours on working days of the organisation's calendar.</p>`
-  : ''}`,
+    : ''
+}`,
   });
 };

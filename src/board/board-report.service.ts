@@ -21,11 +21,7 @@ export const createReportLoader = (args: { ctx: UseCaseContext; repo: BoardRepos
     const hit = cache.get(key);
     if (hit) return hit;
     const { from, to } = weekRange({ timeZone: ctx.directory.org.timezone, week });
-    const [deadlines, reminders, referrals] = await Promise.all([
-      repo.unitDeadlinesIn({ unitId, from, to }),
-      repo.remindersPerRung({ unitId, from, to }),
-      repo.referralsSentIn({ unitId, from, to }),
-    ]);
+    const [deadlines, reminders, referrals] = await Promise.all([repo.unitDeadlinesIn({ unitId, from, to }), repo.remindersPerRung({ unitId, from, to }), repo.referralsSentIn({ unitId, from, to })]);
     const report = buildUnitWeekReport({ calendar: ctx.directory.calendar, unitId, week, from, to, now, deadlines, reminders, referrals });
     cache.set(key, report);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);

@@ -56,12 +56,19 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
         const who = await signedIn(req);
         if (!who) {
           if (req.method === 'GET') res.redirect(303, '/board');
-          else res.status(401).type('html').send(signInPage({ settings, problem: 'Your session has ended. Sign in again; nothing was changed.' }));
+          else
+            res
+              .status(401)
+              .type('html')
+              .send(signInPage({ settings, problem: 'Your session has ended. Sign in again; nothing was changed.' }));
           return;
         }
         if (req.method === 'POST' && !csrfMatches(who.session, (req.body as Record<string, unknown> | undefined)?.csrf)) {
           ctx.logger.warn({ component: 'board', op: 'csrf', path: req.path }, 'board form refused: CSRF token mismatch');
-          res.status(403).type('html').send(messagePage({ title: 'Form refused', text: 'That form did not come from your board session, so nothing was changed. Reload the page and try again.', viewer: who.viewer }));
+          res
+            .status(403)
+            .type('html')
+            .send(messagePage({ title: 'Form refused', text: 'That form did not come from your board session, so nothing was changed. Reload the page and try again.', viewer: who.viewer }));
           return;
         }
         await handler(req, res, who);
@@ -94,8 +101,16 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
   );
 
   const refused = (res: express.Response, viewer: Viewer, lookup: ItemLookup) => {
-    if (lookup.kind === 'not_found') res.status(404).type('html').send(messagePage({ title: 'Not found', text: 'There is no such item.', viewer }));
-    else if (lookup.kind === 'forbidden') res.status(403).type('html').send(messagePage({ title: 'Not yours to see', text: `You have no role on ${lookup.ref}, so the board shows nothing of it.`, viewer }));
+    if (lookup.kind === 'not_found')
+      res
+        .status(404)
+        .type('html')
+        .send(messagePage({ title: 'Not found', text: 'There is no such item.', viewer }));
+    else if (lookup.kind === 'forbidden')
+      res
+        .status(403)
+        .type('html')
+        .send(messagePage({ title: 'Not yours to see', text: `You have no role on ${lookup.ref}, so the board shows nothing of it.`, viewer }));
   };
 
   const renderItem = async (args: { res: express.Response; who: SignedIn; lookup: Extract<ItemLookup, { kind: 'ok' }>; status?: number; extra?: Partial<Parameters<typeof itemPage>[0]> }) => {
@@ -185,7 +200,10 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
         return;
       }
       if (!maySeeUnitReport({ scope, unitId })) {
-        res.status(403).type('html').send(messagePage({ title: 'Not yours to see', text: 'Reports are shown to the managers and senior managers of a unit only.', viewer: who.viewer }));
+        res
+          .status(403)
+          .type('html')
+          .send(messagePage({ title: 'Not yours to see', text: 'Reports are shown to the managers and senior managers of a unit only.', viewer: who.viewer }));
         return;
       }
       const report = await loadReport({ unitId, week });
@@ -218,7 +236,11 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
   // Errors on the board are pages too; never the details.
   router.use('/board', (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     ctx.logger.error({ component: 'board', error: (error as Error)?.name }, 'board request failed');
-    if (!res.headersSent) res.status(500).type('html').send(messagePage({ title: 'Something went wrong', text: UNEXPECTED_WORDS }));
+    if (!res.headersSent)
+      res
+        .status(500)
+        .type('html')
+        .send(messagePage({ title: 'Something went wrong', text: UNEXPECTED_WORDS }));
   });
   return router;
 };

@@ -47,8 +47,13 @@ export const createSessions = (args: { repo: BoardRepository; settings: BoardSet
     async startSignIn(values: { provider: string; pending: NonNullable<BoardSessionRow['pending']>; now: Date }) {
       const token = randomToken();
       await repo.insertSession({
-        idHash: hashToken(token), personId: null, provider: values.provider, csrfSecret: randomToken(), pending: values.pending,
-        createdAt: values.now, expiresAt: new Date(values.now.getTime() + SIGN_IN_MS),
+        idHash: hashToken(token),
+        personId: null,
+        provider: values.provider,
+        csrfSecret: randomToken(),
+        pending: values.pending,
+        createdAt: values.now,
+        expiresAt: new Date(values.now.getTime() + SIGN_IN_MS),
       });
       return { cookie: cookieHeader({ settings, name: SIGN_IN_COOKIE, value: token, path: '/board/auth', maxAgeMs: SIGN_IN_MS }) };
     },
@@ -57,8 +62,13 @@ export const createSessions = (args: { repo: BoardRepository; settings: BoardSet
       const token = randomToken();
       await repo.deleteExpired(values.now);
       await repo.insertSession({
-        idHash: hashToken(token), personId: values.personId, provider: values.provider, csrfSecret: randomToken(), pending: null,
-        createdAt: values.now, expiresAt: new Date(values.now.getTime() + SESSION_MS),
+        idHash: hashToken(token),
+        personId: values.personId,
+        provider: values.provider,
+        csrfSecret: randomToken(),
+        pending: null,
+        createdAt: values.now,
+        expiresAt: new Date(values.now.getTime() + SESSION_MS),
       });
       return { cookie: cookieHeader({ settings, name: SESSION_COOKIE, value: token, path: '/board', maxAgeMs: SESSION_MS }) };
     },

@@ -33,13 +33,7 @@ export interface PlannedDeadline {
  * Plan one claimed deadline in memory: the rungs due, their recipients and outbox rows, and the chase state to
  * save. Reads only the batch's caches (items, duty rotas, Teams reachability), so it costs no round trips.
  */
-export const planDeadline = async (args: {
-  ctx: UseCaseContext;
-  repos: Repositories;
-  deadline: DeadlineRow;
-  now: Date;
-  teamsReachable: ReadonlySet<string>;
-}): Promise<PlannedDeadline> => {
+export const planDeadline = async (args: { ctx: UseCaseContext; repos: Repositories; deadline: DeadlineRow; now: Date; teamsReachable: ReadonlySet<string> }): Promise<PlannedDeadline> => {
   const { ctx, repos, deadline, now, teamsReachable } = args;
   const { directory } = ctx;
   const item = await loadChasedItem({ repos, deadline });
@@ -68,8 +62,7 @@ export const planDeadline = async (args: {
       item: handle,
       dedupePrefix: `reminder:${deadline.id}:${reminder.rung}:${reminder.sequence}`,
       recipient: { personIds },
-      render: (personId) =>
-        renderReminderMessage({ item, deadline, rung: reminder.rung, personId: personId ?? '', owedBy: owed.owedBy, directory, workflows, org, now }),
+      render: (personId) => renderReminderMessage({ item, deadline, rung: reminder.rung, personId: personId ?? '', owedBy: owed.owedBy, directory, workflows, org, now }),
       now,
       teamsReachable,
     });

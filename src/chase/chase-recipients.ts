@@ -11,7 +11,6 @@ export interface Owed {
   owedBy: string;
 }
 
-
 /** Who owes a deadline now: its owners, with an uncovered duty desk resolved to the unit manager. */
 export const resolveOwners = async (args: { repos: Repositories; directory: Directory; deadline: DeadlineRow; now: Date }): Promise<Owed> => {
   const personIds: string[] = [];

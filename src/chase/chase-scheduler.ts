@@ -126,10 +126,7 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
         }),
       ];
       // What fell due while the bot was down goes out now; today's digest too if 09:00 has passed.
-      return Promise.all([
-        scheduler.sweepOnce().catch(onError('start-up sweep')),
-        catchUpDigest().catch(onError('catch-up digest')),
-      ]).then(() => undefined);
+      return Promise.all([scheduler.sweepOnce().catch(onError('start-up sweep')), catchUpDigest().catch(onError('catch-up digest'))]).then(() => undefined);
     },
     rearm,
     /** Stop the triggers; the promise settles when a sweep already running has committed (its row locks released). */
@@ -147,5 +144,4 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
   return scheduler;
 };
 
-const codeOf = (error: unknown) =>
-  (error as { code?: unknown })?.code ?? (error instanceof Error ? error.name : 'unknown');
+const codeOf = (error: unknown) => (error as { code?: unknown })?.code ?? (error instanceof Error ? error.name : 'unknown');

@@ -17,13 +17,11 @@ const DAY_MS = 86_400_000;
 /** Buttons in a manager's digest DM (Slack allows 25 elements per actions block; a phone screen fewer). */
 const MANAGER_ACTIONS = 20;
 
-
 /** Everyone who belongs with a unit, for scoping undelivered messages and unreachable people. */
 const unitPeople = (unit: OrgUnit) => new Set([unit.manager, ...unit.members, ...unit.duty]);
 
 /** Does this unit keep a duty desk (it receives work, or the org file gives it a rota)? */
-const hasDutyDesk = (directory: Directory, unit: OrgUnit) =>
-  unit.duty.length > 0 || unit.receives.length > 0 || directory.org.units.some((other) => other.escalatesTo === unit.id);
+const hasDutyDesk = (directory: Directory, unit: OrgUnit) => unit.duty.length > 0 || unit.receives.length > 0 || directory.org.units.some((other) => other.escalatesTo === unit.id);
 
 /** What every unit's notes are drawn from, read once per digest run (not once per unit). */
 interface RunFacts {
@@ -34,8 +32,7 @@ interface RunFacts {
 const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; today: string; facts: RunFacts }): Promise<DigestNotes> => {
   const { repos, directory, unit, now } = args;
   const people = unitPeople(unit);
-  const since =
-    (await repos.digestRuns.lastBefore({ unitId: unit.id, day: args.today })) ?? new Date(now.getTime() - DAY_MS);
+  const since = (await repos.digestRuns.lastBefore({ unitId: unit.id, day: args.today })) ?? new Date(now.getTime() - DAY_MS);
   const undelivered = args.facts.dead
     .filter((row) => row.createdAt.getTime() >= since.getTime())
     .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))

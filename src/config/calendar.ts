@@ -64,9 +64,7 @@ export function buildWorkCalendar(args: {
   const start = minutesOf(args.workingHours.start, 'start');
   const end = minutesOf(args.workingHours.end, 'end');
   if (start >= end) {
-    throw new RangeError(
-      `workingHours must start before they end (got ${args.workingHours.start}–${args.workingHours.end})`,
-    );
+    throw new RangeError(`workingHours must start before they end (got ${args.workingHours.start}–${args.workingHours.end})`);
   }
 
   const holidays = new Set<string>();
@@ -78,9 +76,7 @@ export function buildWorkCalendar(args: {
       break;
     default: {
       const unknown: never = args.calendar;
-      throw new RangeError(
-        `unknown calendar '${String(unknown)}' (expected one of ${SUPPORTED_CALENDARS.join(', ')})`,
-      );
+      throw new RangeError(`unknown calendar '${String(unknown)}' (expected one of ${SUPPORTED_CALENDARS.join(', ')})`);
     }
   }
   for (const date of args.extraHolidays ?? []) {

@@ -53,7 +53,14 @@ export const envSchema = z.object({
   /** Without MICROSOFT_APP_ID, serve /api/messages unauthenticated to loopback callers (emulator, tests). */
   TEAMS_EMULATOR: flag,
   /** Extra hosts allowed as an activity's serviceUrl besides Microsoft's connector hosts (tests; comma-separated). */
-  TEAMS_EXTRA_SERVICE_HOSTS: optionalText.transform((value) => (value ? value.split(',').map((host) => host.trim()).filter(Boolean) : [])),
+  TEAMS_EXTRA_SERVICE_HOSTS: optionalText.transform((value) =>
+    value
+      ? value
+          .split(',')
+          .map((host) => host.trim())
+          .filter(Boolean)
+      : [],
+  ),
   /** Entra authority for token validation and acquisition (sovereign clouds; tests point it at a loopback server). */
   MICROSOFT_APP_AUTHORITY: optionalText.refine((value) => !value || /^https?:\/\//.test(value), { message: 'expected a URL' }),
   /** The owner role that runs migrations; DATABASE_URL is then the runtime role with only the grants it needs. */
@@ -76,7 +83,7 @@ export const envSchema = z.object({
       return Math.round(text.endsWith('ms') ? Number(text.slice(0, -2)) : Number(text.replace(/s$/, '')) * 1000);
     }),
   // The managers' board (src/board): off unless BOARD_URL and at least one sign-in provider are set.
-  BOARD_URL: optionalText.refine((value) => !value || /^https?:\/\/[^/]+(\/.*)?$/.test(value), { message: 'expected the board\'s public base URL, e.g. https://dutydesk.example.org' }),
+  BOARD_URL: optionalText.refine((value) => !value || /^https?:\/\/[^/]+(\/.*)?$/.test(value), { message: "expected the board's public base URL, e.g. https://dutydesk.example.org" }),
   SLACK_CLIENT_ID: optionalText,
   SLACK_CLIENT_SECRET: optionalText,
   SLACK_OIDC_ISSUER: optionalText.refine((value) => !value || /^https?:\/\//.test(value), { message: 'expected an issuer URL such as https://slack.com' }),
@@ -102,9 +109,7 @@ export class ConfigError extends Error {
 export const parseEnv = (source: Record<string, string | undefined>): Env => {
   const parsed = envSchema.safeParse(source);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    parsed.error.issues.map((issue) => `environment ${issue.path.join('.')}: ${issue.message}`),
-  );
+  throw new ConfigError(parsed.error.issues.map((issue) => `environment ${issue.path.join('.')}: ${issue.message}`));
 };
 
 export interface SlackSettings {
@@ -116,10 +121,7 @@ export interface SlackSettings {
 
 /** Which platforms are connected, and for the ones that are not, why. */
 export const platformSettings = (env: Env) => {
-  const slackMissing = [
-    !env.SLACK_SIGNING_SECRET && 'SLACK_SIGNING_SECRET',
-    !env.SLACK_BOT_TOKEN && 'SLACK_BOT_TOKEN',
-  ].filter(Boolean) as string[];
+  const slackMissing = [!env.SLACK_SIGNING_SECRET && 'SLACK_SIGNING_SECRET', !env.SLACK_BOT_TOKEN && 'SLACK_BOT_TOKEN'].filter(Boolean) as string[];
   const slack: SlackSettings | null =
     slackMissing.length === 0
       ? {

@@ -16,7 +16,10 @@ export const deadlineSpecSchema = z.string({ message: 'expected a duration such 
 });
 
 const pair = (standard: string, urgent: string) =>
-  z.object({ standard: deadlineSpecSchema.prefault(standard), urgent: deadlineSpecSchema.prefault(urgent) }).strict().prefault({});
+  z
+    .object({ standard: deadlineSpecSchema.prefault(standard), urgent: deadlineSpecSchema.prefault(urgent) })
+    .strict()
+    .prefault({});
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time HH:MM, e.g. "09:00"' });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD' });
@@ -37,7 +40,10 @@ export const personSchema = z
   .object({
     id,
     name: z.string({ message: 'expected a name' }).min(1),
-    slack: z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'expected a Slack user id such as U0AMARA' }).optional(),
+    slack: z
+      .string()
+      .regex(/^[UW][A-Z0-9]{2,}$/, { message: 'expected a Slack user id such as U0AMARA' })
+      .optional(),
     teams: z.string().min(1, { message: 'expected the Entra (AAD) object id' }).optional(),
     email: z.string().email({ message: 'expected an e-mail address' }).optional(),
   })
@@ -53,26 +59,33 @@ export const unitSchema = z
     duty: z.array(id).default([]),
     escalatesTo: id.optional(),
     receives: z.array(z.enum(['escalations', 'referrals'])).default([]),
-    channel: z.object({ slack: z.string().regex(/^[CG][A-Z0-9]{2,}$/, { message: 'expected a Slack channel id such as C0NORTH3' }).optional(), teams: z.string().optional() }).strict().default({}),
+    channel: z
+      .object({
+        slack: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{2,}$/, { message: 'expected a Slack channel id such as C0NORTH3' })
+          .optional(),
+        teams: z.string().optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
 /** An ISO 8601 period of years, months, weeks and days (P7Y, P6M, P90D): how long closed cases keep their narrative. */
-export const retentionSchema = z
-  .string({ message: 'expected an ISO 8601 period such as P7Y or P18M' })
-  .transform((text, ctx) => {
-    const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(text.trim());
-    if (!match || text.trim() === 'P') {
-      ctx.addIssue({ code: 'custom', message: `"${text}": expected an ISO 8601 period such as P7Y, P18M or P90D` });
-      return z.NEVER;
-    }
-    const [years, months, weeks, days] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number];
-    if (years + months + weeks + days === 0) {
-      ctx.addIssue({ code: 'custom', message: `"${text}": expected a period longer than zero` });
-      return z.NEVER;
-    }
-    return { text: text.trim(), years, months, weeks, days };
-  });
+export const retentionSchema = z.string({ message: 'expected an ISO 8601 period such as P7Y or P18M' }).transform((text, ctx) => {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(text.trim());
+  if (!match || text.trim() === 'P') {
+    ctx.addIssue({ code: 'custom', message: `"${text}": expected an ISO 8601 period such as P7Y, P18M or P90D` });
+    return z.NEVER;
+  }
+  const [years, months, weeks, days] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number];
+  if (years + months + weeks + days === 0) {
+    ctx.addIssue({ code: 'custom', message: `"${text}": expected a period longer than zero` });
+    return z.NEVER;
+  }
+  return { text: text.trim(), years, months, weeks, days };
+});
 
 export const DEFAULT_REFERRAL_TYPES = ['Resettlement', 'Accommodation', 'Personal wellbeing', "Women's services", 'Other'];
 
@@ -82,7 +95,10 @@ export const orgSchema = z
     timezone: timeZone.default('Europe/London'),
     calendar: z.enum(['england-and-wales', 'none'], { message: 'expected "england-and-wales" or "none"' }).default('england-and-wales'),
     extraHolidays: z.array(isoDate).default([]),
-    workingHours: z.object({ start: timeOfDay.default('09:00'), end: timeOfDay.default('17:00') }).strict().prefault({}),
+    workingHours: z
+      .object({ start: timeOfDay.default('09:00'), end: timeOfDay.default('17:00') })
+      .strict()
+      .prefault({}),
     people: z.array(personSchema).min(1, { message: 'expected at least one person' }),
     units: z.array(unitSchema).min(1, { message: 'expected at least one unit' }),
     referralTypes: z.array(z.string().min(1)).min(1).max(20).default(DEFAULT_REFERRAL_TYPES),

@@ -32,7 +32,10 @@ export const createBoardRepository = (db: Executor) => ({
     await db.insert(boardSessions).values(values);
   },
   async session(args: { idHash: string; now: Date }): Promise<BoardSessionRow | undefined> {
-    const [row] = await db.select().from(boardSessions).where(and(eq(boardSessions.idHash, args.idHash), gt(boardSessions.expiresAt, args.now)));
+    const [row] = await db
+      .select()
+      .from(boardSessions)
+      .where(and(eq(boardSessions.idHash, args.idHash), gt(boardSessions.expiresAt, args.now)));
     return row;
   },
   /** Take a sign-in in flight: it can be used once (a replayed callback finds nothing). */
@@ -56,20 +59,17 @@ export const createBoardRepository = (db: Executor) => ({
    * narrows to the items a person holds a role on (raiser, countersigner, acceptor, case manager, worker, or
    * duty officer of the receiving / provider unit); the caller checks the roles again on what comes back.
    */
-  async unitPageRows(args: {
-    itemType: 'escalation' | 'referral';
-    unitId: string;
-    now: Date;
-    perState: number;
-    roleOf?: { personId: string; dutyUnitIds: string[] };
-  }): Promise<UnitPageRow[]> {
+  async unitPageRows(args: { itemType: 'escalation' | 'referral'; unitId: string; now: Date; perState: number; roleOf?: { personId: string; dutyUnitIds: string[] } }): Promise<UnitPageRow[]> {
     const esc = args.itemType === 'escalation';
     const table = esc ? sql`escalations` : sql`referrals`;
     const other = esc ? sql`receiving_unit_id` : sql`provider_unit_id`;
     const done = esc ? ESCALATION_DONE : REFERRAL_DONE;
     const me = args.roleOf?.personId ?? '';
     const duty = args.roleOf?.dutyUnitIds.length ? args.roleOf.dutyUnitIds : [''];
-    const dutyList = sql.join(duty.map((id) => sql`${id}`), sql`, `);
+    const dutyList = sql.join(
+      duty.map((id) => sql`${id}`),
+      sql`, `,
+    );
     const role = !args.roleOf
       ? sql`true`
       : esc
@@ -87,7 +87,10 @@ export const createBoardRepository = (db: Executor) => ({
           SELECT d.kind, d.due_at FROM deadlines d
           WHERE d.item_type = ${args.itemType} AND d.item_id = i.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1
         ) n ON true
-        WHERE i.state NOT IN (${sql.join(done.map((state) => sql`${state}`), sql`, `)})
+        WHERE i.state NOT IN (${sql.join(
+          done.map((state) => sql`${state}`),
+          sql`, `,
+        )})
           AND (i.sender_unit_id = ${args.unitId} OR i.${other} = ${args.unitId}) AND ${role}
       )
       SELECT * FROM ranked WHERE rank <= ${args.perState} ORDER BY state, rank`);
@@ -111,12 +114,7 @@ export const createBoardRepository = (db: Executor) => ({
     return db
       .select({ kind: deadlines.kind, startedAt: deadlines.startedAt, dueAt: deadlines.dueAt, metAt: deadlines.metAt, metBy: deadlines.metBy })
       .from(deadlines)
-      .where(
-        and(
-          eq(deadlines.unitId, args.unitId),
-          or(and(gte(deadlines.dueAt, from), lt(deadlines.dueAt, to)), and(gte(deadlines.metAt, from), lt(deadlines.metAt, to))),
-        ),
-      );
+      .where(and(eq(deadlines.unitId, args.unitId), or(and(gte(deadlines.dueAt, from), lt(deadlines.dueAt, to)), and(gte(deadlines.metAt, from), lt(deadlines.metAt, to)))));
   },
   /** Reminders sent in [from, to) about this unit's deadlines, counted per rung. */
   async remindersPerRung(args: { unitId: string; from: Date; to: Date }): Promise<{ rung: string; count: number }[]> {
@@ -134,7 +132,10 @@ export const createBoardRepository = (db: Executor) => ({
    * reminder and new item writes one, so it versions a report.
    */
   async lastAuditId(): Promise<number> {
-    const [row] = await db.select({ id: sql<number>`coalesce(max(${auditLog.id}), 0)` }).from(auditLog).where(sql`${auditLog.event} NOT LIKE 'board.%'`);
+    const [row] = await db
+      .select({ id: sql<number>`coalesce(max(${auditLog.id}), 0)` })
+      .from(auditLog)
+      .where(sql`${auditLog.event} NOT LIKE 'board.%'`);
     return Number(row?.id ?? 0);
   },
   /** Referrals the unit sent in [from, to), with whether each was made after its refer-by date. */

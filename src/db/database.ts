@@ -149,7 +149,9 @@ const openEmbedded = async (dataDir: string): Promise<Database> => {
         await client.close();
         try {
           tightenDataDir(absolute); // files PGlite created while running
-        } catch { /* best effort: the 0700 directory still guards them */ }
+        } catch {
+          /* best effort: the 0700 directory still guards them */
+        }
         releaseLock();
       },
     };

@@ -31,7 +31,11 @@ export const createDeadlinesRepository = (db: Executor) => ({
       if (args.kinds.length === 0) return [];
       conditions.push(inArray(deadlines.kind, args.kinds));
     }
-    return db.update(deadlines).set({ metAt: args.at, metBy: args.by }).where(and(...conditions)).returning();
+    return db
+      .update(deadlines)
+      .set({ metAt: args.at, metBy: args.by })
+      .where(and(...conditions))
+      .returning();
   },
   async openForItem(args: { itemType: string; itemId: number }): Promise<DeadlineRow[]> {
     return db

@@ -5,7 +5,10 @@ import { digestRuns } from './schema.js';
 /** Which units' digests were written on which local day, and when (the previous run bounds the next one's notes). */
 export const createDigestRunsRepository = (db: Executor) => ({
   async exists(args: { unitId: string; day: string }): Promise<boolean> {
-    const [row] = await db.select({ day: digestRuns.day }).from(digestRuns).where(and(eq(digestRuns.unitId, args.unitId), eq(digestRuns.day, args.day)));
+    const [row] = await db
+      .select({ day: digestRuns.day })
+      .from(digestRuns)
+      .where(and(eq(digestRuns.unitId, args.unitId), eq(digestRuns.day, args.day)));
     return Boolean(row);
   },
   /** Record a run; a second replica's record of the same unit and day changes nothing. */

@@ -16,10 +16,7 @@ export const createDutyRepository = (db: Executor) => ({
     return row;
   },
   async set(args: { unitId: string; onDate: string; personIds: string[]; setBy: string | null; at: Date }): Promise<DutyRow> {
-    const [row] = await db
-      .insert(dutyAssignments)
-      .values({ unitId: args.unitId, onDate: args.onDate, personIds: args.personIds, setBy: args.setBy, setAt: args.at })
-      .returning();
+    const [row] = await db.insert(dutyAssignments).values({ unitId: args.unitId, onDate: args.onDate, personIds: args.personIds, setBy: args.setBy, setAt: args.at }).returning();
     return row as DutyRow;
   },
   async history(args: { unitId: string }): Promise<DutyRow[]> {

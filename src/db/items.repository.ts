@@ -69,10 +69,7 @@ export const createItemsRepository = (db: Executor) => ({
     const count = sql<number>`count(*)::int`;
     const esc = await db.select({ state: escalations.state, count }).from(escalations).groupBy(escalations.state);
     const ref = await db.select({ state: referrals.state, count }).from(referrals).groupBy(referrals.state);
-    return [
-      ...esc.map((row) => ({ itemType: 'escalation', state: row.state, count: Number(row.count) })),
-      ...ref.map((row) => ({ itemType: 'referral', state: row.state, count: Number(row.count) })),
-    ];
+    return [...esc.map((row) => ({ itemType: 'escalation', state: row.state, count: Number(row.count) })), ...ref.map((row) => ({ itemType: 'referral', state: row.state, count: Number(row.count) }))];
   },
   async recentEscalations(limit: number): Promise<EscalationRow[]> {
     return db.select().from(escalations).orderBy(desc(escalations.id)).limit(limit);

@@ -44,12 +44,7 @@ export const createOutboxRepository = (db: Executor) => ({
     const due = db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(
-        or(
-          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, args.now)),
-          and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, args.now)),
-        ),
-      )
+      .where(or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, args.now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, args.now))))
       .orderBy(asc(outbox.id))
       .limit(args.limit)
       .for('update', { skipLocked: true });
@@ -63,10 +58,7 @@ export const createOutboxRepository = (db: Executor) => ({
     await db.update(outbox).set({ status: 'sent', sentAt: args.at, leaseUntil: null, lastError: null }).where(eq(outbox.id, args.id));
   },
   async markRetry(args: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {
-    await db
-      .update(outbox)
-      .set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, lastError: args.error })
-      .where(eq(outbox.id, args.id));
+    await db.update(outbox).set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, lastError: args.error }).where(eq(outbox.id, args.id));
   },
   /** Put claimed rows back untried (their attempt is not counted), to be sent from `nextAttemptAt`. */
   async release(args: { ids: number[]; nextAttemptAt: Date; error?: string }): Promise<void> {

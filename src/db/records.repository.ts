@@ -34,10 +34,12 @@ export const createRecordsRepository = (db: Executor) => ({
   async decisionsFor(items: { itemType: string; itemId: number }[]): Promise<DecisionRow[]> {
     if (items.length === 0) return [];
     const byType = (type: string) => items.filter((item) => item.itemType === type).map((item) => item.itemId);
-    const clauses = ['escalation', 'referral']
-      .filter((type) => byType(type).length > 0)
-      .map((type) => and(eq(decisions.itemType, type), inArray(decisions.itemId, byType(type))));
-    return db.select().from(decisions).where(or(...clauses)).orderBy(asc(decisions.decidedAt), asc(decisions.id));
+    const clauses = ['escalation', 'referral'].filter((type) => byType(type).length > 0).map((type) => and(eq(decisions.itemType, type), inArray(decisions.itemId, byType(type))));
+    return db
+      .select()
+      .from(decisions)
+      .where(or(...clauses))
+      .orderBy(asc(decisions.decidedAt), asc(decisions.id));
   },
   async auditForCrn(crn: string): Promise<AuditRow[]> {
     return db.select().from(auditLog).where(eq(auditLog.crn, crn)).orderBy(asc(auditLog.id));

@@ -1,18 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  boolean,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  serial,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const created = () => ts('created_at').notNull().defaultNow();
@@ -35,7 +22,9 @@ export const people = pgTable(
 export const units = pgTable('units', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  managerId: text('manager_id').notNull().references(() => people.id),
+  managerId: text('manager_id')
+    .notNull()
+    .references(() => people.id),
   seniorManagerId: text('senior_manager_id').references(() => people.id),
   escalatesTo: text('escalates_to'),
   receives: jsonb('receives').$type<string[]>().notNull().default([]),
@@ -49,8 +38,12 @@ export const units = pgTable('units', {
 export const unitMembers = pgTable(
   'unit_members',
   {
-    unitId: text('unit_id').notNull().references(() => units.id),
-    personId: text('person_id').notNull().references(() => people.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    personId: text('person_id')
+      .notNull()
+      .references(() => people.id),
     active: boolean('active').notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.unitId, t.personId] })],
@@ -61,7 +54,9 @@ export const dutyAssignments = pgTable(
   'duty_assignments',
   {
     id: serial('id').primaryKey(),
-    unitId: text('unit_id').notNull().references(() => units.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
     onDate: date('on_date', { mode: 'string' }).notNull(),
     personIds: jsonb('person_ids').$type<string[]>().notNull(),
     setBy: text('set_by').references(() => people.id),
@@ -84,10 +79,18 @@ export const escalations = pgTable(
     urgency: text('urgency').notNull(),
     summary: text('summary').notNull(),
     oasysReviewed: boolean('oasys_reviewed').notNull(),
-    senderUnitId: text('sender_unit_id').notNull().references(() => units.id),
-    receivingUnitId: text('receiving_unit_id').notNull().references(() => units.id),
-    raisedBy: text('raised_by').notNull().references(() => people.id),
-    countersignerId: text('countersigner_id').notNull().references(() => people.id),
+    senderUnitId: text('sender_unit_id')
+      .notNull()
+      .references(() => units.id),
+    receivingUnitId: text('receiving_unit_id')
+      .notNull()
+      .references(() => units.id),
+    raisedBy: text('raised_by')
+      .notNull()
+      .references(() => people.id),
+    countersignerId: text('countersigner_id')
+      .notNull()
+      .references(() => people.id),
     state: text('state').notNull(),
     version: integer('version').notNull().default(1),
     acceptedBy: text('accepted_by').references(() => people.id),
@@ -108,8 +111,12 @@ export const referrals = pgTable(
     crn: text('crn').notNull(),
     noms: text('noms'),
     referralType: text('referral_type').notNull(),
-    providerUnitId: text('provider_unit_id').notNull().references(() => units.id),
-    senderUnitId: text('sender_unit_id').notNull().references(() => units.id),
+    providerUnitId: text('provider_unit_id')
+      .notNull()
+      .references(() => units.id),
+    senderUnitId: text('sender_unit_id')
+      .notNull()
+      .references(() => units.id),
     prison: text('prison').notNull(),
     releaseDate: date('release_date', { mode: 'string' }).notNull(),
     releaseType: text('release_type').notNull(),
@@ -117,7 +124,9 @@ export const referrals = pgTable(
     notes: text('notes').notNull().default(''),
     referBy: date('refer_by', { mode: 'string' }).notNull(),
     lateWeeks: integer('late_weeks').notNull().default(0),
-    raisedBy: text('raised_by').notNull().references(() => people.id),
+    raisedBy: text('raised_by')
+      .notNull()
+      .references(() => people.id),
     assignedWorkerId: text('assigned_worker_id').references(() => people.id),
     state: text('state').notNull(),
     version: integer('version').notNull().default(1),
@@ -136,7 +145,9 @@ export const decisions = pgTable(
     itemType: text('item_type').notNull(),
     itemId: integer('item_id').notNull(),
     action: text('action').notNull(),
-    actorId: text('actor_id').notNull().references(() => people.id),
+    actorId: text('actor_id')
+      .notNull()
+      .references(() => people.id),
     actorRole: text('actor_role').notNull(),
     fromState: text('from_state').notNull(),
     toState: text('to_state').notNull(),
@@ -157,7 +168,9 @@ export const deadlines = pgTable(
     itemType: text('item_type').notNull(),
     itemId: integer('item_id').notNull(),
     kind: text('kind').notNull(),
-    unitId: text('unit_id').notNull().references(() => units.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
     owners: jsonb('owners').$type<Owner[]>().notNull(),
     urgent: boolean('urgent').notNull(),
     startedAt: ts('started_at').notNull(),
@@ -213,10 +226,7 @@ export const outbox = pgTable(
     createdAt: created(),
     sentAt: ts('sent_at'),
   },
-  (t) => [
-    uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey),
-    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
-  ],
+  (t) => [uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey), index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`)],
 );
 
 /** Where each message about an item landed, so later decisions can update it (chat.update, card refresh). */

@@ -15,12 +15,18 @@ export const createWorkflowItemsRepository = (db: Executor) => ({
     return row as WorkflowItemRow;
   },
   async get(itemType: string, id: number): Promise<WorkflowItemRow | undefined> {
-    const [row] = await db.select().from(workflowItems).where(and(eq(workflowItems.itemType, itemType), eq(workflowItems.id, id)));
+    const [row] = await db
+      .select()
+      .from(workflowItems)
+      .where(and(eq(workflowItems.itemType, itemType), eq(workflowItems.id, id)));
     return row;
   },
   async byIds(itemType: string, ids: number[]): Promise<WorkflowItemRow[]> {
     if (ids.length === 0) return [];
-    return db.select().from(workflowItems).where(and(eq(workflowItems.itemType, itemType), inArray(workflowItems.id, ids)));
+    return db
+      .select()
+      .from(workflowItems)
+      .where(and(eq(workflowItems.itemType, itemType), inArray(workflowItems.id, ids)));
   },
   /** A patch's `state` is the column; every other key is one of the item's facts. */
   async update(itemType: string, args: { id: number; expectedVersion: number; patch: Record<string, unknown> }): Promise<WorkflowItemRow | undefined> {

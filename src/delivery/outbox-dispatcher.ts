@@ -20,8 +20,7 @@ export const backoffMs = (args: { attempts: number; random?: () => number }): nu
   return Math.round(ceiling / 2 + (args.random ?? Math.random)() * (ceiling / 2));
 };
 
-const errorCode = (error: unknown): string =>
-  error instanceof DeliveryError ? error.code : error instanceof Error ? error.name : 'unknown';
+const errorCode = (error: unknown): string => (error instanceof DeliveryError ? error.code : error instanceof Error ? error.name : 'unknown');
 
 type Senders = Partial<Record<'slack' | 'teams', ChatSender>>;
 

@@ -30,9 +30,5 @@ export const roshSchema = z.enum(ROSH_LEVELS, { message: 'Choose a RoSH level' }
 export type Urgency = 'standard' | 'urgent';
 
 /** Urgent items run on hours, not days: the officer says so, the new risk is VERY_HIGH, or MAPPA level 2/3. */
-export const deriveUrgency = (args: {
-  requested: Urgency;
-  roshNew: RoshLevel;
-  mappaLevel?: number | null;
-}): Urgency =>
+export const deriveUrgency = (args: { requested: Urgency; roshNew: RoshLevel; mappaLevel?: number | null }): Urgency =>
   args.requested === 'urgent' || args.roshNew === 'VERY_HIGH' || (args.mappaLevel ?? 0) >= 2 ? 'urgent' : 'standard';

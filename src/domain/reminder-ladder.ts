@@ -53,20 +53,12 @@ const asOffset = (spec: DeadlineSpec, calendar: WorkCalendar): DeadlineSpec => {
   return { kind: 'workingHours', text: spec.text, hours: (spec.days * dayMinutes) / 60 };
 };
 
-export const planChase = (args: {
-  facts: ChaseFacts;
-  policy: ReminderPolicy;
-  calendar: WorkCalendar;
-  now: Date;
-}): ChasePlan => {
+export const planChase = (args: { facts: ChaseFacts; policy: ReminderPolicy; calendar: WorkCalendar; now: Date }): ChasePlan => {
   const { facts, policy, calendar, now } = args;
   const chaseable = (at: Date) => (facts.urgent ? at : nextWorkingTime({ calendar, from: at }));
   const canChaseNow = facts.urgent || isWorkingTime({ calendar, at: now });
 
-  const ownerAt =
-    facts.ownerRemindersSent === 0 || !facts.lastOwnerReminderAt
-      ? facts.dueAt
-      : addDeadline({ calendar, from: facts.lastOwnerReminderAt, spec: asOffset(policy.repeatEvery, calendar) });
+  const ownerAt = facts.ownerRemindersSent === 0 || !facts.lastOwnerReminderAt ? facts.dueAt : addDeadline({ calendar, from: facts.lastOwnerReminderAt, spec: asOffset(policy.repeatEvery, calendar) });
   const managerAt = addDeadline({ calendar, from: facts.dueAt, spec: asOffset(policy.managerAfter, calendar) });
   const seniorAt = addDeadline({ calendar, from: facts.dueAt, spec: asOffset(policy.seniorManagerAfter, calendar) });
 

@@ -12,16 +12,7 @@ export type Recipient =
   | { kind: 'unitSeniorManager'; unitId: string }
   | { kind: 'unitChannel'; unitId: string };
 
-export const DEADLINE_KINDS = [
-  'countersign',
-  'acceptance',
-  'reallocation',
-  'handover',
-  'takeBack',
-  'providerAssessment',
-  'actionPlan',
-  'delivery',
-] as const;
+export const DEADLINE_KINDS = ['countersign', 'acceptance', 'reallocation', 'handover', 'takeBack', 'providerAssessment', 'actionPlan', 'delivery'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
@@ -51,11 +42,7 @@ export interface TransitionResult<State extends string, Patch> {
   effects: Effect[];
 }
 
-export const notify = (
-  to: Recipient,
-  message: string,
-  options: { withActions?: boolean } = {},
-): Effect => ({
+export const notify = (to: Recipient, message: string, options: { withActions?: boolean } = {}): Effect => ({
   type: 'notify',
   to,
   message,

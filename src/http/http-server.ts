@@ -11,7 +11,12 @@ export const createHttpApp = (args: { store: Store; metrics: Metrics; health?: (
   app.disable('x-powered-by');
   if (args.logger) app.use(requestIds(args.logger));
   app.use((req, res, next) => {
-    const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' || req.path === '/livez' || req.path === '/readyz' ? req.path : req.path.startsWith('/board') ? '/board' : 'other';
+    const route =
+      req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' || req.path === '/livez' || req.path === '/readyz'
+        ? req.path
+        : req.path.startsWith('/board')
+          ? '/board'
+          : 'other';
     res.on('finish', () => args.metrics.requests.inc({ route, status: String(res.statusCode) }));
     next();
   });

@@ -30,7 +30,9 @@ export interface Interaction {
 const MOVED_ON = new Set(['item.already_done', 'item.moved_on']);
 
 export const notInDirectory = (platform: Interaction['platform']): Reply => ({
-  kind: 'refusal', code: 'person.unknown', words: words(platform === 'teams' ? 'directory.not_in_teams' : 'refusal.person.unknown'),
+  kind: 'refusal',
+  code: 'person.unknown',
+  words: words(platform === 'teams' ? 'directory.not_in_teams' : 'refusal.person.unknown'),
 });
 
 /** Does a click on this button open a form? One answer, from the action's definition, for every platform. */
@@ -114,7 +116,13 @@ const decisionAction = (ctx: UseCaseContext, context: Record<string, string>): C
  * lets a platform read them against the rebuilt form (Teams sends inputs flat). Field errors re-show the form.
  */
 export const handleSubmit = async (
-  io: Interaction & { formId: string; command?: string; text?: string; context: Record<string, string>; values: FormValues | ((form: import('../use-cases/form.types.js').FormDefinition) => FormValues) },
+  io: Interaction & {
+    formId: string;
+    command?: string;
+    text?: string;
+    context: Record<string, string>;
+    values: FormValues | ((form: import('../use-cases/form.types.js').FormDefinition) => FormValues);
+  },
 ): Promise<Reply> => {
   if (!io.actorId) return notInDirectory(io.platform);
   const actorId = io.actorId;

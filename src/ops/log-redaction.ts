@@ -5,8 +5,23 @@
  */
 const NARRATIVE = ['summary', 'rationale', 'notes', 'text', 'body', 'payload', 'blocks', 'view', 'values', 'private_metadata', 'privateMetadata', 'message', 'details.summary'];
 const SECRETS = [
-  'token', 'botToken', 'appToken', 'signingSecret', 'password', 'appPassword', 'clientSecret', 'secret', 'authorization',
-  'cookie', 'access_token', 'refresh_token', 'x-slack-signature', 'response_url', 'responseUrl', 'trigger_id', 'url',
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'password',
+  'appPassword',
+  'clientSecret',
+  'secret',
+  'authorization',
+  'cookie',
+  'access_token',
+  'refresh_token',
+  'x-slack-signature',
+  'response_url',
+  'responseUrl',
+  'trigger_id',
+  'url',
 ];
 
 const atDepths = (name: string) => {

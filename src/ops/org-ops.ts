@@ -34,10 +34,10 @@ export const createOrgOps = (args: { store: Store; clock: Clock; logger: Logger;
     reload: (reason: string) =>
       reloader.reload(reason).then((result) => {
         args.metrics.ops.setOrg(holder.version().sha256);
-  args.metrics.ops.countTeamsUnreachable(async () => {
-    const reachable = await args.store.repos.ops.teamsReachableIds();
-    return holder.current().org.people.filter((person) => person.teams && !reachable.has(person.teams.toLowerCase())).length;
-  });
+        args.metrics.ops.countTeamsUnreachable(async () => {
+          const reachable = await args.store.repos.ops.teamsReachableIds();
+          return holder.current().org.people.filter((person) => person.teams && !reachable.has(person.teams.toLowerCase())).length;
+        });
         return result;
       }),
     /** Extra /healthz fields: which org this replica runs, so drift between replicas shows. */

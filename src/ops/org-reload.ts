@@ -5,10 +5,7 @@ import type { UseCaseContext } from '../use-cases/context.js';
 import { diffOrg, isEmptyDiff, type OrgDiff } from './org-diff.js';
 import { type OrgHolder, orgHash } from './org-holder.js';
 
-export type ReloadResult =
-  | { ok: true; changed: false; sha256: string }
-  | { ok: true; changed: true; sha256: string; diff: OrgDiff }
-  | { ok: false; problems: string[] };
+export type ReloadResult = { ok: true; changed: false; sha256: string } | { ok: true; changed: true; sha256: string; diff: OrgDiff } | { ok: false; problems: string[] };
 
 /**
  * Reload the org file (shared/interface.md "Reloading the org file"). A valid file is stored, audited as

@@ -24,7 +24,11 @@ export const registerActions = (args: { app: App; deps: SlackDeps }) => {
       const userId = body.user.id;
       const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
       const reply = await handleButton({
-        ctx: deps.ctx, platform: 'slack', actorId: slackActor(deps, userId), value: action.value ?? '', actionId: actionIdOf(action.action_id),
+        ctx: deps.ctx,
+        platform: 'slack',
+        actorId: slackActor(deps, userId),
+        value: action.value ?? '',
+        actionId: actionIdOf(action.action_id),
       });
       logReply(deps, `action:${action.action_id}`, reply);
       if (reply.kind === 'form') {

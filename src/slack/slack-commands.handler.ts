@@ -7,8 +7,7 @@ import { normaliseSlackMentions } from './slack-mentions.js';
 import { type SlackDeps, logReply, openForm, replyPrivately, slackActor, timed } from './slack-deps.js';
 
 /** A short help line for an unknown command (or `/dutydesk`): Slack lists the commands on one line. */
-export const helpText = () =>
-  words('help.slack', { commands: COMMANDS.map((command) => `/${command.name}${command.usageHint ? ` ${command.usageHint}` : ''} (${command.description})`).join('; ') });
+export const helpText = () => words('help.slack', { commands: COMMANDS.map((command) => `/${command.name}${command.usageHint ? ` ${command.usageHint}` : ''} (${command.description})`).join('; ') });
 
 /**
  * Slash commands, translated to the interaction core: ack at once, then open the command's form with the
@@ -22,7 +21,10 @@ export const registerCommands = (args: { app: App; deps: SlackDeps }) => {
       const reply = (extra: { text?: string; message?: ChatMessage; inChannel?: boolean }) =>
         replyPrivately({ deps, client, respond, userId: command.user_id, channelId: command.channel_id, triggerId: command.trigger_id, ...extra });
       const answer = await handleCommand({
-        ctx: deps.ctx, platform: 'slack', actorId: slackActor(deps, command.user_id), name: command.command.replace(/^\//, '').toLowerCase(),
+        ctx: deps.ctx,
+        platform: 'slack',
+        actorId: slackActor(deps, command.user_id),
+        name: command.command.replace(/^\//, '').toLowerCase(),
         text: normaliseSlackMentions({ text: command.text ?? '', directory: deps.ctx.directory }),
       });
       logReply(deps, `command:${command.command.slice(0, 32)}`, answer);

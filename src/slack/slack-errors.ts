@@ -10,5 +10,4 @@ import { failureWords } from '../use-cases/refusal-words.js';
 export const slackRefusal = (args: { error: unknown; directory: Directory; now: Date }): string => failureWords(args);
 
 /** A short code for logs (never the words, never user text). */
-export const errorCode = (error: unknown): string =>
-  isDomainError(error) ? error.code : error instanceof StoreUnavailableError ? 'store.unavailable' : 'unexpected';
+export const errorCode = (error: unknown): string => (isDomainError(error) ? error.code : error instanceof StoreUnavailableError ? 'store.unavailable' : 'unexpected');

@@ -5,9 +5,24 @@ import { channelSafe, messagePayload } from './slack-blocks.js';
 
 /** Slack errors that no retry can fix: the outbox parks the row at once. */
 const PERMANENT = new Set([
-  'channel_not_found', 'user_not_found', 'users_not_found', 'account_inactive', 'is_archived', 'not_in_channel',
-  'cannot_dm_bot', 'user_disabled', 'restricted_action', 'msg_too_long', 'invalid_blocks', 'invalid_arguments',
-  'no_text', 'too_many_attachments', 'message_not_found', 'cant_update_message', 'edit_window_closed', 'missing_scope',
+  'channel_not_found',
+  'user_not_found',
+  'users_not_found',
+  'account_inactive',
+  'is_archived',
+  'not_in_channel',
+  'cannot_dm_bot',
+  'user_disabled',
+  'restricted_action',
+  'msg_too_long',
+  'invalid_blocks',
+  'invalid_arguments',
+  'no_text',
+  'too_many_attachments',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'missing_scope',
 ]);
 /**
  * Token problems are retryable on purpose: fixing SLACK_BOT_TOKEN and restarting recovers the queue, and the

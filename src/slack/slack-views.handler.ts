@@ -23,8 +23,13 @@ export const registerViews = (args: { app: App; deps: SlackDeps }) => {
       const values = formValuesFromState(view.state.values as Parameters<typeof formValuesFromState>[0]);
       const blockIds = inputBlockIds(view as Parameters<typeof inputBlockIds>[0]);
       const reply = await handleSubmit({
-        ctx: deps.ctx, platform: 'slack', actorId: slackActor(deps, userId),
-        formId: metadata.command === 'decision' ? 'decision' : metadata.formId, command: metadata.command, context: metadata.context, values,
+        ctx: deps.ctx,
+        platform: 'slack',
+        actorId: slackActor(deps, userId),
+        formId: metadata.command === 'decision' ? 'decision' : metadata.formId,
+        command: metadata.command,
+        context: metadata.context,
+        values,
       });
       logReply(deps, `submission:${metadata.command}`, reply);
       if (reply.kind === 'form') await ack(errorsResponse({ fieldErrors: reply.errors ?? {}, blockIds }));

@@ -36,8 +36,7 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
   const socketMode = Boolean(settings.appToken);
   if (!socketMode) {
     // Before Bolt's own route: 1 MB body limit, signature + 5-minute window, and no request accepted twice.
-    const onRefused = (refusal: { status: number; reason: string }) =>
-      ctx.logger.warn({ component: 'slack', code: `request.${refusal.reason}`, status: refusal.status }, 'slack request refused');
+    const onRefused = (refusal: { status: number; reason: string }) => ctx.logger.warn({ component: 'slack', code: `request.${refusal.reason}`, status: refusal.status }, 'slack request refused');
     const ledger = createReplayLedger({
       remember: (row) => ctx.store.transaction((repos) => repos.replayLedger.remember(row)),
       isUnavailable: (error) => error instanceof StoreUnavailableError,

@@ -6,8 +6,7 @@ import { type AuthConfiguration, OutboundHostValidator } from '@microsoft/agents
 /** How the endpoint runs: with an app id (Bot Framework tokens), the explicit local emulator mode, or off. */
 export type TeamsMode = 'authenticated' | 'emulator' | 'off';
 
-export const teamsMode = (args: { appId?: string; emulator?: boolean }): TeamsMode =>
-  args.appId ? 'authenticated' : args.emulator ? 'emulator' : 'off';
+export const teamsMode = (args: { appId?: string; emulator?: boolean }): TeamsMode => (args.appId ? 'authenticated' : args.emulator ? 'emulator' : 'off');
 
 /**
  * Bot Connector hosts Teams calls back from (public cloud, GCC, GCC High, DoD, and Azure Bot Service), without the
@@ -43,8 +42,7 @@ const RELAY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'x-forwarded
 
 export type EdgeRefusal = { status: 400 | 403 | 404; error: string; reason: string };
 
-const record = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+const record = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
 
 /** The tenant an activity says it comes from: channelData.tenant.id, else conversation.tenantId. */
 const tenantOf = (body: Record<string, unknown>): string | undefined => {
@@ -121,7 +119,11 @@ export function buildAuthConfig(args: TeamsAuthSettings): AuthConfiguration {
   }
   if (!args.appPassword) throw new Error('MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set');
   return {
-    ...none, ...authority, clientId: args.appId, clientSecret: args.appPassword, authType: 'ClientSecret',
+    ...none,
+    ...authority,
+    clientId: args.appId,
+    clientSecret: args.appPassword,
+    authType: 'ClientSecret',
     tenantId: appType === 'SingleTenant' ? args.tenantId : undefined, // multi-tenant bots get tokens from botframework.com
   };
 }

@@ -69,11 +69,7 @@ export const messageCard = (message: ChatMessage): AdaptiveCard => {
 
 /** A short answer in a card (a confirmation replacing a submitted form, a refusal). */
 export const noticeCard = (args: { title: string; text: string; tone?: 'good' | 'attention' }): AdaptiveCard =>
-  card(
-    [title(args.title), text(args.text, args.tone ? { color: args.tone === 'good' ? 'Good' : 'Attention' } : {})],
-    [],
-    args.text,
-  );
+  card([title(args.title), text(args.text, args.tone ? { color: args.tone === 'good' ? 'Good' : 'Attention' } : {})], [], args.text);
 
 const requiredMessage = (field: FormField) => (field.kind === 'select' || field.kind === 'date' ? `Choose ${field.label.toLowerCase()}` : `${field.label} is required`);
 
@@ -85,7 +81,8 @@ const inputFor = (field: FormField, value: string | string[] | undefined): objec
     case 'text': {
       const current = value !== undefined ? asList(value)[0] : field.initial;
       return {
-        type: 'Input.Text', ...common,
+        type: 'Input.Text',
+        ...common,
         ...(field.multiline ? { isMultiline: true } : {}),
         ...(field.maxLength ? { maxLength: field.maxLength } : {}),
         ...(field.placeholder ? { placeholder: field.placeholder } : {}),
@@ -95,7 +92,10 @@ const inputFor = (field: FormField, value: string | string[] | undefined): objec
     case 'select': {
       const current = value !== undefined ? asList(value)[0] : field.initial;
       return {
-        type: 'Input.ChoiceSet', ...common, style: 'compact', placeholder: 'Choose…',
+        type: 'Input.ChoiceSet',
+        ...common,
+        style: 'compact',
+        placeholder: 'Choose…',
         choices: field.options.map((option) => ({ title: option.label, value: option.value })),
         ...(current ? { value: current } : {}),
       };
@@ -111,7 +111,10 @@ const inputFor = (field: FormField, value: string | string[] | undefined): objec
         return { type: 'Input.Toggle', ...common, title: only.label, valueOn: only.value, valueOff: '', value: current.includes(only.value) ? only.value : '', wrap: true };
       }
       return {
-        type: 'Input.ChoiceSet', ...common, style: 'expanded', isMultiSelect: true,
+        type: 'Input.ChoiceSet',
+        ...common,
+        style: 'expanded',
+        isMultiSelect: true,
         choices: field.options.map((option) => ({ title: option.label, value: option.value })),
         ...(current.length > 0 ? { value: current.join(',') } : {}),
       };
@@ -129,7 +132,9 @@ export const formCard = (args: { form: FormDefinition; command?: string; text?: 
   const body: object[] = [title(form.title)];
   if (form.intro) body.push(text(form.intro, { isSubtle: true, spacing: 'Small' }));
   const fieldNames = new Set(form.fields.map((field) => field.name));
-  const general = Object.entries(errors).filter(([name]) => !fieldNames.has(name)).map(([, message]) => message);
+  const general = Object.entries(errors)
+    .filter(([name]) => !fieldNames.has(name))
+    .map(([, message]) => message);
   if (Object.keys(errors).length > 0) {
     body.push(text(['Please check the fields marked below.', ...general].join(' '), { color: 'Attention', weight: 'Bolder' }));
   }
@@ -140,7 +145,10 @@ export const formCard = (args: { form: FormDefinition; command?: string; text?: 
     else if (field.hint) body.push(text(field.hint, { isSubtle: true, size: 'Small', spacing: 'None' }));
   }
   const submission: FormSubmission = {
-    formId: form.formId, context: form.context, ...(args.command ? { command: args.command } : {}), ...(args.text ? { text: args.text.slice(0, 200) } : {}),
+    formId: form.formId,
+    context: form.context,
+    ...(args.command ? { command: args.command } : {}),
+    ...(args.text ? { text: args.text.slice(0, 200) } : {}),
   };
   const submit = { type: 'Action.Execute', title: form.submitLabel, verb: FORM_SUBMIT_VERB, style: 'positive', associatedInputs: 'auto', data: { [FORM_KEY]: submission } };
   return card(body, [submit], form.title);
@@ -164,7 +172,10 @@ export const formValuesOf = (args: { form: FormDefinition; data: Record<string, 
     const value = typeof raw === 'string' ? raw : typeof raw === 'boolean' || typeof raw === 'number' ? String(raw) : undefined;
     if (field.kind === 'checkboxes') {
       const allowed = new Set(field.options.map((option) => option.value));
-      values[field.name] = (value ?? '').split(',').map((part) => part.trim()).filter((part) => allowed.has(part));
+      values[field.name] = (value ?? '')
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => allowed.has(part));
     } else {
       values[field.name] = value === undefined || value.trim() === '' ? undefined : value;
     }

@@ -11,23 +11,25 @@ export { isLoopbackAddress } from './teams-auth.js';
 export { TeamsDeliveryError } from './teams-proactive.js';
 export { ADAPTIVE_CARD_CONTENT_TYPE } from './teams-routes.js';
 
-export interface TeamsUser { aadObjectId?: string; id: string; name?: string }
+export interface TeamsUser {
+  aadObjectId?: string;
+  id: string;
+  name?: string;
+}
 /** card = Adaptive Card JSON, sent as an attachment of contentType 'application/vnd.microsoft.card.adaptive'. */
 export type TeamsOutgoing = { text?: string; card?: object };
 export interface TeamsHandlers {
   /** `reply` is only usable until this promise settles. conversationType: 'personal' | 'groupChat' | 'channel'. */
-  onMessage(args: {
-    user: TeamsUser; text: string; reference: unknown; conversationType?: string;
-    reply: (message: TeamsOutgoing) => Promise<void>;
-  }): Promise<void>;
+  onMessage(args: { user: TeamsUser; text: string; reference: unknown; conversationType?: string; reply: (message: TeamsOutgoing) => Promise<void> }): Promise<void>;
   /** The returned card replaces the clicked card; else `message` is shown. A card wins when both are given. */
-  onCardAction(args: { user: TeamsUser; verb: string; data: Record<string, unknown>; reference: unknown }):
-    Promise<{ card?: object; message?: string }>;
+  onCardAction(args: { user: TeamsUser; verb: string; data: Record<string, unknown>; reference: unknown }): Promise<{ card?: object; message?: string }>;
   /** Personal scope only; may fire twice for one install (installationUpdate + conversationUpdate): be idempotent. */
   onInstall?(args: { user: TeamsUser; reference: unknown }): Promise<void>;
 }
 export interface TeamsLogger {
-  info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void;
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
 }
 export interface TeamsBot {
   /** Mount at POST /api/messages, after express.json(). */
@@ -35,8 +37,7 @@ export interface TeamsBot {
   sendProactive(args: { reference: unknown; message: TeamsOutgoing }): Promise<{ activityId?: string }>;
   updateProactive(args: { reference: unknown; activityId: string; message: TeamsOutgoing }): Promise<void>;
   /** First 1:1 message to a user known only by AAD object id; the app must already be installed for that user. */
-  createPersonalConversation(args: { serviceUrl: string; tenantId: string; userAadId: string; message: TeamsOutgoing }):
-    Promise<{ reference: unknown; activityId?: string }>;
+  createPersonalConversation(args: { serviceUrl: string; tenantId: string; userAadId: string; message: TeamsOutgoing }): Promise<{ reference: unknown; activityId?: string }>;
   /** true when an app id is configured: every request must carry a valid Bot Framework JWT. */
   authenticated: boolean;
   mode: TeamsMode;
@@ -46,7 +47,11 @@ const LOCAL_APP_ID = 'dutydesk-local';
 const noopLogger: TeamsLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export function createTeamsBot(args: {
-  appId?: string; appPassword?: string; tenantId?: string; appType?: string; botName?: string;
+  appId?: string;
+  appPassword?: string;
+  tenantId?: string;
+  appType?: string;
+  botName?: string;
   /** NODE_ENV as read at start-up: 'production' refuses to run without an app id. */
   nodeEnv?: string;
   /** TEAMS_EMULATOR=1: without an app id, serve unauthenticated loopback callers (emulator, tests). Else Teams is off. */
@@ -55,16 +60,15 @@ export function createTeamsBot(args: {
   extraServiceHosts?: readonly string[];
   /** Entra authority override (sovereign clouds; tests: a loopback OpenID/JWKS server). */
   authority?: string;
-  handlers: TeamsHandlers; logger?: TeamsLogger;
+  handlers: TeamsHandlers;
+  logger?: TeamsLogger;
 }): TeamsBot {
   const log = args.logger ?? noopLogger;
   const appId = args.appId?.trim() || undefined;
   const mode = teamsMode({ appId, emulator: args.emulator });
   const authConfig = buildAuthConfig({ ...args, appId });
   const singleTenant = Boolean(appId) && appTypeOf(args) === 'SingleTenant';
-  const adapter = mode === 'off'
-    ? null
-    : new CloudAdapter(authConfig, undefined, undefined, { validateServiceUrl: true }, serviceHostValidator({ mode, extraHosts: args.extraServiceHosts }));
+  const adapter = mode === 'off' ? null : new CloudAdapter(authConfig, undefined, undefined, { validateServiceUrl: true }, serviceHostValidator({ mode, extraHosts: args.extraServiceHosts }));
   const proactive = createProactive({ adapter, appId: appId ?? LOCAL_APP_ID, botName: args.botName }); // continueConversation refuses an empty app id
 
   const app = adapter ? new AgentApplication<TurnState>({ adapter, agentAppId: appId, agentName: args.botName }) : null;
@@ -77,7 +81,9 @@ export function createTeamsBot(args: {
         else if (context.activity.type === ActivityTypes.Message) {
           await context.sendActivity('Sorry, something went wrong. Please try again.');
         }
-      } catch { /* the connector itself may be what failed */ }
+      } catch {
+        /* the connector itself may be what failed */
+      }
     });
   }
 
@@ -90,7 +96,9 @@ export function createTeamsBot(args: {
       return;
     }
     let authorized = false;
-    await adapter.authorizeRequest(req as never, res as never, () => { authorized = true; });
+    await adapter.authorizeRequest(req as never, res as never, () => {
+      authorized = true;
+    });
     if (!authorized) return; // the SDK has answered 401/405
     const late = refuseAfterAuth({ mode, body: req.body as Record<string, unknown>, tenantId: args.tenantId, singleTenant });
     if (late) {

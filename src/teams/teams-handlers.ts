@@ -98,10 +98,19 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
         const submission = formSubmissionOf(data);
         if (!submission) return { message: words('form.out_of_date') };
         return answer(
-          logged('submit', await handleSubmit({
-            ctx, platform: 'teams', actorId: personId, formId: submission.formId, command: submission.command, text: submission.text,
-            context: submission.context, values: (form) => formValuesOf({ form, data }),
-          })),
+          logged(
+            'submit',
+            await handleSubmit({
+              ctx,
+              platform: 'teams',
+              actorId: personId,
+              formId: submission.formId,
+              command: submission.command,
+              text: submission.text,
+              context: submission.context,
+              values: (form) => formValuesOf({ form, data }),
+            }),
+          ),
         );
       });
     },

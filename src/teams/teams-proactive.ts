@@ -9,14 +9,17 @@ const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';
 
 /** Thrown by the proactive calls when the connector refuses; `status`/`retryAfterSeconds` drive outbox retries. */
 export class TeamsDeliveryError extends Error {
-  constructor(message: string, readonly status?: number, readonly retryAfterSeconds?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
     this.name = 'TeamsDeliveryError';
   }
 }
 
-export function createProactive(args: { adapter: CloudAdapter | null; appId: string; botName?: string }):
-  Pick<TeamsBot, 'sendProactive' | 'updateProactive' | 'createPersonalConversation'> {
+export function createProactive(args: { adapter: CloudAdapter | null; appId: string; botName?: string }): Pick<TeamsBot, 'sendProactive' | 'updateProactive' | 'createPersonalConversation'> {
   const { appId } = args;
   const adapterOf = (): CloudAdapter => {
     if (!args.adapter) throw new TeamsDeliveryError('Teams is off (no MICROSOFT_APP_ID and TEAMS_EMULATOR not set)');
@@ -32,9 +35,15 @@ export function createProactive(args: { adapter: CloudAdapter | null; appId: str
           for (const a of activities) delete a.replyToId; // a new message, not a reply to an old activity
           return next();
         });
-        try { result = await logic(context); } catch (err) { failure = err; }
+        try {
+          result = await logic(context);
+        } catch (err) {
+          failure = err;
+        }
       });
-    } catch (err) { failure ??= err; } // e.g. the outbound host policy refusing a stored serviceUrl
+    } catch (err) {
+      failure ??= err;
+    } // e.g. the outbound host policy refusing a stored serviceUrl
     if (failure instanceof TypeError && /reference/.test(failure.message)) throw failure;
     if (failure !== undefined) throw toDeliveryError(failure);
     return result as T;
@@ -55,22 +64,36 @@ export function createProactive(args: { adapter: CloudAdapter | null; appId: str
       let out: { reference: unknown; activityId?: string } | undefined;
       let failure: unknown;
       try {
-        await adapterOf().createConversationAsync(appId, 'msteams', serviceUrl, BOT_FRAMEWORK_SCOPE, {
-          isGroup: false, agent, members: [{ id: userAadId, aadObjectId: userAadId }], tenantId,
-          channelData: { tenant: { id: tenantId } },
-        } as never, async (context) => {
-          context.activity.recipient ??= agent as never; // SDK gotcha: "Activity Recipient undefined"
-          context.activity.conversation = { ...context.activity.conversation, conversationType: 'personal', tenantId } as never;
-          context.onSendActivities(async (_c, activities, next) => {
-            for (const a of activities) delete a.replyToId;
-            return next();
-          });
-          try {
-            const response = await context.sendActivity(toActivity(message));
-            out = { reference: referenceOf(context), activityId: response?.id || undefined };
-          } catch (err) { failure = err; }
-        });
-      } catch (err) { failure = err; }
+        await adapterOf().createConversationAsync(
+          appId,
+          'msteams',
+          serviceUrl,
+          BOT_FRAMEWORK_SCOPE,
+          {
+            isGroup: false,
+            agent,
+            members: [{ id: userAadId, aadObjectId: userAadId }],
+            tenantId,
+            channelData: { tenant: { id: tenantId } },
+          } as never,
+          async (context) => {
+            context.activity.recipient ??= agent as never; // SDK gotcha: "Activity Recipient undefined"
+            context.activity.conversation = { ...context.activity.conversation, conversationType: 'personal', tenantId } as never;
+            context.onSendActivities(async (_c, activities, next) => {
+              for (const a of activities) delete a.replyToId;
+              return next();
+            });
+            try {
+              const response = await context.sendActivity(toActivity(message));
+              out = { reference: referenceOf(context), activityId: response?.id || undefined };
+            } catch (err) {
+              failure = err;
+            }
+          },
+        );
+      } catch (err) {
+        failure = err;
+      }
       if (failure !== undefined || !out) throw toDeliveryError(failure ?? new Error('conversation not created'));
       return out;
     },

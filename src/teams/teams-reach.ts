@@ -13,6 +13,5 @@ export const teamsReach: ReachProvider = {
     return reachable ? { platform: 'teams', kind: 'user', id: aad, personId } : null;
   },
   unitChannel: () => null,
-  unsupported: (unit) =>
-    unit.channel.teams ? `unit ${unit.id}: channel.teams is set, but Teams channel messages are not delivered yet (its people still get their DMs)` : null,
+  unsupported: (unit) => (unit.channel.teams ? `unit ${unit.id}: channel.teams is set, but Teams channel messages are not delivered yet (its people still get their DMs)` : null),
 };

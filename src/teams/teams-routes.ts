@@ -12,9 +12,13 @@ export function registerRoutes(args: { app: AgentApplication<TurnState>; handler
     const text = (context.activity.text ?? '').trim();
     if (!text) return; // e.g. legacy Action.Submit payloads: we only use Action.Execute
     await handlers.onMessage({
-      user: userOf(context), text, reference: referenceOf(context),
+      user: userOf(context),
+      text,
+      reference: referenceOf(context),
       conversationType: context.activity.conversation?.conversationType,
-      reply: async (message) => { await context.sendActivity(toActivity(message)); },
+      reply: async (message) => {
+        await context.sendActivity(toActivity(message));
+      },
     });
   });
 

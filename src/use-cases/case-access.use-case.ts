@@ -14,16 +14,26 @@ import { checkAuthority, rolesOn } from './decide.use-case.js';
 import { loadItem } from './workflows/workflow-module.js';
 
 export const escalationAccessFacts = (row: EscalationRow): ItemAccessFacts => ({
-  kind: 'escalation', raisedBy: row.raisedBy, countersignerId: row.countersignerId, senderUnitId: row.senderUnitId,
-  receivingUnitId: row.receivingUnitId, acceptedBy: row.acceptedBy, newCaseManagerId: row.newCaseManagerId,
+  kind: 'escalation',
+  raisedBy: row.raisedBy,
+  countersignerId: row.countersignerId,
+  senderUnitId: row.senderUnitId,
+  receivingUnitId: row.receivingUnitId,
+  acceptedBy: row.acceptedBy,
+  newCaseManagerId: row.newCaseManagerId,
 });
 
 export const referralAccessFacts = (row: ReferralRow): ItemAccessFacts => ({
-  kind: 'referral', raisedBy: row.raisedBy, senderUnitId: row.senderUnitId, providerUnitId: row.providerUnitId, assignedWorkerId: row.assignedWorkerId,
+  kind: 'referral',
+  raisedBy: row.raisedBy,
+  senderUnitId: row.senderUnitId,
+  providerUnitId: row.providerUnitId,
+  assignedWorkerId: row.assignedWorkerId,
 });
 
-const unitsNamed = (items: readonly ItemAccessFacts[]) =>
-  [...new Set(items.flatMap((item) => (item.kind === 'escalation' ? [item.senderUnitId, item.receivingUnitId] : [item.senderUnitId, item.providerUnitId])))];
+const unitsNamed = (items: readonly ItemAccessFacts[]) => [
+  ...new Set(items.flatMap((item) => (item.kind === 'escalation' ? [item.senderUnitId, item.receivingUnitId] : [item.senderUnitId, item.providerUnitId]))),
+];
 
 /** The organisation as the policy reads it, with today's duty of every unit the items name. */
 const accessView = async (args: { repos: Repositories; directory: Directory; now: Date; items: readonly ItemAccessFacts[] }): Promise<AccessView> => {
@@ -49,13 +59,7 @@ export const caseItems = async (args: { repos: Repositories; crn: string }): Pro
  * the export itself (`case.exported`, with its row count). A refusal is audited as `case.view_refused` and throws
  * `case.not_shown`, whose words name the CRN and nothing else, the same for a CRN with no items.
  */
-export const authorizeCaseAccess = async (args: {
-  ctx: UseCaseContext;
-  actorId: string;
-  crn: string;
-  purpose: 'view' | 'export';
-  platform: Platform;
-}): Promise<void> => {
+export const authorizeCaseAccess = async (args: { ctx: UseCaseContext; actorId: string; crn: string; purpose: 'view' | 'export'; platform: Platform }): Promise<void> => {
   const { ctx } = args;
   const now = ctx.clock.now();
   const items = await caseItems({ repos: ctx.store.repos, crn: args.crn });
@@ -110,13 +114,7 @@ const STATE_REFUSALS = new Set(['item.moved_on', 'item.already_done', 'item.not_
  * that name nothing of the case, e.g. "Only the countersigning manager … can do that"), and when the answer would
  * depend on the item's state or existence, the plain "not allowed". Roles before state.
  */
-export const refuseWithoutRole = async (args: {
-  ctx: UseCaseContext;
-  personId: string;
-  actionId: string;
-  itemType: ItemType;
-  itemId: number;
-}): Promise<void> => {
+export const refuseWithoutRole = async (args: { ctx: UseCaseContext; personId: string; actionId: string; itemType: ItemType; itemId: number }): Promise<void> => {
   if (await hasRoleOnItem(args)) return;
   try {
     await checkAuthority({ ctx: args.ctx, itemType: args.itemType, itemId: args.itemId, action: decisionOf(args.ctx, args.actionId).action, actorId: args.personId });

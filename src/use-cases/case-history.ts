@@ -59,9 +59,7 @@ const describeDeadline = (args: { deadline: DeadlineRow; decisions: DecisionRow[
   const base = { deadline, label };
   if (!deadline.metAt) {
     const late = now.getTime() - deadline.dueAt.getTime();
-    return late > 0
-      ? { ...base, status: 'overdue', outcome: `overdue by ${formatLateness(late)}`, endedBy: null }
-      : { ...base, status: 'open', outcome: 'open', endedBy: null };
+    return late > 0 ? { ...base, status: 'overdue', outcome: `overdue by ${formatLateness(late)}`, endedBy: null } : { ...base, status: 'open', outcome: 'open', endedBy: null };
   }
   if (!deadline.metBy) return { ...base, status: 'replaced', outcome: 'replaced by a new deadline of the same kind', endedBy: null };
   const decision = args.decisions.find((entry) => entry.decidedAt.getTime() === deadline.metAt?.getTime() && entry.actorId === deadline.metBy);
@@ -83,10 +81,7 @@ export const loadCaseHistory = async (args: { ctx: HistoryContext; crn: string; 
   const unitName = (id: string) => directory.unit(id)?.name ?? id;
   const escalations = await repos.items.escalationsByCrn(crn);
   const referrals = await repos.items.referralsByCrn(crn);
-  const keys = [
-    ...escalations.map((row) => ({ itemType: 'escalation', itemId: row.id })),
-    ...referrals.map((row) => ({ itemType: 'referral', itemId: row.id })),
-  ];
+  const keys = [...escalations.map((row) => ({ itemType: 'escalation', itemId: row.id })), ...referrals.map((row) => ({ itemType: 'referral', itemId: row.id }))];
   const decisions = await repos.records.decisionsFor(keys);
   const build = async (base: Omit<HistoryItem, 'steps' | 'deadlines' | 'ref'>): Promise<HistoryItem> => {
     const own = decisions.filter((entry) => entry.itemType === base.itemType && entry.itemId === base.id);
@@ -105,18 +100,32 @@ export const loadCaseHistory = async (args: { ctx: HistoryContext; crn: string; 
   };
   const items: HistoryItem[] = [];
   for (const row of escalations) {
-    items.push(await build({
-      itemType: 'escalation', id: row.id, state: row.state, raisedBy: row.raisedBy, createdAt: row.createdAt, closedAt: row.closedAt,
-      stateLabel: stateWords(row.state, 'escalation'),
-      heading: `Risk escalation, ${unitName(row.senderUnitId)} → ${unitName(row.receivingUnitId)}`,
-    }));
+    items.push(
+      await build({
+        itemType: 'escalation',
+        id: row.id,
+        state: row.state,
+        raisedBy: row.raisedBy,
+        createdAt: row.createdAt,
+        closedAt: row.closedAt,
+        stateLabel: stateWords(row.state, 'escalation'),
+        heading: `Risk escalation, ${unitName(row.senderUnitId)} → ${unitName(row.receivingUnitId)}`,
+      }),
+    );
   }
   for (const row of referrals) {
-    items.push(await build({
-      itemType: 'referral', id: row.id, state: row.state, raisedBy: row.raisedBy, createdAt: row.createdAt, closedAt: row.closedAt,
-      stateLabel: stateWords(row.state, 'referral'),
-      heading: `Referral (${row.referralType}), ${unitName(row.senderUnitId)} → ${unitName(row.providerUnitId)}, release ${row.releaseDate}`,
-    }));
+    items.push(
+      await build({
+        itemType: 'referral',
+        id: row.id,
+        state: row.state,
+        raisedBy: row.raisedBy,
+        createdAt: row.createdAt,
+        closedAt: row.closedAt,
+        stateLabel: stateWords(row.state, 'referral'),
+        heading: `Referral (${row.referralType}), ${unitName(row.senderUnitId)} → ${unitName(row.providerUnitId)}, release ${row.releaseDate}`,
+      }),
+    );
   }
   items.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.ref.localeCompare(b.ref));
   return { crn, items, audit: await repos.records.auditForCrn(crn), nameOf };

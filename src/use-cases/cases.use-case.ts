@@ -43,9 +43,7 @@ export const queueFor = async (args: { ctx: UseCaseContext; personId: string }):
     const ids = open.filter((d) => d.itemType === module.definition.itemType).map((d) => d.itemId);
     rows.set(module.definition.itemType, new Map((await module.table(repos).byIds(ids)).map((row: ItemRecord) => [row.id, row])));
   }
-  const dutyUnits = ctx.workflows.all().flatMap((module) =>
-    [...(rows.get(module.definition.itemType)?.values() ?? [])].flatMap((row) => dutyUnitsOf(module, row)),
-  );
+  const dutyUnits = ctx.workflows.all().flatMap((module) => [...(rows.get(module.definition.itemType)?.values() ?? [])].flatMap((row) => dutyUnitsOf(module, row)));
   const org = await orgViewFor({ repos, directory, now, dutyUnits });
   const entries: QueueEntry[] = [];
   for (const deadline of open) {
@@ -83,9 +81,7 @@ export const myQueue = async (args: { ctx: UseCaseContext; personId: string }): 
     return `${entry.ref} · ${entry.crn} · ${label} · ${when}`;
   });
   if (entries.length > MAX_LINES) lines.push(`… and ${entries.length - MAX_LINES} more`);
-  const actions = entries
-    .flatMap((entry) => entry.actions.map((action) => ({ ...action, label: `${entry.ref}: ${action.label}` })))
-    .slice(0, MAX_ACTIONS);
+  const actions = entries.flatMap((entry) => entry.actions.map((action) => ({ ...action, label: `${entry.ref}: ${action.label}` }))).slice(0, MAX_ACTIONS);
   const text = entries.length === 0 ? 'Nothing waiting for you.' : `${entries.length} item${entries.length === 1 ? '' : 's'} waiting for you, ${overdue} overdue`;
   return { text, title: 'My queue', fields: [], lines, actions };
 };
@@ -114,7 +110,10 @@ export const timeline = async (args: { ctx: UseCaseContext; crn: string }): Prom
   return {
     text: `Timeline for ${crn}: ${history.items.length} item${history.items.length === 1 ? '' : 's'}`,
     title: `Timeline for ${crn}`,
-    fields: [{ label: 'CRN', value: crn }, { label: 'Items', value: history.items.map((item) => `${item.ref} (${item.stateLabel})`).join(', ') }],
+    fields: [
+      { label: 'CRN', value: crn },
+      { label: 'Items', value: history.items.map((item) => `${item.ref} (${item.stateLabel})`).join(', ') },
+    ],
     lines,
     actions: [],
   };

@@ -90,16 +90,35 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
     }
     const itemType = definition.itemType as never;
     const decision = await repos.records.insertDecision({
-      itemType, itemId: row.id, action: args.action, actorId, actorRole: roleLabel(definition, roles) || 'none',
-      fromState: result.from, toState: result.to, rationale: args.rationale?.trim() || null, platform: args.platform, decidedAt: now,
+      itemType,
+      itemId: row.id,
+      action: args.action,
+      actorId,
+      actorRole: roleLabel(definition, roles) || 'none',
+      fromState: result.from,
+      toState: result.to,
+      rationale: args.rationale?.trim() || null,
+      platform: args.platform,
+      decidedAt: now,
     });
     const extra = (await module.afterUpdate?.({ ctx, repos, before: row, row: updated, transition: result, command, now })) ?? {};
     await repos.records.audit({
-      at: now, actorId, event: `${definition.itemType}.${args.action}`, itemType, itemId: row.id, crn: row.crn,
+      at: now,
+      actorId,
+      event: `${definition.itemType}.${args.action}`,
+      itemType,
+      itemId: row.id,
+      crn: row.crn,
       details: { ref: itemRefOf(module, row.id), from: result.from, to: result.to, decisionId: decision.id, platform: args.platform, ...extra },
     });
     await applyItemEffects({
-      ctx, repos, module, row: updated, actorId, now, rationale: { actorId, text: decision.rationale, action: args.action },
+      ctx,
+      repos,
+      module,
+      row: updated,
+      actorId,
+      now,
+      rationale: { actorId, text: decision.rationale, action: args.action },
       effects: result.effects.filter((effect) => effect.type !== 'recomputeDeadlines'),
     });
     return { row: updated, from: result.from, to: result.to, decision, extra };
@@ -122,9 +141,14 @@ export const applyItemEffects = async (args: {
   const { ctx, repos, module, row, now } = args;
   const org = await orgViewFor({ repos, directory: ctx.directory, now, dutyUnits: dutyUnitsOf(module, row) });
   return applyEffects({
-    repos, directory: ctx.directory, reach: ctx.reach, item: module.handle(row), effects: args.effects, actorId: args.actorId, now,
-    render: ({ message, personId, withActions, deadlines }) =>
-      renderItemMessage({ module, row, directory: ctx.directory, org, message, personId, withActions, deadlines, rationale: args.rationale }),
+    repos,
+    directory: ctx.directory,
+    reach: ctx.reach,
+    item: module.handle(row),
+    effects: args.effects,
+    actorId: args.actorId,
+    now,
+    render: ({ message, personId, withActions, deadlines }) => renderItemMessage({ module, row, directory: ctx.directory, org, message, personId, withActions, deadlines, rationale: args.rationale }),
   });
 };
 

@@ -19,8 +19,7 @@ export interface DigestNotes {
   unreachable: string[];
 }
 
-const entryLine = (entry: DigestEntry) =>
-  [entry.ref, entry.crn, entry.kindLabel, entry.owedBy, entry.late ? `${entry.late} late` : `due ${entry.dueTime}`].join(' · ');
+const entryLine = (entry: DigestEntry) => [entry.ref, entry.crn, entry.kindLabel, entry.owedBy, entry.late ? `${entry.late} late` : `due ${entry.dueTime}`].join(' · ');
 
 const noteLines = (notes: DigestNotes): string[] => [
   ...(notes.uncoveredFallback ? [`Duty desk uncovered today: nobody is on duty, duty messages go to ${notes.uncoveredFallback}.`] : []),
@@ -31,18 +30,8 @@ const noteLines = (notes: DigestNotes): string[] => [
 const countsText = (overdue: number, dueToday: number) => `${overdue} overdue, ${dueToday} due today`;
 
 /** The unit channel's morning digest: counts, then each overdue and due-today item, then the notes. */
-export const renderChannelDigest = (args: {
-  unitName: string;
-  dateLabel: string;
-  overdue: DigestEntry[];
-  dueToday: DigestEntry[];
-  notes: DigestNotes;
-}): ChatMessage => {
-  const lines = [
-    ...args.overdue.map((entry) => `Overdue: ${entryLine(entry)}`),
-    ...args.dueToday.map((entry) => `Due today: ${entryLine(entry)}`),
-    ...noteLines(args.notes),
-  ];
+export const renderChannelDigest = (args: { unitName: string; dateLabel: string; overdue: DigestEntry[]; dueToday: DigestEntry[]; notes: DigestNotes }): ChatMessage => {
+  const lines = [...args.overdue.map((entry) => `Overdue: ${entryLine(entry)}`), ...args.dueToday.map((entry) => `Due today: ${entryLine(entry)}`), ...noteLines(args.notes)];
   if (args.overdue.length === 0 && args.dueToday.length === 0) lines.unshift('Nothing overdue and nothing due today.');
   return {
     text: `Daily digest for ${args.unitName}, ${args.dateLabel}: ${countsText(args.overdue.length, args.dueToday.length)}`,
@@ -57,13 +46,7 @@ export const renderChannelDigest = (args: {
 };
 
 /** A unit manager's morning DM: their unit's overdue items with the buttons to act on them. */
-export const renderManagerDigest = (args: {
-  unitName: string;
-  dateLabel: string;
-  overdue: DigestEntry[];
-  actions: ChatAction[];
-  notes: DigestNotes;
-}): ChatMessage => ({
+export const renderManagerDigest = (args: { unitName: string; dateLabel: string; overdue: DigestEntry[]; actions: ChatAction[]; notes: DigestNotes }): ChatMessage => ({
   text: `Overdue in ${args.unitName}, ${args.dateLabel}: ${args.overdue.length} item${args.overdue.length === 1 ? '' : 's'}`,
   title: `Overdue in ${args.unitName}: ${args.overdue.length}`,
   fields: [{ label: 'Overdue', value: String(args.overdue.length) }],

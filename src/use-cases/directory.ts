@@ -39,9 +39,7 @@ export const buildDirectory = (org: Org): Directory => {
     calendar: org.calendar,
     extraHolidays: org.extraHolidays,
   });
-  const receivers = org.units.filter(
-    (unit) => unit.receives.includes('escalations') || org.units.some((other) => other.escalatesTo === unit.id),
-  );
+  const receivers = org.units.filter((unit) => unit.receives.includes('escalations') || org.units.some((other) => other.escalatesTo === unit.id));
   return {
     org,
     calendar,

@@ -7,8 +7,7 @@ import type { Platform, UseCaseContext } from './context.js';
 import { dutyToday } from './effects.js';
 import { orgViewWithDuty } from './org-view.js';
 
-const names = (ctx: UseCaseContext, ids: readonly string[]) =>
-  ids.length > 0 ? ids.map((id) => ctx.directory.person(id)?.name ?? id).join(', ') : 'nobody (the unit manager is told instead)';
+const names = (ctx: UseCaseContext, ids: readonly string[]) => (ids.length > 0 ? ids.map((id) => ctx.directory.person(id)?.name ?? id).join(', ') : 'nobody (the unit manager is told instead)');
 
 /** Today's duty officer(s) for every unit (or one unit), with who set them and when. */
 export const dutyBoard = async (args: { ctx: UseCaseContext; unitId?: string }): Promise<ChatMessage> => {
@@ -24,9 +23,7 @@ export const dutyBoard = async (args: { ctx: UseCaseContext; unitId?: string }):
     if (!unit) continue;
     const change = await ctx.store.repos.duty.latest({ unitId: unit.id, onDate: today });
     const ids = change ? change.personIds : unit.duty;
-    const source = change
-      ? `set by ${names(ctx, change.setBy ? [change.setBy] : [])} at ${localDateTime({ timeZone: directory.org.timezone, at: change.setAt }).slice(-5)}`
-      : 'rota';
+    const source = change ? `set by ${names(ctx, change.setBy ? [change.setBy] : [])} at ${localDateTime({ timeZone: directory.org.timezone, at: change.setAt }).slice(-5)}` : 'rota';
     fields.push({ label: unit.name, value: names(ctx, ids) });
     lines.push(`${unit.name} (${unit.id}): ${names(ctx, ids)} — ${source}`);
   }
@@ -66,7 +63,9 @@ export const setDuty = async (args: { ctx: UseCaseContext; actorId: string; unit
     if (outsider) throw new DomainError({ code: 'duty.not_unit_member', details: { personId: outsider, unitId: unit.id } });
     const row = await repos.duty.set({ unitId: unit.id, onDate: today, personIds, setBy: actorId, at: now });
     await repos.records.audit({
-      at: now, actorId, event: 'duty.changed',
+      at: now,
+      actorId,
+      event: 'duty.changed',
       details: { unitId: unit.id, onDate: today, from: current, to: personIds, dutyAssignmentId: row.id, platform: args.platform },
     });
     return { row, previous: current };

@@ -25,12 +25,7 @@ export interface ItemHandle {
 }
 
 /** Build a message for one recipient (a person id, or null for a unit channel). */
-export type RenderMessage = (args: {
-  message: string;
-  personId: string | null;
-  withActions: boolean;
-  deadlines: ReadonlyMap<DeadlineKind, Date>;
-}) => ChatMessage;
+export type RenderMessage = (args: { message: string; personId: string | null; withActions: boolean; deadlines: ReadonlyMap<DeadlineKind, Date> }) => ChatMessage;
 
 const dueFor = (args: { directory: Directory; kind: DeadlineKind; item: ItemHandle; now: Date }): Date => {
   if (args.kind === 'delivery' && args.item.releaseDate) {

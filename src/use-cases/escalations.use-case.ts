@@ -1,11 +1,6 @@
 import { type RoshLevel, type Urgency, deriveUrgency } from '../domain/case-facts.js';
 import { DomainError } from '../domain/errors.js';
-import {
-  ESCALATION_ACTIONS,
-  type EscalationAction,
-  type EscalationState,
-  raiseEscalationEffects,
-} from '../domain/workflows/escalation.workflow.js';
+import { ESCALATION_ACTIONS, type EscalationAction, type EscalationState, raiseEscalationEffects } from '../domain/workflows/escalation.workflow.js';
 import { itemRef } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyItemEffects, decide } from './decide.use-case.js';
@@ -59,15 +54,33 @@ export const raiseEscalation = async (args: { ctx: UseCaseContext; actorId: stri
       updatedAt: now,
     });
     await repos.records.insertDecision({
-      itemType: 'escalation', itemId: row.id, action: 'raise', actorId, actorRole: 'raiser',
-      fromState: 'new', toState: row.state, rationale: null, platform: args.platform, decidedAt: now,
+      itemType: 'escalation',
+      itemId: row.id,
+      action: 'raise',
+      actorId,
+      actorRole: 'raiser',
+      fromState: 'new',
+      toState: row.state,
+      rationale: null,
+      platform: args.platform,
+      decidedAt: now,
     });
     await repos.records.audit({
-      at: now, actorId, event: 'escalation.raised', itemType: 'escalation', itemId: row.id, crn: row.crn,
+      at: now,
+      actorId,
+      event: 'escalation.raised',
+      itemType: 'escalation',
+      itemId: row.id,
+      crn: row.crn,
       details: { ref: itemRef('escalation', row.id), urgency, senderUnitId: sender.id, receivingUnitId: row.receivingUnitId, countersignerId, platform: args.platform },
     });
-    const applied = await applyItemEffects({ module: escalationModule,
-      ctx, repos, row, actorId, now,
+    const applied = await applyItemEffects({
+      module: escalationModule,
+      ctx,
+      repos,
+      row,
+      actorId,
+      now,
       effects: raiseEscalationEffects({ raisedBy: actorId, countersignerId, senderUnitId: sender.id }),
     });
     return { row, countersignDueAt: applied.deadlinesStarted.get('countersign') as Date };
@@ -89,6 +102,12 @@ export const decideEscalation = (args: {
   platform: Platform;
 }) =>
   decide({
-    ctx: args.ctx, itemType: 'escalation', itemId: args.escalationId, action: args.action, actorId: args.actorId,
-    rationale: args.rationale, personId: args.caseManagerId, platform: args.platform,
+    ctx: args.ctx,
+    itemType: 'escalation',
+    itemId: args.escalationId,
+    action: args.action,
+    actorId: args.actorId,
+    rationale: args.rationale,
+    personId: args.caseManagerId,
+    platform: args.platform,
   });

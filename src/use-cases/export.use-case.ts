@@ -10,10 +10,28 @@ import { type HistoryContext, formatDuration, formatWorkingDuration, loadCaseHis
  * role, when, on what reasoning, how long each step took, and whether each deadline was met.
  */
 export const EXPORT_COLUMNS = [
-  'seq', 'time_utc', 'time_local', 'crn', 'item_ref', 'item_type', 'record', 'event',
-  'actor_id', 'actor_name', 'actor_role', 'from_state', 'to_state', 'rationale',
-  'step_elapsed', 'step_elapsed_ms', 'step_working_time',
-  'deadline', 'deadline_started', 'deadline_due', 'deadline_outcome', 'details',
+  'seq',
+  'time_utc',
+  'time_local',
+  'crn',
+  'item_ref',
+  'item_type',
+  'record',
+  'event',
+  'actor_id',
+  'actor_name',
+  'actor_role',
+  'from_state',
+  'to_state',
+  'rationale',
+  'step_elapsed',
+  'step_elapsed_ms',
+  'step_working_time',
+  'deadline',
+  'deadline_started',
+  'deadline_due',
+  'deadline_outcome',
+  'details',
 ] as const;
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 export type ExportRow = Record<ExportColumn, string>;
@@ -26,8 +44,7 @@ export interface CaseExport {
 }
 
 /** Audit events already told by a decision row (they carry its id), or by the raise decision. */
-const isDecisionAudit = (event: string, details: Record<string, unknown>) =>
-  typeof details.decisionId === 'number' || event === 'escalation.raised' || event === 'referral.raised';
+const isDecisionAudit = (event: string, details: Record<string, unknown>) => typeof details.decisionId === 'number' || event === 'escalation.raised' || event === 'referral.raised';
 
 const RANK = { decision: 0, audit: 1, deadline: 2 } as const;
 
@@ -61,12 +78,25 @@ export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; 
     for (const step of item.steps) {
       const d = step.decision;
       pending.push({
-        at: d.decidedAt, rank: RANK.decision, order: d.id,
+        at: d.decidedAt,
+        rank: RANK.decision,
+        order: d.id,
         row: {
-          ...blank, ...base, ...at(d.decidedAt), record: 'decision', event: d.action,
-          actor_id: d.actorId, actor_name: step.actorName, actor_role: d.actorRole, from_state: d.fromState, to_state: d.toState,
-          rationale: d.rationale ?? '', step_elapsed: formatDuration(step.elapsedMs), step_elapsed_ms: step.elapsedMs === null ? '' : String(step.elapsedMs),
-          step_working_time: formatWorkingDuration(step.workingMs), details: decisionDetails(d),
+          ...blank,
+          ...base,
+          ...at(d.decidedAt),
+          record: 'decision',
+          event: d.action,
+          actor_id: d.actorId,
+          actor_name: step.actorName,
+          actor_role: d.actorRole,
+          from_state: d.fromState,
+          to_state: d.toState,
+          rationale: d.rationale ?? '',
+          step_elapsed: formatDuration(step.elapsedMs),
+          step_elapsed_ms: step.elapsedMs === null ? '' : String(step.elapsedMs),
+          step_working_time: formatWorkingDuration(step.workingMs),
+          details: decisionDetails(d),
         },
       });
     }
@@ -74,12 +104,22 @@ export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; 
       const { deadline } = entry;
       const when = deadline.metAt ?? deadline.dueAt;
       pending.push({
-        at: when, rank: RANK.deadline, order: deadline.id,
+        at: when,
+        rank: RANK.deadline,
+        order: deadline.id,
         row: {
-          ...blank, ...base, ...at(when), record: 'deadline', event: `deadline.${entry.status}`,
-          actor_id: entry.endedBy ?? '', actor_name: entry.endedBy ? history.nameOf(entry.endedBy) : '',
-          deadline: entry.label, deadline_started: deadline.startedAt.toISOString(), deadline_due: deadline.dueAt.toISOString(),
-          deadline_outcome: entry.outcome, details: JSON.stringify({ policy: deadline.policy, reminders: deadline.ownerRemindersSent }),
+          ...blank,
+          ...base,
+          ...at(when),
+          record: 'deadline',
+          event: `deadline.${entry.status}`,
+          actor_id: entry.endedBy ?? '',
+          actor_name: entry.endedBy ? history.nameOf(entry.endedBy) : '',
+          deadline: entry.label,
+          deadline_started: deadline.startedAt.toISOString(),
+          deadline_due: deadline.dueAt.toISOString(),
+          deadline_outcome: entry.outcome,
+          details: JSON.stringify({ policy: deadline.policy, reminders: deadline.ownerRemindersSent }),
         },
       });
     }
@@ -87,10 +127,19 @@ export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; 
   for (const entry of history.audit) {
     if (isDecisionAudit(entry.event, entry.details) || ACCESS_EVENTS.has(entry.event)) continue;
     pending.push({
-      at: entry.at, rank: RANK.audit, order: entry.id,
+      at: entry.at,
+      rank: RANK.audit,
+      order: entry.id,
       row: {
-        ...blank, ...at(entry.at), crn, item_ref: refOf.get(`${entry.itemType}:${entry.itemId}`) ?? '', item_type: entry.itemType ?? '',
-        record: 'audit', event: entry.event, actor_id: entry.actorId ?? '', actor_name: entry.actorId ? history.nameOf(entry.actorId) : '',
+        ...blank,
+        ...at(entry.at),
+        crn,
+        item_ref: refOf.get(`${entry.itemType}:${entry.itemId}`) ?? '',
+        item_type: entry.itemType ?? '',
+        record: 'audit',
+        event: entry.event,
+        actor_id: entry.actorId ?? '',
+        actor_name: entry.actorId ? history.nameOf(entry.actorId) : '',
         details: JSON.stringify(entry.details),
       },
     });
@@ -100,8 +149,13 @@ export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; 
     crn,
     generatedAt: args.now.toISOString(),
     items: history.items.map((item) => ({
-      ref: item.ref, itemType: item.itemType, heading: item.heading, state: item.stateLabel, raisedBy: history.nameOf(item.raisedBy),
-      createdAt: item.createdAt.toISOString(), closedAt: item.closedAt?.toISOString() ?? null,
+      ref: item.ref,
+      itemType: item.itemType,
+      heading: item.heading,
+      state: item.stateLabel,
+      raisedBy: history.nameOf(item.raisedBy),
+      createdAt: item.createdAt.toISOString(),
+      closedAt: item.closedAt?.toISOString() ?? null,
     })),
     rows: pending.map((entry, index) => ({ ...entry.row, seq: String(index + 1) })),
   };
@@ -119,19 +173,12 @@ export const csvCell = (value: string) => {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 };
 
-export const exportToCsv = (data: CaseExport): string =>
-  [EXPORT_COLUMNS.join(','), ...data.rows.map((row) => EXPORT_COLUMNS.map((column) => csvCell(row[column])).join(','))].join('\r\n') + '\r\n';
+export const exportToCsv = (data: CaseExport): string => [EXPORT_COLUMNS.join(','), ...data.rows.map((row) => EXPORT_COLUMNS.map((column) => csvCell(row[column])).join(','))].join('\r\n') + '\r\n';
 
 export const exportToJson = (data: CaseExport): string => `${JSON.stringify(data, null, 2)}\n`;
 
 /** Build the export in the chosen format and record that it was taken (who, when, which CRN). */
-export const exportCase = async (args: {
-  ctx: HistoryContext & { clock: { now(): Date } };
-  crn: string;
-  format: 'csv' | 'json';
-  actorId: string | null;
-  platform: Platform;
-}) => {
+export const exportCase = async (args: { ctx: HistoryContext & { clock: { now(): Date } }; crn: string; format: 'csv' | 'json'; actorId: string | null; platform: Platform }) => {
   const now = args.ctx.clock.now();
   // A person's export only with need to know (the chat command also checks and audits a refusal); the CLI
   // (actor null) is the operator on the database host, audited as such.
@@ -141,7 +188,10 @@ export const exportCase = async (args: {
   const data = await buildCaseExport({ ctx: args.ctx, crn: args.crn, now });
   await args.ctx.store.transaction(async (repos) => {
     await repos.records.audit({
-      at: now, actorId: args.actorId, event: 'case.exported', crn: data.crn,
+      at: now,
+      actorId: args.actorId,
+      event: 'case.exported',
+      crn: data.crn,
       details: { format: args.format, rows: data.rows.length, items: data.items.map((item) => item.ref), platform: args.platform },
     });
   });

@@ -40,7 +40,15 @@ export const renderItemStatus = async (args: {
   if (!module || !row) return null;
   const org = orgViewWithDuty({ directory: ctx.directory, duty: new Map() });
   const message = renderItemMessage({
-    module, row, directory: ctx.directory, org, message: `${itemType}.status`, personId: args.personId, withActions: false, deadlines: new Map(), notice,
+    module,
+    row,
+    directory: ctx.directory,
+    org,
+    message: `${itemType}.status`,
+    personId: args.personId,
+    withActions: false,
+    deadlines: new Map(),
+    notice,
   });
   return { ...message, notice, actions: [] };
 };

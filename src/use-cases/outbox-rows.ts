@@ -48,7 +48,13 @@ export const outboxRowsFor = async (args: MessageRequest): Promise<{ rows: NewOu
   for (const provider of unit ? args.reach : []) {
     const target = provider.unitChannel(unit as NonNullable<typeof unit>);
     if (!target) continue;
-    rows.push({ ...base, dedupeKey: `${args.dedupePrefix}:channel:${target.platform}:${target.id}`, platform: target.platform, target, payload: args.render(null) as unknown as Record<string, unknown> });
+    rows.push({
+      ...base,
+      dedupeKey: `${args.dedupePrefix}:channel:${target.platform}:${target.id}`,
+      platform: target.platform,
+      target,
+      payload: args.render(null) as unknown as Record<string, unknown>,
+    });
   }
   return { rows, unreachable };
 };

@@ -21,12 +21,7 @@ export interface ResolvedRecipient {
   uncovered?: boolean;
 }
 
-export const resolveRecipient = async (args: {
-  repos: Repositories;
-  directory: Directory;
-  recipient: Recipient;
-  now: Date;
-}): Promise<ResolvedRecipient> => {
+export const resolveRecipient = async (args: { repos: Repositories; directory: Directory; recipient: Recipient; now: Date }): Promise<ResolvedRecipient> => {
   const { recipient, directory } = args;
   if (recipient.kind === 'person') return { personIds: [recipient.personId] };
   const unit = directory.unit(recipient.unitId);

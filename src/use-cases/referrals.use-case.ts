@@ -1,12 +1,6 @@
 import type { ReferralRow } from '../db/items.repository.js';
 import { DomainError } from '../domain/errors.js';
-import {
-  REFERRAL_ACTIONS,
-  type ReferralAction,
-  type ReferralState,
-  raiseReferralEffects,
-  referralLateness,
-} from '../domain/workflows/referral.workflow.js';
+import { REFERRAL_ACTIONS, type ReferralAction, type ReferralState, raiseReferralEffects, referralLateness } from '../domain/workflows/referral.workflow.js';
 import { localDate } from '../domain/time/working-time.js';
 import { itemRef } from './chat-message.js';
 import type { Platform, UseCaseContext } from './context.js';
@@ -44,20 +38,51 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
 
   const result = await ctx.store.transaction(async (repos) => {
     const row = await repos.items.insertReferral({
-      crn: input.crn, noms: input.noms ?? null, referralType: input.referralType, providerUnitId: input.providerUnitId,
-      senderUnitId: sender.id, prison: input.prison, releaseDate: input.releaseDate, releaseType: input.releaseType,
-      needs: input.needs, notes: input.notes, referBy: lateness.referBy, lateWeeks: lateness.lateWeeks, raisedBy: actorId,
-      state: 'awaiting_acknowledgement' satisfies ReferralState, createdAt: now, updatedAt: now,
+      crn: input.crn,
+      noms: input.noms ?? null,
+      referralType: input.referralType,
+      providerUnitId: input.providerUnitId,
+      senderUnitId: sender.id,
+      prison: input.prison,
+      releaseDate: input.releaseDate,
+      releaseType: input.releaseType,
+      needs: input.needs,
+      notes: input.notes,
+      referBy: lateness.referBy,
+      lateWeeks: lateness.lateWeeks,
+      raisedBy: actorId,
+      state: 'awaiting_acknowledgement' satisfies ReferralState,
+      createdAt: now,
+      updatedAt: now,
     });
     const decision = await repos.records.insertDecision({
-      itemType: 'referral', itemId: row.id, action: 'raise', actorId, actorRole: 'raiser',
-      fromState: 'new', toState: row.state, rationale: null, platform: args.platform, decidedAt: now,
+      itemType: 'referral',
+      itemId: row.id,
+      action: 'raise',
+      actorId,
+      actorRole: 'raiser',
+      fromState: 'new',
+      toState: row.state,
+      rationale: null,
+      platform: args.platform,
+      decidedAt: now,
     });
     await repos.records.audit({
-      at: now, actorId, event: 'referral.raised', itemType: 'referral', itemId: row.id, crn: row.crn,
+      at: now,
+      actorId,
+      event: 'referral.raised',
+      itemType: 'referral',
+      itemId: row.id,
+      crn: row.crn,
       details: {
-        ref: itemRef('referral', row.id), decisionId: decision.id, senderUnitId: sender.id, providerUnitId: row.providerUnitId,
-        releaseDate: row.releaseDate, referBy: row.referBy, lateWeeks: row.lateWeeks, platform: args.platform,
+        ref: itemRef('referral', row.id),
+        decisionId: decision.id,
+        senderUnitId: sender.id,
+        providerUnitId: row.providerUnitId,
+        releaseDate: row.releaseDate,
+        referBy: row.referBy,
+        lateWeeks: row.lateWeeks,
+        platform: args.platform,
       },
     });
     const applied = await applyItemEffects({ module: referralModule, ctx, repos, row, actorId, now, effects: raiseReferralEffects({ raisedBy: actorId, providerUnitId: row.providerUnitId }) });
@@ -66,7 +91,6 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
   ctx.onCommitted?.({ outbox: true, deadlines: true });
   return { ...result, lateness, ref: itemRef('referral', result.row.id) };
 };
-
 
 /** Take a decision on a referral: the generic decide (src/use-cases/decide.use-case.ts) under its old name. */
 export const decideReferral = async (args: {
@@ -80,8 +104,15 @@ export const decideReferral = async (args: {
   platform: Platform;
 }) => {
   const result = await decide({
-    ctx: args.ctx, itemType: 'referral', itemId: args.referralId, action: args.action, actorId: args.actorId,
-    rationale: args.rationale, personId: args.workerId, date: args.releaseDate, platform: args.platform,
+    ctx: args.ctx,
+    itemType: 'referral',
+    itemId: args.referralId,
+    action: args.action,
+    actorId: args.actorId,
+    rationale: args.rationale,
+    personId: args.workerId,
+    date: args.releaseDate,
+    platform: args.platform,
   });
   return { ...result, row: result.row as ReferralRow, recomputed: result.extra.deadlines ?? [] };
 };

@@ -22,8 +22,7 @@ const whenText = (directory: Directory | undefined, at: unknown, now: Date | und
 
 const nameOf = (directory: Directory | undefined, id: unknown) => (typeof id === 'string' && id ? (directory?.person(id)?.name ?? id) : undefined);
 
-const stateOf = (details: Record<string, unknown>) =>
-  typeof details.state === 'string' ? stateWords(details.state, typeof details.itemType === 'string' ? details.itemType : undefined) : undefined;
+const stateOf = (details: Record<string, unknown>) => (typeof details.state === 'string' ? stateWords(details.state, typeof details.itemType === 'string' ? details.itemType : undefined) : undefined);
 
 const alreadyDone = (details: Record<string, unknown>, directory?: Directory, now?: Date) => {
   const action = typeof details.action === 'string' ? details.action : undefined;
@@ -67,9 +66,7 @@ export const refusalWords = (args: { error: Pick<DomainError, 'code' | 'details'
         unit: typeof details.unitId === 'string' ? (args.directory?.unit(details.unitId)?.name ?? details.unitId) : words('refusal.duty.that_unit'),
       });
     case 'input.invalid':
-      return typeof details.field === 'string'
-        ? words('refusal.input.invalid_field', { field: details.field.replace(/([A-Z])/g, ' $1').toLowerCase() })
-        : words('refusal.input.invalid');
+      return typeof details.field === 'string' ? words('refusal.input.invalid_field', { field: details.field.replace(/([A-Z])/g, ' $1').toLowerCase() }) : words('refusal.input.invalid');
     default:
       return words(`refusal.${code}`);
   }

@@ -80,12 +80,7 @@ export const renderReminderMessage = (args: {
     text: `${headline}: ${label} for ${ref} (${item.row.crn})${whose} is ${lateText}`,
     title: `${headline}: ${label} ${ref}, ${lateText}`,
     fields,
-    notice:
-      actions.length > 0
-        ? undefined
-        : item.itemType === 'referral'
-          ? `Open /cases ${item.row.crn} to see the referral and act on it.`
-          : `Please make sure ${args.owedBy} acts on this today.`,
+    notice: actions.length > 0 ? undefined : item.itemType === 'referral' ? `Open /cases ${item.row.crn} to see the referral and act on it.` : `Please make sure ${args.owedBy} acts on this today.`,
     actions,
     item: { type: item.itemType, id: item.row.id, version: item.row.version, ref },
   };

@@ -41,7 +41,7 @@ const signIn = async (page: Page, args: { baseUrl: string; provider: 'slack' | '
   return response;
 };
 
-describe.skipIf(skipReason !== null)('the managers\' board in a real browser', () => {
+describe.skipIf(skipReason !== null)("the managers' board in a real browser", () => {
   let h: BoardHarness;
   let browser: Browser;
 
@@ -134,10 +134,14 @@ describe.skipIf(skipReason !== null)('the managers\' board in a real browser', (
     expect(await page.$eval('main [role=alert]', (element) => element.textContent?.trim())).toMatch(/^Already done: countersigned by Tom Reyes/);
     expect(await h.t.app.store.repos.records.decisionsFor([{ itemType: 'escalation', itemId: escalationId }])).toHaveLength(2);
     await h.t.app.dispatcher.drain();
-    const toAmara = dmsTo(h.fake, SLACK.amara).map(textOf).filter((text) => text.includes('Countersigned: ESC-000001'));
+    const toAmara = dmsTo(h.fake, SLACK.amara)
+      .map(textOf)
+      .filter((text) => text.includes('Countersigned: ESC-000001'));
     expect(toAmara).toHaveLength(1);
     expect(toAmara[0]).toContain('Agreed from the board: risk has risen.');
-    const toDev = dmsTo(h.fake, SLACK.dev).map(textOf).filter((text) => text.includes('Escalation to accept: ESC-000001'));
+    const toDev = dmsTo(h.fake, SLACK.dev)
+      .map(textOf)
+      .filter((text) => text.includes('Escalation to accept: ESC-000001'));
     expect(toDev).toHaveLength(1);
 
     // The week's report: two charts, each with its table, and a CSV download of a table.

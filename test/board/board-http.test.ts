@@ -33,7 +33,9 @@ describe('the board over HTTP', () => {
     expect(callback.status).toBe(400);
     expect(await callback.text()).toContain('That sign-in has expired or was not started here.');
     const post = await fetch(`${h.boardUrl}/board/items/ESC-000001/decisions`, {
-      method: 'POST', body: new URLSearchParams({ action: 'escalation.countersign', rationale: 'no session', csrf: 'x' }), redirect: 'manual',
+      method: 'POST',
+      body: new URLSearchParams({ action: 'escalation.countersign', rationale: 'no session', csrf: 'x' }),
+      redirect: 'manual',
     });
     expect(post.status).toBe(401);
     expect((await fetch(`${h.boardUrl}/board/sign-in/github`)).status).toBe(404);
@@ -44,7 +46,9 @@ describe('the board over HTTP', () => {
   it('sends no script, a strict content security policy, and no caching', async () => {
     const response = await fetch(`${h.boardUrl}/board`);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' https:; base-uri 'none'; frame-ancestors https:\/\/teams\.microsoft\.com /);
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' https:; base-uri 'none'; frame-ancestors https:\/\/teams\.microsoft\.com /,
+    );
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await response.text();
     expect(body).not.toMatch(/<script/i);

@@ -24,11 +24,19 @@ describe('report arithmetic', () => {
 
   it('counts times in working hours, leaves replaced deadlines out, and rates what fell due', () => {
     const deadline = (kind: string, startedAt: string, dueAt: string, metAt: string | null, metBy: string | null) => ({
-      kind, startedAt: at(startedAt), dueAt: at(dueAt), metAt: metAt ? at(metAt) : null, metBy,
+      kind,
+      startedAt: at(startedAt),
+      dueAt: at(dueAt),
+      metAt: metAt ? at(metAt) : null,
+      metBy,
     });
     const report = buildUnitWeekReport({
-      calendar: directory.calendar, unitId: 'north-3', week: '2026-11-23',
-      from: at('2026-11-23T00:00:00Z'), to: at('2026-11-30T00:00:00Z'), now: at('2026-11-27T12:00:00Z'),
+      calendar: directory.calendar,
+      unitId: 'north-3',
+      week: '2026-11-23',
+      from: at('2026-11-23T00:00:00Z'),
+      to: at('2026-11-30T00:00:00Z'),
+      now: at('2026-11-27T12:00:00Z'),
       deadlines: [
         // Mon 16:00 → Tue 10:00 London: 1 h on Monday + 1 h on Tuesday = 2 working hours (the night does not count).
         deadline('countersign', '2026-11-23T16:00:00Z', '2026-11-24T17:00:00Z', '2026-11-24T10:00:00Z', 'tom'),
@@ -36,8 +44,14 @@ describe('report arithmetic', () => {
         deadline('countersign', '2026-11-24T09:00:00Z', '2026-11-25T17:00:00Z', '2026-11-24T09:30:00Z', null), // replaced
         deadline('acceptance', '2026-11-25T09:00:00Z', '2026-11-26T17:00:00Z', null, null), // still open, due and passed
       ],
-      reminders: [{ rung: 'owner', count: 3 }, { rung: 'manager', count: 1 }],
-      referrals: [{ lateWeeks: 0, referBy: '2026-12-01', createdAt: at('2026-11-24T10:00:00Z') }, { lateWeeks: 2, referBy: '2026-11-10', createdAt: at('2026-11-24T10:00:00Z') }],
+      reminders: [
+        { rung: 'owner', count: 3 },
+        { rung: 'manager', count: 1 },
+      ],
+      referrals: [
+        { lateWeeks: 0, referBy: '2026-12-01', createdAt: at('2026-11-24T10:00:00Z') },
+        { lateWeeks: 2, referBy: '2026-11-10', createdAt: at('2026-11-24T10:00:00Z') },
+      ],
     });
     expect(report.times).toEqual([
       { measure: 'Time to countersign', count: 2, medianHours: 3, p90Hours: 4 },
@@ -54,12 +68,10 @@ describe('report arithmetic', () => {
   });
 
   it('writes CSV that a spreadsheet will not run as a formula', () => {
-    expect(tableCsv({ id: 'times', caption: '', columns: ['a', 'b'], rows: [['=HYPERLINK("x")', 'plain, with comma']] })).toBe(
-      `a,b\r\n"'=HYPERLINK(""x"")","plain, with comma"\r\n`,
-    );
+    expect(tableCsv({ id: 'times', caption: '', columns: ['a', 'b'], rows: [['=HYPERLINK("x")', 'plain, with comma']] })).toBe(`a,b\r\n"'=HYPERLINK(""x"")","plain, with comma"\r\n`);
   });
 
-  it('takes weeks as Mondays in the organisation\'s time zone', () => {
+  it("takes weeks as Mondays in the organisation's time zone", () => {
     expect(parseWeek('2026-11-23')).toBe('2026-11-23');
     expect(parseWeek('2026-11-24')).toBeNull(); // a Tuesday
     expect(parseWeek('2026-02-30')).toBeNull();

@@ -25,7 +25,7 @@ describe('the weekly picture, and the way to the board from Slack', () => {
     await h?.stop();
   });
 
-  it('sends each manager their unit\'s week as a PNG chart with a link to the board, once', async () => {
+  it("sends each manager their unit's week as a PNG chart with a link to the board, once", async () => {
     const id = await raiseViaSlack(h as unknown as Harness, { userId: SLACK.amara, crn: 'X123456' });
     h.t.clock.advance(2 * 3_600_000);
     const result = await boardDecide({ ctx: h.t.app.ctx, personId: 'tom', actionId: 'escalation.countersign', itemId: id, values: { rationale: 'Agreed.' } });
@@ -50,7 +50,9 @@ describe('the weekly picture, and the way to the board from Slack', () => {
     const pictures = h.fake.uploads.slice(uploadsBefore);
     expect(pictures).toHaveLength(4);
     for (const upload of pictures) expect(upload.bytes.includes(PNG_SIGNATURE)).toBe(true);
-    const toTom = dmsTo(h.fake, SLACK.tom).map(textOf).filter((text) => text.includes('week of 2026-11-23'));
+    const toTom = dmsTo(h.fake, SLACK.tom)
+      .map(textOf)
+      .filter((text) => text.includes('week of 2026-11-23'));
     expect(toTom).toHaveLength(1);
     expect(toTom[0]).toContain('Time to countersign: median 1 working h, 90th percentile 2 working h (2 decided)');
     expect(toTom[0]).toContain(`${h.boardUrl}/board/reports?unit=north-3&amp;week=2026-11-23`);
@@ -61,7 +63,12 @@ describe('the weekly picture, and the way to the board from Slack', () => {
   it('the Slack App Home links to the board above the queue', async () => {
     const before = h.fake.callsTo('views.publish').length;
     const body = JSON.stringify({
-      token: 'verification-token', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'EvBoardHome', event_time: Math.floor(Date.now() / 1000),
+      token: 'verification-token',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: 'EvBoardHome',
+      event_time: Math.floor(Date.now() / 1000),
       event: { type: 'app_home_opened', user: SLACK.priya, channel: 'DU0PRIYA', tab: 'home', event_ts: '1700000000.000200' },
       authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     });
@@ -76,9 +83,15 @@ describe('the weekly picture, and the way to the board from Slack', () => {
 
   it('in Teams the picture is an inline image in a valid Adaptive Card', () => {
     const report = buildUnitWeekReport({
-      calendar: h.t.app.ctx.directory.calendar, unitId: 'north-3', week: '2026-11-23',
-      from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-30T00:00:00Z'), now: new Date('2026-11-30T08:00:00Z'),
-      deadlines: [], reminders: [], referrals: [],
+      calendar: h.t.app.ctx.directory.calendar,
+      unitId: 'north-3',
+      week: '2026-11-23',
+      from: new Date('2026-11-23T00:00:00Z'),
+      to: new Date('2026-11-30T00:00:00Z'),
+      now: new Date('2026-11-30T08:00:00Z'),
+      deadlines: [],
+      reminders: [],
+      referrals: [],
     });
     const message = weeklyMessage({ report, unitName: 'North Team 3', png: PNG_SIGNATURE, link: 'https://board.example.org/board' });
     const card = messageCard(message);

@@ -27,8 +27,12 @@ describe('bad requests change nothing', () => {
     connector = await startFakeConnector();
     t = await startTestApp({
       env: {
-        SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-chaos', SLACK_API_URL: fake.url,
-        MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-a-real-secret', MICROSOFT_APP_TENANT_ID: '11111111-0000-4000-8000-000000000001',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_BOT_TOKEN: 'xoxb-chaos',
+        SLACK_API_URL: fake.url,
+        MICROSOFT_APP_ID: APP_ID,
+        MICROSOFT_APP_PASSWORD: 'not-a-real-secret',
+        MICROSOFT_APP_TENANT_ID: '11111111-0000-4000-8000-000000000001',
       },
     });
     h = { t, fake, stop: async () => undefined };
@@ -87,7 +91,9 @@ describe('bad requests change nothing', () => {
     const view = await openedView(fake, 1);
     const body = interactionBody(
       viewSubmissionPayload({
-        userId: SLACK.amara, callbackId: view.callbackId, privateMetadata: view.privateMetadata,
+        userId: SLACK.amara,
+        callbackId: view.callbackId,
+        privateMetadata: view.privateMetadata,
         values: Object.fromEntries(Object.entries(escalationValues({ crn: 'X123456' })).map(([k, v]) => [k, { value: typeof v === 'string' ? stateValue.text(v) : v }])),
       }),
     );
@@ -100,7 +106,12 @@ describe('bad requests change nothing', () => {
 
     // Slack's own retry carries a new timestamp and signature (and x-slack-retry-num): it passes the guard.
     const event = JSON.stringify({
-      token: 'verification-token', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'EvReplay', event_time: now(),
+      token: 'verification-token',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: 'EvReplay',
+      event_time: now(),
       event: { type: 'app_home_opened', user: SLACK.tom, channel: 'DU0TOM', tab: 'home', event_ts: '1700000000.000100' },
       authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     });
@@ -161,9 +172,13 @@ describe('bad requests change nothing', () => {
     const activity = messageActivity({ serviceUrl: connector.url, userAadId: '3f1e9a52-7c4b-4d2e-9a61-0000000000a1', text: 'escalate X123456' });
     await refused('Teams activity, no token', () => postActivity({ baseUrl: t.baseUrl, activity }), 401);
     await refused('Teams activity, token not a JWT', () => postActivity({ baseUrl: t.baseUrl, activity, token: 'not.a.jwt' }), 401);
-    await refused('Teams activity, Basic auth instead of Bearer', async () => {
-      const response = await fetch(`${t.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic YTpi' }, body: JSON.stringify(activity) });
-      return { status: response.status };
-    }, 401);
+    await refused(
+      'Teams activity, Basic auth instead of Bearer',
+      async () => {
+        const response = await fetch(`${t.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic YTpi' }, body: JSON.stringify(activity) });
+        return { status: response.status };
+      },
+      401,
+    );
   });
 });

@@ -113,5 +113,4 @@ export const tableCounts = async (app: App): Promise<Record<(typeof TABLES)[numb
 };
 
 /** Rows of a raw query (test inspection only). */
-export const queryRows = async <T>(app: App, text: string): Promise<T[]> =>
-  ((await app.database.db.execute(text)) as unknown as { rows: T[] }).rows;
+export const queryRows = async <T>(app: App, text: string): Promise<T[]> => ((await app.database.db.execute(text)) as unknown as { rows: T[] }).rows;

@@ -43,8 +43,14 @@ describe('chat API faults', () => {
       ctx: t.app.ctx,
       actorId: 'amara',
       values: {
-        crn: `X${crn}`, roshCurrent: 'HIGH', roshNew: 'HIGH', reason: 'breach_or_new_offence', urgency: 'standard',
-        receivingUnitId: 'north-pp', summary: 'Breached licence conditions; new intelligence from police.', oasysReviewed: ['done'],
+        crn: `X${crn}`,
+        roshCurrent: 'HIGH',
+        roshNew: 'HIGH',
+        reason: 'breach_or_new_offence',
+        urgency: 'standard',
+        receivingUnitId: 'north-pp',
+        summary: 'Breached licence conditions; new intelligence from police.',
+        oasysReviewed: ['done'],
       },
       context: {},
       platform: 'slack',
@@ -113,7 +119,9 @@ describe('chat API faults', () => {
     await until(() => fake.callsTo('chat.postMessage').length > posts, 'the hung call', 10_000);
     fake.hang('chat.postMessage', 0); // only that first call hangs
     const command = await postToSlack({
-      baseUrl: t.baseUrl, secret: SECRET, body: slashCommandBody({ command: '/cases', text: '', userId: SLACK.dev, responseUrl: fake.responseUrl('dev-cases') }),
+      baseUrl: t.baseUrl,
+      secret: SECRET,
+      body: slashCommandBody({ command: '/cases', text: '', userId: SLACK.dev, responseUrl: fake.responseUrl('dev-cases') }),
     });
     expect(command.status).toBe(200);
     await until(() => fake.responsesTo('dev-cases')[0], "Dev's /cases answer", 5_000);
@@ -194,7 +202,9 @@ describe('chat API faults', () => {
       expect((dead[0]!.target as { personId?: string }).personId).toBe('dev');
       expect(fake.messagesTo('C0NORTHPP').length).toBeGreaterThan(channelBefore);
       expect(rows.filter((row) => row.status === 'sent').length).toBe(rows.length - 1);
-      figures.push(`${error} (${method}) for Dev: his row dead after 1 attempt; ${rows.length - 1} other rows sent (channel +${fake.messagesTo('C0NORTHPP').length - channelBefore}, Amara +${dmTo(SLACK.amara).length - amaraBefore})`);
+      figures.push(
+        `${error} (${method}) for Dev: his row dead after 1 attempt; ${rows.length - 1} other rows sent (channel +${fake.messagesTo('C0NORTHPP').length - channelBefore}, Amara +${dmTo(SLACK.amara).length - amaraBefore})`,
+      );
     }
     // The digest reports what could not be delivered.
     await t.app.scheduler.digestOnce({ force: true });

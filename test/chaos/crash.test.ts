@@ -113,11 +113,7 @@ describe('kill -9 after a decision is committed, before its messages are sent', 
     const second = await spawnBot({ env: botEnv(db, fake) });
     bots.push(second);
     await until(() => dmsTo(fake, SLACK.dev)[0], "Dev's acceptance DM");
-    await until(
-      async () =>
-        (await unsettled(second.baseUrl)) === 0,
-      'outbox drained after restart',
-    );
+    await until(async () => (await unsettled(second.baseUrl)) === 0, 'outbox drained after restart');
     expect(await metricValue({ baseUrl: second.baseUrl, name: 'dutydesk_outbox_rows', labels: { status: 'dead' } })).toBe(0);
     const afterRestart = delivered(fake).slice(sentBefore);
     expect(buttonsOf(dmsTo(fake, SLACK.dev)[0] as SlackCall).map((button) => button.action_id)).toEqual(['escalation.accept', 'escalation.decline']);
@@ -177,8 +173,14 @@ describe('kill -9 in the middle of a sweep of many due deadlines', () => {
           ctx: app.ctx,
           actorId: i % 2 ? 'amara' : 'ben',
           values: {
-            crn: `X${String(600000 + i)}`, roshCurrent: 'HIGH', roshNew: 'VERY_HIGH', reason: 'breach_or_new_offence', urgency: 'urgent',
-            receivingUnitId: 'north-pp', summary: 'Breached licence conditions; new intelligence from police.', oasysReviewed: ['done'],
+            crn: `X${String(600000 + i)}`,
+            roshCurrent: 'HIGH',
+            roshNew: 'VERY_HIGH',
+            reason: 'breach_or_new_offence',
+            urgency: 'urgent',
+            receivingUnitId: 'north-pp',
+            summary: 'Breached licence conditions; new intelligence from police.',
+            oasysReviewed: ['done'],
           },
           context: {},
           platform: 'slack',
@@ -213,11 +215,7 @@ describe('kill -9 in the middle of a sweep of many due deadlines', () => {
     bots.push(second);
     const expected = ESCALATIONS * 3; // owner, manager and senior manager rungs are all due
     await until(() => delivered(fake).filter(isReminder).length >= expected, `${expected} reminders`, 180_000);
-    await until(
-      async () => (await unsettled(second.baseUrl)) === 0,
-      'outbox drained',
-      60_000,
-    );
+    await until(async () => (await unsettled(second.baseUrl)) === 0, 'outbox drained', 60_000);
     await second.kill('SIGTERM');
 
     const reminders = delivered(fake).filter(isReminder);

@@ -57,7 +57,9 @@ describe('bad input, concurrency and the record, over signed HTTP', () => {
     // The shared channel never carries the narrative.
     for (const post of h.fake.messagesTo('C0NORTHPP')) expect(textOf(post)).not.toContain('DROP TABLE');
     expect((await tableCounts(h.t.app)).escalations).toBe(1);
-    figures.push(`3,000-character summary of mrkdwn, mentions, SQL and RTL marks: stored verbatim (${row!.summary.length} chars), DM escaped (no live mention or link), cut to Block Kit limits, fake.violations = 0, channel post without narrative`);
+    figures.push(
+      `3,000-character summary of mrkdwn, mentions, SQL and RTL marks: stored verbatim (${row!.summary.length} chars), DM escaped (no live mention or link), cut to Block Kit limits, fake.violations = 0, channel post without narrative`,
+    );
   });
 
   it('takes one of 50 concurrent Countersign submissions; the rest are told it is done', async () => {
@@ -66,9 +68,7 @@ describe('bad input, concurrency and the record, over signed HTTP', () => {
     const form = await openedView(h.fake, 2);
     expect(form.callbackId).toBe('decision');
     const outboxBefore = (await h.t.app.store.repos.outbox.byDedupePrefix('')).length;
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => submit(h, { userId: SLACK.tom, view: form, values: { rationale: `Agreed (${i}).` } })),
-    );
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => submit(h, { userId: SLACK.tom, view: form, values: { rationale: `Agreed (${i}).` } })));
     const titles = answers.map((a) => (a.json as { view?: { title?: { text?: string } } }).view?.title?.text);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(titles.filter((title) => title === 'Done')).toHaveLength(1);
@@ -81,7 +81,9 @@ describe('bad input, concurrency and the record, over signed HTTP', () => {
     const devDms = dmsTo(h.fake, SLACK.dev).filter((call) => buttonsOf(call).some((b) => b.action_id === 'escalation.accept'));
     expect(devDms).toHaveLength(1);
     const outboxAfter = (await h.t.app.store.repos.outbox.byDedupePrefix('')).length;
-    figures.push(`50 concurrent Countersign submissions: 1 "Done", ${refusals.length} "Already done: countersigned by Tom Reyes …", 1 decision row, 1 DM to Dev, ${outboxAfter - outboxBefore} outbox rows (one set)`);
+    figures.push(
+      `50 concurrent Countersign submissions: 1 "Done", ${refusals.length} "Already done: countersigned by Tom Reyes …", 1 decision row, 1 DM to Dev, ${outboxAfter - outboxBefore} outbox rows (one set)`,
+    );
   });
 
   it('has an audit row for every decision row', async () => {
@@ -89,7 +91,11 @@ describe('bad input, concurrency and the record, over signed HTTP', () => {
     const [toDev] = dmsTo(h.fake, SLACK.dev);
     await click(h, { userId: SLACK.dev, message: toDev!, actionId: 'escalation.accept' });
     const accept = await openedView(h.fake, 3);
-    await submit(h, { userId: SLACK.dev, view: accept, values: { personId: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'omar' }, value: 'omar' } }, rationale: 'Taken on.' } });
+    await submit(h, {
+      userId: SLACK.dev,
+      view: accept,
+      values: { personId: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'omar' }, value: 'omar' } }, rationale: 'Taken on.' },
+    });
     await h.t.app.dispatcher.drain();
     const decisions = await queryRows<{ id: number; action: string }>(h.t.app, 'SELECT id, action FROM decisions');
     const orphans = await queryRows<{ id: number; action: string }>(

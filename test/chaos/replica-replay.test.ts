@@ -25,8 +25,12 @@ describe.skipIf(!process.env.DATABASE_URL)('Slack replay across replicas', () =>
     fake = await startFakeSlack();
     const clock = createTestClock('2026-11-24T10:00:00Z');
     const env = parseEnv({
-      DATABASE_URL: database.databaseUrl, DATA_DIR: database.dataDir, LOG_LEVEL: 'silent',
-      SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-replicas', SLACK_API_URL: fake.url,
+      DATABASE_URL: database.databaseUrl,
+      DATA_DIR: database.dataDir,
+      LOG_LEVEL: 'silent',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-replicas',
+      SLACK_API_URL: fake.url,
     });
     for (let i = 0; i < 2; i += 1) {
       const app = await createApp({ env, org: exampleOrg(), orgFile: 'org.example.yaml', clock, logger: createLogger({ level: 'silent' }), background: false });

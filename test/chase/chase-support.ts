@@ -20,9 +20,7 @@ export interface ChaseHarness {
   stop(): Promise<void>;
 }
 
-export const startChase = async (
-  options: { org?: Org; now?: string; maxAttempts?: number; env?: Record<string, string> } = {},
-): Promise<ChaseHarness> => {
+export const startChase = async (options: { org?: Org; now?: string; maxAttempts?: number; env?: Record<string, string> } = {}): Promise<ChaseHarness> => {
   const fake = await startFakeSlack();
   // The real app with Slack connected to the fake Web API: its own outbox dispatcher and Slack sender.
   const t = await startTestApp({
@@ -54,8 +52,14 @@ export const startChase = async (
         ctx: t.app.ctx,
         actorId,
         values: {
-          crn, roshCurrent: 'HIGH', roshNew: 'HIGH', reason: 'breach_or_new_offence', urgency, receivingUnitId: 'north-pp',
-          summary: 'Breached licence conditions; new intelligence from police.', oasysReviewed: ['done'],
+          crn,
+          roshCurrent: 'HIGH',
+          roshNew: 'HIGH',
+          reason: 'breach_or_new_offence',
+          urgency,
+          receivingUnitId: 'north-pp',
+          summary: 'Breached licence conditions; new intelligence from police.',
+          oasysReviewed: ['done'],
         },
         context: {},
         platform: 'slack',

@@ -57,7 +57,16 @@ describe('daily digests', { timeout: 120_000 }, () => {
     const now = h.t.clock.now();
     const repos = h.t.app.store.repos;
     await repos.outbox.enqueue([
-      { dedupeKey: 'test:dead:ben', platform: 'slack', target: { platform: 'slack', kind: 'user', id: 'U0BEN', personId: 'ben' }, payload: { text: 'x', title: 'x', fields: [], actions: [] }, itemType: 'escalation', itemId: id, nextAttemptAt: now, createdAt: now },
+      {
+        dedupeKey: 'test:dead:ben',
+        platform: 'slack',
+        target: { platform: 'slack', kind: 'user', id: 'U0BEN', personId: 'ben' },
+        payload: { text: 'x', title: 'x', fields: [], actions: [] },
+        itemType: 'escalation',
+        itemId: id,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
     ]);
     const [dead] = await repos.outbox.byDedupePrefix('test:dead:ben');
     await repos.outbox.markDead({ id: dead!.id, error: 'channel_not_found' });
@@ -82,7 +91,7 @@ describe('daily digests', { timeout: 120_000 }, () => {
     expect(textOf(other!)).not.toContain('Ben Carter');
   });
 
-  it('sends the day\'s digest at start-up when the bot was down at 09:00 on a working day', async () => {
+  it("sends the day's digest at start-up when the bot was down at 09:00 on a working day", async () => {
     expect(digestTimeOfDay('0 9 * * 1-5')).toBe('09:00');
     expect(digestTimeOfDay('0 30 8 * * 1-5')).toBe('08:30');
     h = await startChase({ now: '2026-11-24T11:15:00Z' });

@@ -44,8 +44,20 @@ describe.skipIf(!server)('the runtime role cannot rewrite audit_log or decisions
     app = await createApp({ env, org: exampleOrg(), orgFile: 'org.example.yaml', clock: createTestClock('2026-11-24T10:00:00Z'), logger: createLogger({ level: 'silent' }), background: false });
     // The bot works as the runtime role: a raise and a countersign write decisions and audit rows.
     const raised = await escalateCommand.submit({
-      ctx: app.ctx, actorId: 'amara', context: {}, platform: 'slack',
-      values: { crn: 'R100200', roshCurrent: 'MEDIUM', roshNew: 'HIGH', reason: 'rosh_increase', urgency: 'standard', receivingUnitId: 'north-pp', summary: 'Contact with a known victim reported.', oasysReviewed: ['done'] },
+      ctx: app.ctx,
+      actorId: 'amara',
+      context: {},
+      platform: 'slack',
+      values: {
+        crn: 'R100200',
+        roshCurrent: 'MEDIUM',
+        roshNew: 'HIGH',
+        reason: 'rosh_increase',
+        urgency: 'standard',
+        receivingUnitId: 'north-pp',
+        summary: 'Contact with a known victim reported.',
+        oasysReviewed: ['done'],
+      },
     });
     expect(raised.ok).toBe(true);
     const [row] = await app.store.repos.items.recentEscalations(1);

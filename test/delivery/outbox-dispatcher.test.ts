@@ -76,8 +76,12 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
     h = await startChase();
     const now = h.t.clock.now();
     const row = (key: string, user: string, personId: string) => ({
-      dedupeKey: key, platform: 'slack', target: { platform: 'slack', kind: 'user', id: user, personId },
-      payload: { text: key, title: key, fields: [], actions: [] }, nextAttemptAt: now, createdAt: now,
+      dedupeKey: key,
+      platform: 'slack',
+      target: { platform: 'slack', kind: 'user', id: user, personId },
+      payload: { text: key, title: key, fields: [], actions: [] },
+      nextAttemptAt: now,
+      createdAt: now,
     });
     await h.t.app.store.repos.outbox.enqueue([row('tom-1', 'U0TOM', 'tom'), row('tom-2', 'U0TOM', 'tom'), row('amara-1', 'U0AMARA', 'amara'), row('tom-3', 'U0TOM', 'tom')]);
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 30 }, 1, 'U0TOM');
@@ -122,7 +126,14 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
     const dispatcher = createOutboxDispatcher({ ctx: h.t.app.ctx, senders: {}, maxAttempts: 2, metrics: h.t.app.metrics });
     const now = h.t.clock.now();
     await h.t.app.store.repos.outbox.enqueue([
-      { dedupeKey: 'test:teams:1', platform: 'teams', target: { platform: 'teams', kind: 'user', id: 'aad-1', personId: 'amara' }, payload: { text: 'x', title: 'x', fields: [], actions: [] }, nextAttemptAt: now, createdAt: now },
+      {
+        dedupeKey: 'test:teams:1',
+        platform: 'teams',
+        target: { platform: 'teams', kind: 'user', id: 'aad-1', personId: 'amara' },
+        payload: { text: 'x', title: 'x', fields: [], actions: [] },
+        nextAttemptAt: now,
+        createdAt: now,
+      },
     ]);
     await dispatcher.drain();
     expect((await outboxRows(h, 'test:teams:1'))[0]).toMatchObject({ status: 'pending', lastError: 'sender.not_connected' });
@@ -150,7 +161,13 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
     expect(blocksText(h.fake.messagesTo('U0DEV')[0]!)).toContain('"actions"');
     const refs = await h.t.app.store.repos.outbox.messageRefs({ itemType: 'escalation', itemId: id });
     expect(refs.map((ref) => [ref.personId, ref.itemVersion]).sort()).toEqual(
-      [['amara', 2], ['tom', 2], ['amara', 2], ['dev', 2], [null, 2]].sort(),
+      [
+        ['amara', 2],
+        ['tom', 2],
+        ['amara', 2],
+        ['dev', 2],
+        [null, 2],
+      ].sort(),
     );
     // A second drain changes nothing more.
     await h.dispatcher.drain();
@@ -191,7 +208,14 @@ describe('the outbox dispatcher against a fake Slack', { timeout: 120_000 }, () 
     });
     const now = h.t.clock.now();
     await h.t.app.store.repos.outbox.enqueue([
-      { dedupeKey: 'test:slack:1', platform: 'slack', target: { platform: 'slack', kind: 'user', id: 'U0AMARA', personId: 'amara' }, payload: { text: 'x', title: 'x', fields: [], actions: [] }, nextAttemptAt: now, createdAt: now },
+      {
+        dedupeKey: 'test:slack:1',
+        platform: 'slack',
+        target: { platform: 'slack', kind: 'user', id: 'U0AMARA', personId: 'amara' },
+        payload: { text: 'x', title: 'x', fields: [], actions: [] },
+        nextAttemptAt: now,
+        createdAt: now,
+      },
     ]);
     for (let i = 0; i < 3; i++) {
       await dispatcher.drain();

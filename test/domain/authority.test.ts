@@ -12,12 +12,17 @@ import { REFERRAL_ACTIONS, REFERRAL_ROLES, REFERRAL_STATES, type ReferralRole, r
 import { type AnyWorkflow, type Command, refusalOf, transition } from '../../src/domain/workflows/workflow.js';
 
 /** The generic transition over a definition, as the old per-workflow functions were called: throws when refused. */
-const checkWith = (definition: AnyWorkflow) => <F extends { state: string }>(args: { facts: F; command: Command }) => refusalOf({ definition, ...args });
-const transitionWith = (definition: AnyWorkflow) => <F extends { state: string }>(args: { facts: F; command: Command }) => {
-  const applied = transition({ definition, ...args });
-  if ('refusal' in applied) throw new Error(applied.refusal.code);
-  return applied.result;
-};
+const checkWith =
+  (definition: AnyWorkflow) =>
+  <F extends { state: string }>(args: { facts: F; command: Command }) =>
+    refusalOf({ definition, ...args });
+const transitionWith =
+  (definition: AnyWorkflow) =>
+  <F extends { state: string }>(args: { facts: F; command: Command }) => {
+    const applied = transition({ definition, ...args });
+    if ('refusal' in applied) throw new Error(applied.refusal.code);
+    return applied.result;
+  };
 const checkEscalationAuthority = checkWith(escalationWorkflow);
 const transitionEscalation = transitionWith(escalationWorkflow);
 const checkReferralAuthority = checkWith(referralWorkflow);
@@ -85,7 +90,14 @@ describe('escalation authority: every state × action × role', () => {
   });
 
   it('requires a rationale for countersign, return, accept, decline, withdraw and misallocation returns', () => {
-    const needs = [['countersign', 'awaiting_countersign', 'countersigner'], ['return', 'awaiting_countersign', 'countersigner'], ['accept', 'awaiting_acceptance', 'receiving_duty'], ['decline', 'awaiting_acceptance', 'receiving_duty'], ['withdraw', 'awaiting_countersign', 'raiser'], ['return_misallocated', 'awaiting_handover', 'receiving_manager']] as const;
+    const needs = [
+      ['countersign', 'awaiting_countersign', 'countersigner'],
+      ['return', 'awaiting_countersign', 'countersigner'],
+      ['accept', 'awaiting_acceptance', 'receiving_duty'],
+      ['decline', 'awaiting_acceptance', 'receiving_duty'],
+      ['withdraw', 'awaiting_countersign', 'raiser'],
+      ['return_misallocated', 'awaiting_handover', 'receiving_manager'],
+    ] as const;
     for (const [action, state, role] of needs) {
       const refusal = checkEscalationAuthority({ facts: facts(state), command: { action, actorId: 'x', actorRoles: new Set([role]), rationale: '   ', at: new Date(0) } });
       expect(refusal?.code, action).toBe('rationale.required');
@@ -93,7 +105,10 @@ describe('escalation authority: every state × action × role', () => {
   });
 
   it('closes only when both sides have confirmed the handover, and tells the other side to confirm', () => {
-    const first = transitionEscalation({ facts: facts('awaiting_handover'), command: { action: 'confirm_handover', actorId: 'newcm', actorRoles: new Set(['new_case_manager']), at: new Date('2026-11-24T10:00:00Z') } });
+    const first = transitionEscalation({
+      facts: facts('awaiting_handover'),
+      command: { action: 'confirm_handover', actorId: 'newcm', actorRoles: new Set(['new_case_manager']), at: new Date('2026-11-24T10:00:00Z') },
+    });
     expect(first.to).toBe('awaiting_handover');
     expect(first.effects).toEqual([{ type: 'notify', to: { kind: 'person', personId: 'raiser' }, message: 'escalation.handover_half_confirmed', withActions: true, private: true }]);
     const second = transitionEscalation({
@@ -105,7 +120,10 @@ describe('escalation authority: every state × action × role', () => {
   });
 
   it('on decline notifies the raiser and both managers, and meets every deadline', () => {
-    const result = transitionEscalation({ facts: facts('awaiting_acceptance'), command: { action: 'decline', actorId: 'duty', actorRoles: new Set(['receiving_duty']), rationale: 'Not ours', at: new Date(0) } });
+    const result = transitionEscalation({
+      facts: facts('awaiting_acceptance'),
+      command: { action: 'decline', actorId: 'duty', actorRoles: new Set(['receiving_duty']), rationale: 'Not ours', at: new Date(0) },
+    });
     expect(result.effects).toEqual([
       { type: 'meetDeadlines', kinds: 'all' },
       { type: 'notify', to: { kind: 'person', personId: 'raiser' }, message: 'escalation.declined', withActions: false, private: true },
@@ -115,7 +133,10 @@ describe('escalation authority: every state × action × role', () => {
   });
 
   it('on countersign starts the duty acceptance deadline and tells the channel without narrative', () => {
-    const result = transitionEscalation({ facts: facts('awaiting_countersign'), command: { action: 'countersign', actorId: 'manager', actorRoles: new Set(['countersigner']), rationale: 'Agreed', at: new Date(0) } });
+    const result = transitionEscalation({
+      facts: facts('awaiting_countersign'),
+      command: { action: 'countersign', actorId: 'manager', actorRoles: new Set(['countersigner']), rationale: 'Agreed', at: new Date(0) },
+    });
     expect(result.to).toBe('awaiting_acceptance');
     expect(result.effects).toContainEqual({ type: 'startDeadline', kind: 'acceptance', owners: [{ kind: 'unitDuty', unitId: 'receiving' }], unitId: 'receiving' });
     expect(result.effects).toContainEqual({ type: 'notify', to: { kind: 'unitChannel', unitId: 'receiving' }, message: 'escalation.channel_incoming', withActions: false, private: false });

@@ -3,16 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { buildWorkCalendar, SUPPORTED_CALENDARS } from '../../src/config/calendar.js';
 import { durationMs, parseDeadlineSpec, type DeadlineSpec } from '../../src/domain/time/deadline-spec.js';
 import { formatLateness, localDateTime } from '../../src/domain/time/time-format.js';
-import {
-  addDeadline,
-  atLocalTime,
-  isWorkingDay,
-  isWorkingTime,
-  localDate,
-  nextWorkingTime,
-  startOfLocalDay,
-  workingMsBetween,
-} from '../../src/domain/time/working-time.js';
+import { addDeadline, atLocalTime, isWorkingDay, isWorkingTime, localDate, nextWorkingTime, startOfLocalDay, workingMsBetween } from '../../src/domain/time/working-time.js';
 
 const hours = { start: '09:00', end: '17:00' };
 const london = buildWorkCalendar({ timeZone: 'Europe/London', workingHours: hours, calendar: 'england-and-wales' });
@@ -55,18 +46,13 @@ describe('buildWorkCalendar', () => {
     expect(SUPPORTED_CALENDARS).toEqual(['england-and-wales', 'none']);
   });
 
-  it.each([
-    [{ start: '17:00', end: '09:00' }],
-    [{ start: '9am', end: '17:00' }],
-  ])('rejects bad working hours %j', (workingHours) => {
+  it.each([[{ start: '17:00', end: '09:00' }], [{ start: '9am', end: '17:00' }]])('rejects bad working hours %j', (workingHours) => {
     expect(() => buildWorkCalendar({ timeZone: 'Europe/London', workingHours, calendar: 'none' })).toThrow();
   });
 
   it('rejects an unknown time zone and a bad extra holiday', () => {
     expect(() => buildWorkCalendar({ timeZone: 'Mars/Olympus', workingHours: hours, calendar: 'none' })).toThrow();
-    expect(() =>
-      buildWorkCalendar({ timeZone: 'Europe/London', workingHours: hours, calendar: 'none', extraHolidays: ['25/12'] }),
-    ).toThrow();
+    expect(() => buildWorkCalendar({ timeZone: 'Europe/London', workingHours: hours, calendar: 'none', extraHolidays: ['25/12'] })).toThrow();
   });
 });
 
@@ -89,14 +75,11 @@ describe('parseDeadlineSpec', () => {
     if (parsed.ok) expect(parsed.spec).toMatchObject({ ...expected, text: text.trim() });
   });
 
-  it.each(['2 days', 'PTX', '-1 working days', '', '   ', 'P', 'PT', 'P1DT', 'PT1.5H', '1.5 working days', 'P1H', 'working days'])(
-    'rejects %j with a helpful error',
-    (text) => {
-      const parsed = parseDeadlineSpec(text);
-      expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.error).toContain('expected');
-    },
-  );
+  it.each(['2 days', 'PTX', '-1 working days', '', '   ', 'P', 'PT', 'P1DT', 'PT1.5H', '1.5 working days', 'P1H', 'working days'])('rejects %j with a helpful error', (text) => {
+    const parsed = parseDeadlineSpec(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toContain('expected');
+  });
 });
 
 describe('addDeadline — working hours', () => {
@@ -113,9 +96,7 @@ describe('addDeadline — working hours', () => {
     ['raised before opening', '2026-11-24T07:00:00Z', '1 working hour', '2026-11-24T10:00:00Z'],
     ['raised on Saturday', '2026-11-28T12:00:00Z', '9 working hours', '2026-12-01T10:00:00Z'],
   ])('%s', (_name, from, text, due) => {
-    expect(addDeadline({ calendar: london, from: at(from), spec: spec(text) }).toISOString()).toBe(
-      new Date(due).toISOString(),
-    );
+    expect(addDeadline({ calendar: london, from: at(from), spec: spec(text) }).toISOString()).toBe(new Date(due).toISOString());
   });
 
   it('on a calendar without holidays the bank holiday counts', () => {
@@ -143,9 +124,7 @@ describe('addDeadline — working days', () => {
     ['0 at exactly 17:00 = next working day', '2026-11-24T17:00:00Z', '0 working days', '2026-11-25T17:00:00Z'],
     ['0 on Saturday = Monday', '2026-11-28T10:00:00Z', '0 working days', '2026-11-30T17:00:00Z'],
   ])('%s', (_name, from, text, due) => {
-    expect(addDeadline({ calendar: london, from: at(from), spec: spec(text) }).toISOString()).toBe(
-      new Date(due).toISOString(),
-    );
+    expect(addDeadline({ calendar: london, from: at(from), spec: spec(text) }).toISOString()).toBe(new Date(due).toISOString());
   });
 
   it('honours an organisation extra holiday', () => {
@@ -166,9 +145,7 @@ describe('addDeadline — ISO durations', () => {
     ['P2W', '2026-11-24T10:00:00Z', 'P2W', '2026-12-08T10:00:00Z'],
     ['P1M', '2026-01-31T10:00:00Z', 'P1M', '2026-02-28T10:00:00Z'],
   ])('%s', (_name, from, text, due) => {
-    expect(addDeadline({ calendar: london, from: at(from), spec: spec(text) }).toISOString()).toBe(
-      new Date(due).toISOString(),
-    );
+    expect(addDeadline({ calendar: london, from: at(from), spec: spec(text) }).toISOString()).toBe(new Date(due).toISOString());
   });
 
   it('durationMs approximates days as 24 h', () => {

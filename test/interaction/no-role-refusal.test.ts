@@ -15,11 +15,26 @@ describe('a refused click shows the item only to someone with a role on it', () 
 
   it('answers a late click by the countersigner with the item as it stands, and a stranger with plain words only', async () => {
     const ctx = p.t.app.ctx;
-    const input = { crn: 'N100200', roshCurrent: 'HIGH', roshNew: 'HIGH', reason: 'other', urgency: 'standard', receivingUnitId: 'north-pp', summary: 'Narrative that only roles may see.', oasysReviewed: true } as const;
+    const input = {
+      crn: 'N100200',
+      roshCurrent: 'HIGH',
+      roshNew: 'HIGH',
+      reason: 'other',
+      urgency: 'standard',
+      receivingUnitId: 'north-pp',
+      summary: 'Narrative that only roles may see.',
+      oasysReviewed: true,
+    } as const;
     const { row } = await raiseEscalation({ ctx, actorId: 'amara', input, platform: 'slack' });
     await decideEscalation({ ctx, actorId: 'tom', escalationId: row.id, action: 'countersign', rationale: 'Agreed.', platform: 'slack' });
     const click = async (who: Person) => {
-      const activity = actionExecuteActivity({ serviceUrl: p.teams.url, userAadId: aadOf(who), userName: who, verb: 'escalation.countersign', data: { value: `escalation:${row.id}:escalation.countersign` } });
+      const activity = actionExecuteActivity({
+        serviceUrl: p.teams.url,
+        userAadId: aadOf(who),
+        userName: who,
+        verb: 'escalation.countersign',
+        data: { value: `escalation:${row.id}:escalation.countersign` },
+      });
       return (await postActivity({ baseUrl: p.t.baseUrl, activity })).json as { type: string; value: unknown };
     };
     const tom = await click('tom');

@@ -15,7 +15,9 @@ export const aadOf = (who: Person) => `3f1e9a52-7c4b-4d2e-9a61-${Object.keys(SLA
 
 /** The example org with every person on Teams as well as Slack. */
 export const bothPlatformsOrg = () =>
-  exampleOrg((text) => text.replace(/\{ id: ([a-z]+), name: ([^,]+), slack: (U0[A-Z]+)/g, (_, id: string, name: string, slack: string) => `{ id: ${id}, name: ${name}, slack: ${slack}, teams: ${aadOf(id as Person)}`));
+  exampleOrg((text) =>
+    text.replace(/\{ id: ([a-z]+), name: ([^,]+), slack: (U0[A-Z]+)/g, (_, id: string, name: string, slack: string) => `{ id: ${id}, name: ${name}, slack: ${slack}, teams: ${aadOf(id as Person)}`),
+  );
 
 export interface Seen {
   /** The click opened a form (a Slack modal, a Teams card with inputs). */
@@ -43,8 +45,7 @@ const until = async <T>(check: () => T | undefined, what: string): Promise<T> =>
   }
 };
 
-const slackValue = (name: string, value: string): StateValue =>
-  name === 'personId' ? stateValue.select(value) : name === 'releaseDate' ? stateValue.date(value) : stateValue.text(value);
+const slackValue = (name: string, value: string): StateValue => (name === 'personId' ? stateValue.select(value) : name === 'releaseDate' ? stateValue.date(value) : stateValue.text(value));
 
 export const startParity = async (options: Pick<AppOptions, 'workflows'> & { org?: AppOptions['org'] } = {}): Promise<Parity> => {
   const slack = await startFakeSlack();

@@ -11,28 +11,38 @@ import { type Parity, type Person, startParity } from './parity-support.js';
 type Setup = (p: Parity) => Promise<{ itemType: 'escalation' | 'referral'; id: number }>;
 
 const ESCALATION = {
-  crn: 'P100200', roshCurrent: 'HIGH', roshNew: 'HIGH', reason: 'other', urgency: 'standard', receivingUnitId: 'north-pp',
-  summary: 'Risk has gone up; details for the parity test.', oasysReviewed: true,
+  crn: 'P100200',
+  roshCurrent: 'HIGH',
+  roshNew: 'HIGH',
+  reason: 'other',
+  urgency: 'standard',
+  receivingUnitId: 'north-pp',
+  summary: 'Risk has gone up; details for the parity test.',
+  oasysReviewed: true,
 } as const;
 
-const escalation = (...steps: [Person, Parameters<typeof decideEscalation>[0]['action'], string?][]): Setup => async (p) => {
-  const ctx = p.t.app.ctx;
-  const { row } = await raiseEscalation({ ctx, actorId: 'amara', input: ESCALATION, platform: 'slack' });
-  for (const [who, action, caseManagerId] of steps) {
-    await decideEscalation({ ctx, actorId: who, escalationId: row.id, action, rationale: 'Set-up step.', caseManagerId, platform: 'slack' });
-  }
-  return { itemType: 'escalation', id: row.id };
-};
+const escalation =
+  (...steps: [Person, Parameters<typeof decideEscalation>[0]['action'], string?][]): Setup =>
+  async (p) => {
+    const ctx = p.t.app.ctx;
+    const { row } = await raiseEscalation({ ctx, actorId: 'amara', input: ESCALATION, platform: 'slack' });
+    for (const [who, action, caseManagerId] of steps) {
+      await decideEscalation({ ctx, actorId: who, escalationId: row.id, action, rationale: 'Set-up step.', caseManagerId, platform: 'slack' });
+    }
+    return { itemType: 'escalation', id: row.id };
+  };
 
-const referral = (...steps: [Person, Parameters<typeof decideReferral>[0]['action'], string?][]): Setup => async (p) => {
-  const ctx = p.t.app.ctx;
-  const input = { crn: 'P300400', referralType: 'Resettlement', providerUnitId: 'gateway-resettle', prison: 'HMP Leeds', releaseDate: '2027-06-01', releaseType: 'CRD', needs: [], notes: '' };
-  const { row } = await raiseReferral({ ctx, actorId: 'amara', input, platform: 'slack' });
-  for (const [who, action, workerId] of steps) {
-    await decideReferral({ ctx, actorId: who, referralId: row.id, action, rationale: 'Set-up step.', workerId, platform: 'slack' });
-  }
-  return { itemType: 'referral', id: row.id };
-};
+const referral =
+  (...steps: [Person, Parameters<typeof decideReferral>[0]['action'], string?][]): Setup =>
+  async (p) => {
+    const ctx = p.t.app.ctx;
+    const input = { crn: 'P300400', referralType: 'Resettlement', providerUnitId: 'gateway-resettle', prison: 'HMP Leeds', releaseDate: '2027-06-01', releaseType: 'CRD', needs: [], notes: '' };
+    const { row } = await raiseReferral({ ctx, actorId: 'amara', input, platform: 'slack' });
+    for (const [who, action, workerId] of steps) {
+      await decideReferral({ ctx, actorId: who, referralId: row.id, action, rationale: 'Set-up step.', workerId, platform: 'slack' });
+    }
+    return { itemType: 'referral', id: row.id };
+  };
 
 interface Row {
   action: string;
@@ -61,8 +71,12 @@ const TABLE: Row[] = [
   { action: 'referral.record_assessment', form: true, setup: referral(['will', 'acknowledge'], ['rosa', 'assign', 'will']), allowed: 'will', refused: 'amara', to: 'assessed' },
   { action: 'referral.submit_action_plan', form: true, setup: referral(['rosa', 'assign', 'will'], ['will', 'record_assessment']), allowed: 'will', refused: 'amara', to: 'planned' },
   {
-    action: 'referral.record_delivery', setup: referral(['rosa', 'assign', 'will'], ['will', 'record_assessment'], ['will', 'submit_action_plan']),
-    allowed: 'rosa', refused: 'tom', to: 'delivered', form: true,
+    action: 'referral.record_delivery',
+    setup: referral(['rosa', 'assign', 'will'], ['will', 'record_assessment'], ['will', 'submit_action_plan']),
+    allowed: 'rosa',
+    refused: 'tom',
+    to: 'delivered',
+    form: true,
   },
   { action: 'referral.decline', form: true, setup: referral(), allowed: 'will', refused: 'tom', to: 'declined' },
   { action: 'referral.withdraw', form: true, setup: referral(), allowed: 'amara', refused: 'will', to: 'withdrawn' },
@@ -86,23 +100,31 @@ describe('Slack and Teams give the same answers for every action of every workfl
     return (await module.table(p.t.app.store.repos).get(item.id))?.state;
   };
 
-  it.each(TABLE)('$action: allowed for $allowed, refused for $refused', async (row) => {
-    const seen: Record<string, unknown>[] = [];
-    for (const platform of ['slack', 'teams'] as const) {
-      const refusedItem = await row.setup(p);
-      const before = await stateOf(refusedItem);
-      const refused = await p.act({ platform, who: row.refused, value: `${refusedItem.itemType}:${refusedItem.id}:${row.action}`, actionId: row.action, values: valuesFor(row.action) });
-      const allowedItem = await row.setup(p);
-      const allowed = await p.act({ platform, who: row.allowed, value: `${allowedItem.itemType}:${allowedItem.id}:${row.action}`, actionId: row.action, values: valuesFor(row.action) });
-      seen.push({
-        refusedOpensForm: refused.opensForm, refusal: refused.refusal, refusedStateKept: (await stateOf(refusedItem)) === before,
-        allowedOpensForm: allowed.opensForm, allowedRefusal: allowed.refusal, allowedState: await stateOf(allowedItem),
-      });
-    }
-    const [slack, teams] = seen;
-    expect(teams).toEqual(slack);
-    // A refused click never opens a form and changes nothing; the allowed one goes through.
-    expect(slack).toMatchObject({ refusedOpensForm: false, refusedStateKept: true, allowedOpensForm: row.form, allowedRefusal: null, allowedState: row.to });
-    expect(slack?.refusal).toMatch(/Nothing was changed|You raised this escalation/);
-  }, 60_000);
+  it.each(TABLE)(
+    '$action: allowed for $allowed, refused for $refused',
+    async (row) => {
+      const seen: Record<string, unknown>[] = [];
+      for (const platform of ['slack', 'teams'] as const) {
+        const refusedItem = await row.setup(p);
+        const before = await stateOf(refusedItem);
+        const refused = await p.act({ platform, who: row.refused, value: `${refusedItem.itemType}:${refusedItem.id}:${row.action}`, actionId: row.action, values: valuesFor(row.action) });
+        const allowedItem = await row.setup(p);
+        const allowed = await p.act({ platform, who: row.allowed, value: `${allowedItem.itemType}:${allowedItem.id}:${row.action}`, actionId: row.action, values: valuesFor(row.action) });
+        seen.push({
+          refusedOpensForm: refused.opensForm,
+          refusal: refused.refusal,
+          refusedStateKept: (await stateOf(refusedItem)) === before,
+          allowedOpensForm: allowed.opensForm,
+          allowedRefusal: allowed.refusal,
+          allowedState: await stateOf(allowedItem),
+        });
+      }
+      const [slack, teams] = seen;
+      expect(teams).toEqual(slack);
+      // A refused click never opens a form and changes nothing; the allowed one goes through.
+      expect(slack).toMatchObject({ refusedOpensForm: false, refusedStateKept: true, allowedOpensForm: row.form, allowedRefusal: null, allowedState: row.to });
+      expect(slack?.refusal).toMatch(/Nothing was changed|You raised this escalation/);
+    },
+    60_000,
+  );
 });

@@ -14,7 +14,11 @@ import { type Parity, type Person, aadOf, startParity } from './parity-support.j
 
 type State = 'requested' | 'approved' | 'done' | 'declined';
 type Role = 'requester' | 'receiving_manager';
-interface Facts { state: State; raisedBy: string; toUnitId: string }
+interface Facts {
+  state: State;
+  raisedBy: string;
+  toUnitId: string;
+}
 
 const transferWorkflow: WorkflowDefinition<State, Role, 'approve' | 'decline' | 'complete', Facts> = {
   itemType: 'transfer',
@@ -24,18 +28,30 @@ const transferWorkflow: WorkflowDefinition<State, Role, 'approve' | 'decline' | 
   roleOrder: ['requester', 'receiving_manager'],
   actions: {
     approve: {
-      from: ['requested'], roles: ['receiving_manager'], refusal: 'action.not_allowed', input: { rationale: 'required' },
-      buttonOn: ['transfer.approval_requested'], style: 'primary',
+      from: ['requested'],
+      roles: ['receiving_manager'],
+      refusal: 'action.not_allowed',
+      input: { rationale: 'required' },
+      buttonOn: ['transfer.approval_requested'],
+      style: 'primary',
       apply: ({ facts }) => ({ to: 'approved', effects: [notify(person(facts.raisedBy), 'transfer.completion_requested', { withActions: true })] }),
     },
     decline: {
-      from: ['requested'], roles: ['receiving_manager'], refusal: 'action.not_allowed', input: { rationale: 'required' },
-      buttonOn: ['transfer.approval_requested'], style: 'danger',
+      from: ['requested'],
+      roles: ['receiving_manager'],
+      refusal: 'action.not_allowed',
+      input: { rationale: 'required' },
+      buttonOn: ['transfer.approval_requested'],
+      style: 'danger',
       apply: ({ facts }) => ({ to: 'declined', effects: [notify(person(facts.raisedBy), 'transfer.declined')] }),
     },
     complete: {
-      from: ['approved'], roles: ['requester'], refusal: 'action.not_allowed', input: { rationale: 'optional' },
-      buttonOn: ['transfer.completion_requested'], style: 'primary',
+      from: ['approved'],
+      roles: ['requester'],
+      refusal: 'action.not_allowed',
+      input: { rationale: 'optional' },
+      buttonOn: ['transfer.completion_requested'],
+      style: 'primary',
       apply: ({ facts }) => ({ to: 'done', effects: [notify({ kind: 'unitManager', unitId: facts.toUnitId }, 'transfer.done')] }),
     },
   },
@@ -58,12 +74,17 @@ const transferModule: WorkflowModule<StoredItem, Facts> = {
   handle: (row) => ({ itemType: 'transfer', itemId: row.id, version: row.version, crn: row.crn, urgent: false }),
   personUnit: (row) => String(row.toUnitId),
   present: ({ row, directory }) => ({
-    shared: [{ label: 'CRN', value: row.crn }, { label: 'State', value: transferModule.words?.state[row.state] ?? row.state }],
+    shared: [
+      { label: 'CRN', value: row.crn },
+      { label: 'State', value: transferModule.words?.state[row.state] ?? row.state },
+    ],
     people: [{ label: 'To', value: directory.unit(String(row.toUnitId))?.name ?? String(row.toUnitId) }],
     details: [],
   }),
   words: {
-    name: 'Transfer', update: 'Transfer update', rationale_none: 'No note given',
+    name: 'Transfer',
+    update: 'Transfer update',
+    rationale_none: 'No note given',
     action: {
       raise: { label: 'Request', past: 'requested', done: 'Requested' },
       approve: { label: 'Approve transfer', past: 'approved', done: 'Transfer approved' },
@@ -90,20 +111,28 @@ describe('a third workflow registered at composition (a two-step transfer reques
 
   const raise = async () => {
     const { row, ref } = await raiseStoredItem({
-      ctx: p.t.app.ctx, itemType: 'transfer', actorId: 'amara', crn: 'T100200', state: 'requested', facts: { raisedBy: 'amara', toUnitId: 'north-5' },
-      effects: [notify({ kind: 'unitManager', unitId: 'north-5' }, 'transfer.approval_requested', { withActions: true })], platform: 'slack',
+      ctx: p.t.app.ctx,
+      itemType: 'transfer',
+      actorId: 'amara',
+      crn: 'T100200',
+      state: 'requested',
+      facts: { raisedBy: 'amara', toUnitId: 'north-5' },
+      effects: [notify({ kind: 'unitManager', unitId: 'north-5' }, 'transfer.approval_requested', { withActions: true })],
+      platform: 'slack',
     });
     await p.t.app.dispatcher.drain();
     return { id: row.id, ref };
   };
   const stateOf = async (id: number) => (await transferModule.table(p.t.app.store.repos).get(id))?.state;
   const slackButtons = (who: Person, ref: string) =>
-    p.slack.callsTo('chat.postMessage')
+    p.slack
+      .callsTo('chat.postMessage')
       .filter((call) => !call.failed && call.args.channel === p.slack.dmChannelFor(SLACK[who]) && String(call.args.text).includes(ref))
       .flatMap((call) => ((call.args.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[]) ?? []).flatMap((block) => block.elements ?? []))
       .filter((element) => element.value);
   const teamsButtons = (who: Person, ref: string) =>
-    p.teams.activitiesTo(`a:personal-1${aadOf(who)}`)
+    p.teams
+      .activitiesTo(`a:personal-1${aadOf(who)}`)
       .flatMap((activity) => activity.attachments ?? [])
       .map((attachment) => attachment.content as { body: { text?: string }[]; actions?: { verb: string; data: { value: string } }[] })
       .filter((card) => JSON.stringify(card.body).includes(ref))
@@ -114,22 +143,40 @@ describe('a third workflow registered at composition (a two-step transfer reques
     const approve = slackButtons('priya', ref).find((button) => button.action_id?.startsWith('transfer.approve'));
     expect(slackButtons('priya', ref).map((button) => button.action_id?.split(':')[0])).toEqual(['transfer.approve', 'transfer.decline']);
     const opened = p.slack.callsTo('views.open').length;
-    await postToSlack({ baseUrl: p.t.baseUrl, secret: SECRET, body: interactionBody(blockActionPayload({ userId: SLACK.priya, actionId: 'transfer.approve', value: approve!.value!, channelId: p.slack.dmChannelFor(SLACK.priya) })) });
+    await postToSlack({
+      baseUrl: p.t.baseUrl,
+      secret: SECRET,
+      body: interactionBody(blockActionPayload({ userId: SLACK.priya, actionId: 'transfer.approve', value: approve!.value!, channelId: p.slack.dmChannelFor(SLACK.priya) })),
+    });
     const [call] = (await p.slack.waitFor({ method: 'views.open', count: opened + 1 })).slice(opened);
     const view = call!.args.view as Record<string, unknown>;
     const submitted = await postToSlack({
-      baseUrl: p.t.baseUrl, secret: SECRET,
-      body: interactionBody(viewSubmissionPayload({ userId: SLACK.priya, callbackId: String(view.callback_id), privateMetadata: String(view.private_metadata), values: { rationale: { value: stateValue.text('Room in North Team 5.') } } })),
+      baseUrl: p.t.baseUrl,
+      secret: SECRET,
+      body: interactionBody(
+        viewSubmissionPayload({
+          userId: SLACK.priya,
+          callbackId: String(view.callback_id),
+          privateMetadata: String(view.private_metadata),
+          values: { rationale: { value: stateValue.text('Room in North Team 5.') } },
+        }),
+      ),
     });
     expect((submitted.json as { response_action: string }).response_action).toBe('update');
     expect(await stateOf(id)).toBe('approved');
     await p.t.app.dispatcher.drain();
     const complete = slackButtons('amara', ref).find((button) => button.action_id?.startsWith('transfer.complete'));
-    await postToSlack({ baseUrl: p.t.baseUrl, secret: SECRET, body: interactionBody(blockActionPayload({ userId: SLACK.amara, actionId: 'transfer.complete', value: complete!.value!, channelId: p.slack.dmChannelFor(SLACK.amara) })) });
+    await postToSlack({
+      baseUrl: p.t.baseUrl,
+      secret: SECRET,
+      body: interactionBody(blockActionPayload({ userId: SLACK.amara, actionId: 'transfer.complete', value: complete!.value!, channelId: p.slack.dmChannelFor(SLACK.amara) })),
+    });
     await expect.poll(() => stateOf(id)).toBe('done');
     const decisions = await p.t.app.store.repos.records.decisionsFor([{ itemType: 'transfer', itemId: id }]);
     expect(decisions.map((d) => [d.action, d.actorId, d.toState, d.platform])).toEqual([
-      ['raise', 'amara', 'requested', 'slack'], ['approve', 'priya', 'approved', 'slack'], ['complete', 'amara', 'done', 'slack'],
+      ['raise', 'amara', 'requested', 'slack'],
+      ['approve', 'priya', 'approved', 'slack'],
+      ['complete', 'amara', 'done', 'slack'],
     ]);
   });
 

@@ -19,7 +19,14 @@ describe('logs of a full run', () => {
       env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: fake.url, LOG_LEVEL: 'debug' },
       logDestination: destination,
     });
-    h = { t, fake, stop: async () => { await t.stop(); await fake.close(); } };
+    h = {
+      t,
+      fake,
+      stop: async () => {
+        await t.stop();
+        await fake.close();
+      },
+    };
   });
   afterAll(async () => {
     await h?.stop();
@@ -66,14 +73,17 @@ describe('the redaction safety net', () => {
     const { createLogger } = await import('../../src/logger.js');
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: { write: (chunk: string) => void lines.push(chunk) } });
-    logger.info({
-      summary: SUMMARY,
-      item: { notes: SUMMARY, decision: { rationale: RATIONALE } },
-      slack: { body: { view: { private_metadata: 'x', state: { values: SUMMARY } } }, headers: { authorization: `Bearer ${BOT_TOKEN}`, 'x-slack-signature': 'v0=abc' } },
-      err: { message: `Failed query: insert ... params: ${SUMMARY}` },
-      settings: { botToken: BOT_TOKEN, signingSecret: SECRET, appPassword: 'pw-123456' },
-      crn: 'X123456',
-    }, 'an over-eager log line');
+    logger.info(
+      {
+        summary: SUMMARY,
+        item: { notes: SUMMARY, decision: { rationale: RATIONALE } },
+        slack: { body: { view: { private_metadata: 'x', state: { values: SUMMARY } } }, headers: { authorization: `Bearer ${BOT_TOKEN}`, 'x-slack-signature': 'v0=abc' } },
+        err: { message: `Failed query: insert ... params: ${SUMMARY}` },
+        settings: { botToken: BOT_TOKEN, signingSecret: SECRET, appPassword: 'pw-123456' },
+        crn: 'X123456',
+      },
+      'an over-eager log line',
+    );
     const line = JSON.parse(lines.join('')) as Record<string, unknown>;
     for (const secret of ['Narrative-7731', 'Rationale-5519', BOT_TOKEN, SECRET, 'pw-123456', 'v0=abc']) expect(lines.join('')).not.toContain(secret);
     expect(line).toMatchObject({ summary: '[redacted]', crn: 'X123456', item: { notes: '[redacted]', decision: { rationale: '[redacted]' } }, err: { message: '[redacted]' } });

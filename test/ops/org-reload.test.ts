@@ -32,7 +32,14 @@ const orgDir = () => {
 const start = async (args: { orgFile: string; watchOrg?: boolean }): Promise<Harness & { fake: FakeSlack; t: TestApp }> => {
   const fake = await startFakeSlack();
   const t = await startTestApp({ orgFile: args.orgFile, watchOrg: args.watchOrg, env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } });
-  const h = { t, fake, stop: async () => { await t.stop(); await fake.close(); } };
+  const h = {
+    t,
+    fake,
+    stop: async () => {
+      await t.stop();
+      await fake.close();
+    },
+  };
   cleanups.push(h.stop);
   return h;
 };
@@ -51,11 +58,14 @@ describe('reloading the org file', () => {
     const [earlierDeadline] = await h.t.app.store.repos.deadlines.openForItem({ itemType: 'escalation', itemId: earlier!.id });
 
     writeFileSync(orgFile, reloaded(readFileSync(orgFile, 'utf8')));
-    const [audit] = await vi.waitFor(async () => {
-      const rows = await h.t.app.store.repos.records.auditEvents('config.reloaded');
-      if (rows.length !== 1) throw new Error('not reloaded yet');
-      return rows;
-    }, { timeout: 10_000 });
+    const [audit] = await vi.waitFor(
+      async () => {
+        const rows = await h.t.app.store.repos.records.auditEvents('config.reloaded');
+        if (rows.length !== 1) throw new Error('not reloaded yet');
+        return rows;
+      },
+      { timeout: 10_000 },
+    );
     expect(audit!.details).toMatchObject({
       reason: 'file changed',
       previousSha256: before.org.sha256,

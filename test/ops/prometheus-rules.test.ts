@@ -19,9 +19,11 @@ const alertsIn = (text: string) => [...text.matchAll(/^\s+- alert: (\S+)/gm)].ma
 describe.skipIf(!hasPromtool && !process.env.CI)('ops/prometheus-rules.yml', () => {
   const promtool = (args: string[]) => execFileSync('promtool', args, { cwd: path.join(root, 'ops'), encoding: 'utf8' });
   it('is valid and every alert fires (and stays quiet) as its series file expects', () => {
-    expect(hasPromtool, 'promtool must be installed in CI (.ci/run installs Debian\'s prometheus)').toBe(true);
+    expect(hasPromtool, "promtool must be installed in CI (.ci/run installs Debian's prometheus)").toBe(true);
     expect(promtool(['check', 'rules', 'prometheus-rules.yml'])).toContain('SUCCESS: 7 rules found');
-    const files = readdirSync(path.join(root, 'ops', 'tests')).filter((name) => name.endsWith('.test.yml')).sort();
+    const files = readdirSync(path.join(root, 'ops', 'tests'))
+      .filter((name) => name.endsWith('.test.yml'))
+      .sort();
     expect(files).toEqual([
       'org-reload-failed.test.yml',
       'outbox-backlog-old.test.yml',
@@ -38,7 +40,14 @@ describe.skipIf(!hasPromtool && !process.env.CI)('ops/prometheus-rules.yml', () 
     const rules = readFileSync(path.join(root, 'ops', 'prometheus-rules.yml'), 'utf8');
     const runbook = readFileSync(path.join(root, 'docs', 'operations.md'), 'utf8');
     const alerts = alertsIn(rules);
-    expect(alerts).toEqual(['DutydeskOutboxDeadRows', 'DutydeskOutboxBacklogOld', 'DutydeskOverdueDeadlinesRising', 'DutydeskSweepNotRunning', 'DutydeskOrgReloadFailed', 'DutydeskTeamsPeopleUnreachable']);
+    expect(alerts).toEqual([
+      'DutydeskOutboxDeadRows',
+      'DutydeskOutboxBacklogOld',
+      'DutydeskOverdueDeadlinesRising',
+      'DutydeskSweepNotRunning',
+      'DutydeskOrgReloadFailed',
+      'DutydeskTeamsPeopleUnreachable',
+    ]);
     for (const alert of alerts) expect(runbook, alert).toMatch(new RegExp(`^#### ${alert}\\n.+`, 'm'));
   });
 });

@@ -10,7 +10,14 @@ import { exampleOrg } from '../support/test-org.js';
 const DAY = 24 * 60 * 60_000;
 const MARKER = '[removed after retention]';
 const form = (crn: string, summary: string) => ({
-  crn, roshCurrent: 'HIGH', roshNew: 'HIGH', reason: 'breach_or_new_offence', urgency: 'standard', receivingUnitId: 'north-pp', summary, oasysReviewed: ['done'],
+  crn,
+  roshCurrent: 'HIGH',
+  roshNew: 'HIGH',
+  reason: 'breach_or_new_offence',
+  urgency: 'standard',
+  receivingUnitId: 'north-pp',
+  summary,
+  oasysReviewed: ['done'],
 });
 
 describe('retention of case narrative', () => {
@@ -76,7 +83,10 @@ describe('retention of case narrative', () => {
     const [audit, ...more] = await t.app.store.repos.records.auditEvents('retention.applied');
     expect(more).toEqual([]);
     expect(audit).toMatchObject({
-      itemType: 'escalation', itemId: old, crn: 'X100001', actorId: null,
+      itemType: 'escalation',
+      itemId: old,
+      crn: 'X100001',
+      actorId: null,
       details: { period: 'P30D', closedAt: before.old.row!.closedAt!.toISOString(), rationales: 2, messages: before.old.outbox.filter(delivered).length, replacedWith: MARKER },
     });
     // Idempotent: a second run (another replica, the next day) finds nothing to do.
@@ -93,8 +103,12 @@ describe('retention of case narrative', () => {
   it('lets the database refuse any other change to decisions (append-only, with only the retention marker allowed)', { timeout: 90_000 }, async () => {
     const { db } = t.app.database;
     await expect(db.execute(sql`UPDATE decisions SET actor_id = 'ben' WHERE id = 1`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) } });
-    await expect(db.execute(sql`UPDATE decisions SET rationale = 'rewritten' WHERE rationale IS NOT NULL`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) } });
-    await expect(db.execute(sql`UPDATE decisions SET rationale = ${MARKER}, to_state = 'closed' WHERE rationale IS NOT NULL`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) } });
+    await expect(db.execute(sql`UPDATE decisions SET rationale = 'rewritten' WHERE rationale IS NOT NULL`)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) },
+    });
+    await expect(db.execute(sql`UPDATE decisions SET rationale = ${MARKER}, to_state = 'closed' WHERE rationale IS NOT NULL`)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) },
+    });
     await expect(db.execute(sql`DELETE FROM decisions`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) } });
     await expect(db.execute(sql`UPDATE audit_log SET actor_id = 'ben'`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) } });
   });

@@ -17,8 +17,17 @@ const nasty = fc.oneof(
 const formValue = fc.oneof(nasty, fc.array(nasty, { maxLength: 3 }), fc.constant(undefined));
 const formValues = fc.record(
   {
-    crn: formValue, noms: formValue, roshCurrent: formValue, roshNew: formValue, mappaCategory: formValue, mappaLevel: formValue,
-    reason: formValue, urgency: formValue, receivingUnitId: formValue, summary: formValue, oasysReviewed: formValue,
+    crn: formValue,
+    noms: formValue,
+    roshCurrent: formValue,
+    roshNew: formValue,
+    mappaCategory: formValue,
+    mappaLevel: formValue,
+    reason: formValue,
+    urgency: formValue,
+    receivingUnitId: formValue,
+    summary: formValue,
+    oasysReviewed: formValue,
   },
   { requiredKeys: [] },
 );
@@ -66,7 +75,10 @@ describe('form inputs under generated data', () => {
   it('stores hostile but valid text verbatim', async () => {
     const summary = `<!channel> *urgent* <@U0TOM> & '; DROP TABLE escalations; -- ${'x'.repeat(2900)}`;
     const result = await escalateCommand.submit({
-      ctx: t.app.ctx, actorId: 'amara', context: {}, platform: 'slack',
+      ctx: t.app.ctx,
+      actorId: 'amara',
+      context: {},
+      platform: 'slack',
       values: { crn: 'z999999', roshCurrent: 'LOW', roshNew: 'HIGH', reason: 'other', urgency: 'standard', receivingUnitId: 'north-pp', summary, oasysReviewed: ['done'] },
     });
     expect(result.ok).toBe(true);
@@ -75,16 +87,31 @@ describe('form inputs under generated data', () => {
   });
 
   it('a decision with generated values either records it, refuses with a DomainError, or returns field errors (500 runs)', async () => {
-    const actions = fc.constantFrom('escalation.countersign', 'escalation.return', 'escalation.accept', 'escalation.reallocate', 'escalation.decline', 'escalation.withdraw', 'referral.assign', 'referral.change_release_date');
+    const actions = fc.constantFrom(
+      'escalation.countersign',
+      'escalation.return',
+      'escalation.accept',
+      'escalation.reallocate',
+      'escalation.decline',
+      'escalation.withdraw',
+      'referral.assign',
+      'referral.change_release_date',
+    );
     await fc.assert(
-      fc.asyncProperty(actions, fc.record({ rationale: formValue, personId: formValue, releaseDate: formValue }, { requiredKeys: [] }), fc.constantFrom('amara', 'tom', 'dev', 'nobody'), fc.integer({ min: 0, max: 3 }), async (actionId, values, actorId, itemId) => {
-        try {
-          const result = await runDecision({ ctx: t.app.ctx, actorId, actionId, itemId, values, platform: 'slack' });
-          if (!result.ok) expect(Object.keys(result.fieldErrors).length).toBeGreaterThan(0);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DomainError);
-        }
-      }),
+      fc.asyncProperty(
+        actions,
+        fc.record({ rationale: formValue, personId: formValue, releaseDate: formValue }, { requiredKeys: [] }),
+        fc.constantFrom('amara', 'tom', 'dev', 'nobody'),
+        fc.integer({ min: 0, max: 3 }),
+        async (actionId, values, actorId, itemId) => {
+          try {
+            const result = await runDecision({ ctx: t.app.ctx, actorId, actionId, itemId, values, platform: 'slack' });
+            if (!result.ok) expect(Object.keys(result.fieldErrors).length).toBeGreaterThan(0);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DomainError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -95,7 +122,14 @@ describe('the org-file parser under generated data', () => {
     const yamlish = fc.oneof(
       fc.string(),
       fc.json().map((json) => json),
-      fc.record({ organisation: nasty, people: fc.array(fc.record({ id: nasty, name: nasty }), { maxLength: 4 }), units: fc.array(fc.record({ id: nasty, name: nasty, manager: nasty, members: fc.array(nasty, { maxLength: 3 }) }), { maxLength: 3 }), reminders: fc.record({ repeatEvery: nasty }) }).map((value) => JSON.stringify(value)),
+      fc
+        .record({
+          organisation: nasty,
+          people: fc.array(fc.record({ id: nasty, name: nasty }), { maxLength: 4 }),
+          units: fc.array(fc.record({ id: nasty, name: nasty, manager: nasty, members: fc.array(nasty, { maxLength: 3 }) }), { maxLength: 3 }),
+          reminders: fc.record({ repeatEvery: nasty }),
+        })
+        .map((value) => JSON.stringify(value)),
     );
     fc.assert(
       fc.property(yamlish, (text) => {

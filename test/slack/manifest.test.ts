@@ -5,7 +5,9 @@ import { COMMANDS } from '../../commands/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${root}manifest.json`, 'utf8'));
-const slackSources = readdirSync(`${root}src/slack`).map((file) => readFileSync(`${root}src/slack/${file}`, 'utf8')).join('\n');
+const slackSources = readdirSync(`${root}src/slack`)
+  .map((file) => readFileSync(`${root}src/slack/${file}`, 'utf8'))
+  .join('\n');
 
 describe('manifest.json', () => {
   it('declares every registered command with its description and usage hint, at /slack/events', () => {

@@ -25,7 +25,9 @@ describe('Slack requests: signatures, input errors, commands, App Home', () => {
 
     // A correctly signed submission for a view the bot never opened (its private_metadata is not ours).
     const submission = viewSubmissionPayload({
-      userId: SLACK.amara, callbackId: 'escalate', privateMetadata: JSON.stringify({ n: 'escalate', f: 'escalate', c: {}, u: SLACK.amara, s: 'forged' }),
+      userId: SLACK.amara,
+      callbackId: 'escalate',
+      privateMetadata: JSON.stringify({ n: 'escalate', f: 'escalate', c: {}, u: SLACK.amara, s: 'forged' }),
       values: Object.fromEntries(Object.entries(escalationValues()).map(([k, v]) => [k, { value: typeof v === 'string' ? stateValue.text(v) : v }])),
     });
     const forgedView = await interact(h, submission);
@@ -45,7 +47,8 @@ describe('Slack requests: signatures, input errors, commands, App Home', () => {
   it('returns field errors in the form for invalid input and stores nothing', async () => {
     const view = await openedView(h.fake, 1);
     const response = await submit(h, {
-      userId: SLACK.amara, view,
+      userId: SLACK.amara,
+      view,
       values: escalationValues({ crn: '12345', noms: 'nope', summary: 'short', oasysReviewed: stateValue.checkboxes([]) }),
     });
     expect(response.status).toBe(200);
@@ -90,7 +93,12 @@ describe('Slack requests: signatures, input errors, commands, App Home', () => {
 
   it('publishes the App Home queue on app_home_opened', async () => {
     const event = {
-      token: 'verification-token', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev1', event_time: Math.floor(Date.now() / 1000),
+      token: 'verification-token',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: 'Ev1',
+      event_time: Math.floor(Date.now() / 1000),
       event: { type: 'app_home_opened', user: SLACK.tom, channel: 'DU0TOM', tab: 'home', event_ts: '1700000000.000100' },
       authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     };

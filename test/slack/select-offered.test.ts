@@ -14,7 +14,7 @@ describe('Slack: select values checked against the options offered', () => {
     await h?.stop();
   });
 
-  it('refuses the raiser\'s own unit as receiving unit (not offered) with a field error and stores nothing', async () => {
+  it("refuses the raiser's own unit as receiving unit (not offered) with a field error and stores nothing", async () => {
     expect((await slash(h, { command: '/escalate', text: 'X123456', userId: SLACK.amara })).status).toBe(200);
     const view = await openedView(h.fake, 1);
     const before = await tableCounts(h.t.app);

@@ -5,15 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Button, InputBlock, KnownBlock } from '@slack/types';
 import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.js';
-import {
-  type StateValue,
-  blockActionPayload,
-  interactionBody,
-  postToSlack,
-  slashCommandBody,
-  stateValue,
-  viewSubmissionPayload,
-} from '../support/slack-requests.js';
+import { type StateValue, blockActionPayload, interactionBody, postToSlack, slashCommandBody, stateValue, viewSubmissionPayload } from '../support/slack-requests.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 
 export const SECRET = 'test-signing-secret-0123456789';
@@ -51,8 +43,7 @@ export const until = async <T>(check: () => T | Promise<T>, what = 'condition', 
 export const slash = (h: Harness, args: { command: string; text: string; userId: string; responseUrl?: string; channelId?: string }) =>
   postToSlack({ baseUrl: h.t.baseUrl, secret: SECRET, body: slashCommandBody(args) });
 
-export const interact = (h: Harness, payload: Record<string, unknown>) =>
-  postToSlack({ baseUrl: h.t.baseUrl, secret: SECRET, body: interactionBody(payload) });
+export const interact = (h: Harness, payload: Record<string, unknown>) => postToSlack({ baseUrl: h.t.baseUrl, secret: SECRET, body: interactionBody(payload) });
 
 /** The Block Kit blocks of a message call, typed by Slack's own `@slack/types`. */
 export const blocksOf = (call: SlackCall): KnownBlock[] => (call.args.blocks as KnownBlock[] | undefined) ?? [];
@@ -63,11 +54,16 @@ export const buttonsOf = (call: SlackCall): Button[] =>
 /** The visible text of one block: section text and fields, header, context elements, button labels. */
 const blockText = (block: KnownBlock): string[] => {
   switch (block.type) {
-    case 'section': return [block.text?.text ?? '', ...(block.fields ?? []).map((field) => field.text)];
-    case 'header': return [block.text.text];
-    case 'context': return block.elements.map((element) => ('text' in element && typeof element.text === 'string' ? element.text : ''));
-    case 'actions': return block.elements.map((element) => (element.type === 'button' ? element.text.text : ''));
-    default: return [''];
+    case 'section':
+      return [block.text?.text ?? '', ...(block.fields ?? []).map((field) => field.text)];
+    case 'header':
+      return [block.text.text];
+    case 'context':
+      return block.elements.map((element) => ('text' in element && typeof element.text === 'string' ? element.text : ''));
+    case 'actions':
+      return block.elements.map((element) => (element.type === 'button' ? element.text.text : ''));
+    default:
+      return [''];
   }
 };
 
@@ -75,8 +71,7 @@ const blockText = (block: KnownBlock): string[] => {
 export const textOf = (call: SlackCall): string => [String(call.args.text ?? ''), ...blocksOf(call).flatMap(blockText)].join('\n');
 
 /** The input block with this block_id in a view's blocks. */
-export const inputBlock = (blocks: KnownBlock[], blockId: string): InputBlock | undefined =>
-  blocks.find((block): block is InputBlock => block.type === 'input' && block.block_id === blockId);
+export const inputBlock = (blocks: KnownBlock[], blockId: string): InputBlock | undefined => blocks.find((block): block is InputBlock => block.type === 'input' && block.block_id === blockId);
 
 /** Successful chat.postMessage calls to a user's DM. */
 export const dmsTo = (fake: FakeSlack, userId: string) => fake.callsTo('chat.postMessage').filter((call) => !call.failed && call.args.channel === fake.dmChannelFor(userId));

@@ -12,9 +12,7 @@ const huge = (n: number) => 'x'.repeat(n);
 
 describe('Block Kit rendering stays inside Slack limits and pings nobody', () => {
   it('escapes &, <, > and breaks @channel / @here / @everyone', () => {
-    expect(escapeMrkdwn('a & b <!channel> <@U123|bob> <!here> @channel @here @everyone')).toBe(
-      'a &amp; b &lt;!channel&gt; &lt;@U123|bob&gt; &lt;!here&gt; @\u200Bchannel @\u200Bhere @\u200Beveryone',
-    );
+    expect(escapeMrkdwn('a & b <!channel> <@U123|bob> <!here> @channel @here @everyone')).toBe('a &amp; b &lt;!channel&gt; &lt;@U123|bob&gt; &lt;!here&gt; @\u200Bchannel @\u200Bhere @\u200Beveryone');
     expect(truncate(escapeMrkdwn('&&&&&'), 7)).toBe('&amp;…');
   });
 
@@ -40,7 +38,9 @@ describe('Block Kit rendering stays inside Slack limits and pings nobody', () =>
 
   it('never puts details or buttons in a channel message', () => {
     const message: ChatMessage = {
-      text: 'Incoming', title: 'Incoming', fields: [{ label: 'CRN', value: 'X123456' }],
+      text: 'Incoming',
+      title: 'Incoming',
+      fields: [{ label: 'CRN', value: 'X123456' }],
       details: [{ label: 'Summary', value: 'secret narrative' }],
       actions: [{ id: 'escalation.accept', label: 'Accept', needsForm: true, itemType: 'escalation', itemId: 1 }],
     };
@@ -53,7 +53,10 @@ describe('Block Kit rendering stays inside Slack limits and pings nobody', () =>
     const view = formView({
       metadata: 'm',
       form: {
-        formId: 'escalate', title: 'A title far longer than twenty-four characters', submitLabel: 'Send for countersign now please', intro: '<!here> intro',
+        formId: 'escalate',
+        title: 'A title far longer than twenty-four characters',
+        submitLabel: 'Send for countersign now please',
+        intro: '<!here> intro',
         context: {},
         fields: [
           { kind: 'text', name: 'crn', label: 'CRN', initial: 'X123456', maxLength: 7 },
@@ -66,12 +69,15 @@ describe('Block Kit rendering stays inside Slack limits and pings nobody', () =>
     });
     expect(checkBlockKit('views.open', { view })).toEqual([]);
     const values = formValuesFromState({
-      crn: { value: stateValue.text('X123456') }, unit: { value: stateValue.select('u3') },
-      ok: { value: stateValue.checkboxes(['done']) }, when: { value: stateValue.date(null) },
+      crn: { value: stateValue.text('X123456') },
+      unit: { value: stateValue.select('u3') },
+      ok: { value: stateValue.checkboxes(['done']) },
+      when: { value: stateValue.date(null) },
     } as never);
     expect(values).toEqual({ crn: 'X123456', unit: 'u3', ok: ['done'], when: undefined });
     expect(errorsResponse({ fieldErrors: { crn: 'Bad', form: 'Whole form' }, blockIds: ['crn', 'unit'] })).toEqual({
-      response_action: 'errors', errors: { crn: 'Bad' },
+      response_action: 'errors',
+      errors: { crn: 'Bad' },
     });
   });
 

@@ -4,8 +4,11 @@ import type { ChatMessage } from '../../src/use-cases/chat-message.js';
 import { type Harness, startHarness } from './slack-harness.js';
 
 const message: ChatMessage = {
-  text: 'Countersign needed: ESC-000001', title: 'Countersign needed', fields: [{ label: 'CRN', value: 'X123456' }],
-  details: [{ label: 'Summary', value: 'narrative' }], actions: [],
+  text: 'Countersign needed: ESC-000001',
+  title: 'Countersign needed',
+  fields: [{ label: 'CRN', value: 'X123456' }],
+  details: [{ label: 'Summary', value: 'narrative' }],
+  actions: [],
 };
 
 describe('Slack sender: DMs, channel posts, updates, failures classified for the outbox', () => {

@@ -24,15 +24,20 @@ describe('Slack over Socket Mode', () => {
     const response = await fetch(`${t.baseUrl}/readyz`);
     return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
   };
-  const slash = (args: { command: string; text: string; userId: string }) =>
-    socket.deliver({ type: 'slash_commands', payload: Object.fromEntries(new URLSearchParams(slashCommandBody(args))) });
+  const slash = (args: { command: string; text: string; userId: string }) => socket.deliver({ type: 'slash_commands', payload: Object.fromEntries(new URLSearchParams(slashCommandBody(args))) });
   const click = (args: { userId: string; message: SlackCall; actionId: string; responseId?: string; envelopeId?: string }) => {
     const button = buttonsOf(args.message).find((element) => element.action_id === args.actionId);
     if (!button?.value) throw new Error(`no ${args.actionId} button`);
     return socket.deliver({
       type: 'interactive',
       envelopeId: args.envelopeId,
-      payload: blockActionPayload({ userId: args.userId, actionId: args.actionId, value: button.value, channelId: String(args.message.args.channel), responseUrl: args.responseId ? fake().responseUrl(args.responseId) : undefined }),
+      payload: blockActionPayload({
+        userId: args.userId,
+        actionId: args.actionId,
+        value: button.value,
+        channelId: String(args.message.args.channel),
+        responseUrl: args.responseId ? fake().responseUrl(args.responseId) : undefined,
+      }),
     });
   };
   const submit = (args: { userId: string; view: OpenedView; values: Record<string, unknown>; envelopeId?: string }) =>
@@ -51,7 +56,11 @@ describe('Slack over Socket Mode', () => {
 
   it('connects with the app token, then carries an escalation to closed through a refused click, a forced reconnect and double clicks', { timeout: 120_000 }, async () => {
     await socket.waitForConnection(1);
-    expect(fake().callsTo('apps.connections.open').map((call) => call.token)).toEqual(['xapp-1-A1-test']);
+    expect(
+      fake()
+        .callsTo('apps.connections.open')
+        .map((call) => call.token),
+    ).toEqual(['xapp-1-A1-test']);
     await until(async () => (await readyz()).status === 200, '/readyz 200');
     expect((await readyz()).body.checks).toEqual({ database: 'ok', migrations: 'ok', org: 'ok', slackSocket: 'ok' });
 
@@ -123,7 +132,7 @@ describe('Slack over Socket Mode', () => {
     const form = await openedView(fake(), opened + 1);
     const envelopeId = 'envelope-redelivered-1';
     const first = await submit({ userId: SLACK.ben, view: form, values: escalationValues({ crn: 'X222222' }), envelopeId });
-    expect(first.payload).toMatchObject({ response_action: "update" });
+    expect(first.payload).toMatchObject({ response_action: 'update' });
     const raised = (await t.app.store.repos.items.recentEscalations(10)).filter((row) => row.crn === 'X222222');
     expect(raised).toHaveLength(1);
 

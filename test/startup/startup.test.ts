@@ -64,7 +64,15 @@ describe('npm start', () => {
     const health = await fetch(`http://127.0.0.1:${line.port}/healthz`);
     expect(health.status).toBe(200);
     // `status` as before; the org's hash added so drift between replicas shows.
-    expect(await health.json()).toEqual({ status: 'ok', org: { sha256: createHash('sha256').update(readFileSync(path.join(root, 'org.example.yaml'))).digest('hex'), loadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      org: {
+        sha256: createHash('sha256')
+          .update(readFileSync(path.join(root, 'org.example.yaml')))
+          .digest('hex'),
+        loadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    });
     const metrics = await (await fetch(`http://127.0.0.1:${line.port}/metrics`)).text();
     expect(metrics).toContain('dutydesk_outbox_rows{status="dead"} 0');
 

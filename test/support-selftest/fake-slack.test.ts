@@ -4,9 +4,7 @@ import { ErrorCode, LogLevel as WebLogLevel, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkBlockKit } from '../support/block-kit-limits.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
-import {
-  blockActionPayload, interactionBody, postToSlack, signSlackBody, slashCommandBody, stateValue, viewSubmissionPayload,
-} from '../support/slack-requests.js';
+import { blockActionPayload, interactionBody, postToSlack, signSlackBody, slashCommandBody, stateValue, viewSubmissionPayload } from '../support/slack-requests.js';
 
 const quickRetries = { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 };
 const logLevel = WebLogLevel.ERROR;
@@ -63,7 +61,10 @@ describe('fake Slack Web API with the real WebClient', () => {
     expect(result.ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     const calls = fake.callsTo('chat.postMessage');
-    expect(calls.map((c) => [c.failed, c.status])).toEqual([[true, 429], [false, 200]]);
+    expect(calls.map((c) => [c.failed, c.status])).toEqual([
+      [true, 429],
+      [false, 200],
+    ]);
     expect(fake.messagesTo('C1')).toHaveLength(1);
   });
 
@@ -141,10 +142,7 @@ describe('checkBlockKit', () => {
         blocks: [{ type: 'input', block_id: 'b', label: { type: 'plain_text', text: 'Pick' }, element: { type: 'static_select', action_id: 'a', options } }],
       },
     });
-    expect(violations).toEqual([
-      'view.title.text: view title is 25 chars (max 24)',
-      'view.blocks[0].element.options: select options is 101 items (max 100)',
-    ]);
+    expect(violations).toEqual(['view.title.text: view title is 25 chars (max 24)', 'view.blocks[0].element.options: select options is 101 items (max 100)']);
   });
 
   it('passes a good message and catches other limits', () => {
@@ -180,8 +178,7 @@ describe('checkBlockKit', () => {
       'blocks[2].elements[0].text.text: button text is 76 chars (max 75)',
       'blocks[2].elements[0].value: button value is 2001 chars (max 2000)',
     ]);
-    expect(checkBlockKit('chat.postMessage', { blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) }))
-      .toEqual(['blocks: message blocks is 51 items (max 50)']);
+    expect(checkBlockKit('chat.postMessage', { blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) })).toEqual(['blocks: message blocks is 51 items (max 50)']);
   });
 });
 
@@ -219,11 +216,12 @@ describe('signed requests against a real Bolt app', () => {
     const body = slashCommandBody({ command: '/duty', text: 'status', userId: 'U123', responseUrl: fake.responseUrl('c1') });
     const headers = signSlackBody({ secret: signingSecret, body });
     expect(headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
-    const verify = (secret: string) => isValidSlackRequest({
-      signingSecret: secret,
-      body,
-      headers: { ...headers, 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) },
-    });
+    const verify = (secret: string) =>
+      isValidSlackRequest({
+        signingSecret: secret,
+        body,
+        headers: { ...headers, 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) },
+      });
     expect(verify(signingSecret)).toBe(true);
     expect(verify('another-secret')).toBe(false);
 

@@ -2,21 +2,22 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createTeamsBot, isLoopbackAddress, TeamsDeliveryError, type TeamsBot, type TeamsHandlers,
-} from '../../src/teams/teams-endpoint.js';
+import { createTeamsBot, isLoopbackAddress, TeamsDeliveryError, type TeamsBot, type TeamsHandlers } from '../../src/teams/teams-endpoint.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
-import {
-  actionExecuteActivity, botAddedActivity, installActivity, messageActivity, postActivity,
-} from '../support/bot-activities.js';
+import { actionExecuteActivity, botAddedActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 
 const AAD = '7f0c1d2e-0000-4000-8000-00000000a3a3';
 
 function echoCard(text: string): object {
   return {
-    type: 'AdaptiveCard', version: '1.5', msteams: { width: 'Full' },
-    body: [{ type: 'TextBlock', text, wrap: true }, { type: 'Input.Text', id: 'rationale', label: 'Rationale', isMultiline: true }],
+    type: 'AdaptiveCard',
+    version: '1.5',
+    msteams: { width: 'Full' },
+    body: [
+      { type: 'TextBlock', text, wrap: true },
+      { type: 'Input.Text', id: 'rationale', label: 'Rationale', isMultiline: true },
+    ],
     actions: [{ type: 'Action.Execute', title: 'Decide', verb: 'decide', data: { itemId: 'i-1' } }],
   };
 }
@@ -24,11 +25,17 @@ function echoCard(text: string): object {
 async function listen(bot: TeamsBot): Promise<{ server: Server; baseUrl: string }> {
   const app = express();
   app.post('/api/messages', express.json(), (req, res) => bot.handle(req, res));
-  const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
   let fake: FakeConnector;
@@ -48,7 +55,9 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
       if (cardActionResult instanceof Error) throw cardActionResult;
       return cardActionResult;
     },
-    async onInstall(args) { calls.push({ kind: 'install', args }); },
+    async onInstall(args) {
+      calls.push({ kind: 'install', args });
+    },
   };
 
   beforeAll(async () => {
@@ -56,8 +65,15 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
     bot = createTeamsBot({ handlers, botName: 'dutydesk', emulator: true });
     ({ server, baseUrl } = await listen(bot));
   });
-  afterAll(async () => { await close(server); await fake.close(); });
-  beforeEach(() => { fake.reset(); calls.length = 0; cardActionResult = {}; });
+  afterAll(async () => {
+    await close(server);
+    await fake.close();
+  });
+  beforeEach(() => {
+    fake.reset();
+    calls.length = 0;
+    cardActionResult = {};
+  });
 
   it('is unauthenticated without an app id', () => {
     expect(bot.authenticated).toBe(false);
@@ -89,7 +105,12 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
     const card = echoCard('decided');
     cardActionResult = { card };
     const activity = actionExecuteActivity({
-      serviceUrl: fake.url, userAadId: AAD, userId: '29:1amara', verb: 'decide', data: { itemId: 'i-1', rationale: 'ok' }, replyToId: '1700000000001',
+      serviceUrl: fake.url,
+      userAadId: AAD,
+      userId: '29:1amara',
+      verb: 'decide',
+      data: { itemId: 'i-1', rationale: 'ok' },
+      replyToId: '1700000000001',
     });
     const res = await postActivity({ baseUrl, activity });
     expect(res.status).toBe(200);
@@ -162,7 +183,16 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
 
   it('refuses non-loopback callers when no app id is configured', async () => {
     let status = 0;
-    const res = { status(code: number) { status = code; return this; }, json() { return this; }, headersSent: false };
+    const res = {
+      status(code: number) {
+        status = code;
+        return this;
+      },
+      json() {
+        return this;
+      },
+      headersSent: false,
+    };
     const req = { socket: { remoteAddress: '10.1.2.3' }, body: messageActivity({ serviceUrl: fake.url, userAadId: AAD, text: 'x' }), headers: {}, method: 'POST' };
     await bot.handle(req as never, res as never);
     expect(status).toBe(403);
@@ -173,7 +203,8 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
 
   it('refuses requests relayed by a proxy when no app id is configured', async () => {
     const res = await fetch(`${baseUrl}/api/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
       body: JSON.stringify(messageActivity({ serviceUrl: fake.url, userAadId: AAD, text: 'x' })),
     });
     expect(res.status).toBe(403);
@@ -181,7 +212,15 @@ describe('Teams endpoint on the Agents SDK (no app id, loopback)', () => {
   });
 
   it('apologises in chat when the message handler fails, and rejects a body that is not an activity', async () => {
-    const failing = createTeamsBot({ emulator: true, handlers: { ...handlers, onMessage: async () => { throw new Error('db down'); } } });
+    const failing = createTeamsBot({
+      emulator: true,
+      handlers: {
+        ...handlers,
+        onMessage: async () => {
+          throw new Error('db down');
+        },
+      },
+    });
     const local = await listen(failing);
     try {
       const activity = messageActivity({ serviceUrl: fake.url, userAadId: AAD, text: 'cases' });
@@ -207,8 +246,18 @@ describe('Teams endpoint with an app id', () => {
     const fake = await startFakeConnector();
     let called = 0;
     const bot = createTeamsBot({
-      appId: '00000000-0000-4000-8000-000000000abc', appPassword: 'not-a-real-secret', tenantId: '11111111-0000-4000-8000-000000000001',
-      handlers: { onMessage: async () => { called++; }, onCardAction: async () => { called++; return {}; } },
+      appId: '00000000-0000-4000-8000-000000000abc',
+      appPassword: 'not-a-real-secret',
+      tenantId: '11111111-0000-4000-8000-000000000001',
+      handlers: {
+        onMessage: async () => {
+          called++;
+        },
+        onCardAction: async () => {
+          called++;
+          return {};
+        },
+      },
     });
     const { server, baseUrl } = await listen(bot);
     try {

@@ -142,7 +142,7 @@ function shapeProblems(args: { node: Record<string, unknown>; at: string; ctor: 
       continue;
     }
     const childCtor = (prop as { objectType?: Ctor } | undefined)?.objectType;
-    for (const [index, child] of (Array.isArray(value) ? value.entries() : [[undefined, value] as const])) {
+    for (const [index, child] of Array.isArray(value) ? value.entries() : [[undefined, value] as const]) {
       if (typeof child !== 'object' || child === null) continue;
       const childAt = index === undefined ? path : `${path}[${index}]`;
       problems.push(...shapeProblems({ node: child as Record<string, unknown>, at: childAt, ctor: childCtor, version }));
@@ -154,4 +154,3 @@ function shapeProblems(args: { node: Record<string, unknown>; at: string; ctor: 
 function registrationFor(type: string) {
   return AC.GlobalRegistry.elements.findByName(type) ?? AC.GlobalRegistry.actions.findByName(type);
 }
-

@@ -23,16 +23,14 @@ function limitError(label: string, max: number) {
 
 const chars = (max: number, label: string) => z.string().max(max, limitError(label, max));
 
-const list = <T extends z.ZodType>(item: T, max: number, label: string) =>
-  z.array(item).max(max, limitError(label, max));
+const list = <T extends z.ZodType>(item: T, max: number, label: string) => z.array(item).max(max, limitError(label, max));
 
 const textType = z.enum(['plain_text', 'mrkdwn'], {
   error: (issue) => `text object type must be plain_text or mrkdwn (got ${JSON.stringify(issue.input)})`,
 });
 
 /** A text object of either type, `text` limited to `max` chars. */
-const textObject = (max: number, label: string) =>
-  z.looseObject({ type: textType, text: chars(max, label) });
+const textObject = (max: number, label: string) => z.looseObject({ type: textType, text: chars(max, label) });
 
 /** A text object that must be plain_text. */
 const plainText = (max: number, label: string) =>
@@ -60,8 +58,7 @@ const elementBase = {
   placeholder: plainText(150, 'placeholder').optional(),
 };
 
-const element = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.looseObject({ type: z.literal(type), ...elementBase, ...shape });
+const element = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.looseObject({ type: z.literal(type), ...elementBase, ...shape });
 
 const selectShape = {
   options: list(option, 100, 'select options').optional(),
@@ -70,11 +67,26 @@ const selectShape = {
 
 /** Element types with no limits checked here beyond action_id and placeholder. */
 const OTHER_ELEMENT_TYPES = [
-  'users_select', 'multi_users_select', 'conversations_select', 'multi_conversations_select',
-  'channels_select', 'multi_channels_select', 'external_select', 'multi_external_select',
-  'datepicker', 'timepicker', 'datetimepicker', 'email_text_input', 'url_text_input',
-  'number_input', 'rich_text_input', 'file_input', 'image', 'workflow_button',
-  'feedback_buttons', 'icon_button',
+  'users_select',
+  'multi_users_select',
+  'conversations_select',
+  'multi_conversations_select',
+  'channels_select',
+  'multi_channels_select',
+  'external_select',
+  'multi_external_select',
+  'datepicker',
+  'timepicker',
+  'datetimepicker',
+  'email_text_input',
+  'url_text_input',
+  'number_input',
+  'rich_text_input',
+  'file_input',
+  'image',
+  'workflow_button',
+  'feedback_buttons',
+  'icon_button',
 ] as const;
 
 const blockElement = z.discriminatedUnion(
@@ -106,13 +118,10 @@ const contextElement = z.looseObject({
 
 const blockBase = { block_id: chars(255, 'block_id').optional() };
 
-const block = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.looseObject({ type: z.literal(type), ...blockBase, ...shape });
+const block = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.looseObject({ type: z.literal(type), ...blockBase, ...shape });
 
 /** Block types that are valid but whose contents are not checked here. */
-const OTHER_BLOCK_TYPES = [
-  'divider', 'file', 'video', 'rich_text', 'markdown', 'call', 'table', 'context_actions',
-] as const;
+const OTHER_BLOCK_TYPES = ['divider', 'file', 'video', 'rich_text', 'markdown', 'call', 'table', 'context_actions'] as const;
 
 const blockSchema = z.discriminatedUnion(
   'type',
@@ -174,7 +183,6 @@ function formatPath(path: PropertyKey[], prefix: string): string {
   return out || '(root)';
 }
 
-
 function issuesOf(schema: z.ZodType, value: unknown, prefix: string): string[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
@@ -184,9 +192,7 @@ function issuesOf(schema: z.ZodType, value: unknown, prefix: string): string[] {
 function sectionsWithoutContent(blocks: unknown, prefix: string): string[] {
   if (!Array.isArray(blocks)) return [];
   return blocks.flatMap((b: { type?: unknown; text?: unknown; fields?: unknown }, i) =>
-    b?.type === 'section' && b.text === undefined && b.fields === undefined
-      ? [`${prefix}[${i}]: section needs text or fields`]
-      : [],
+    b?.type === 'section' && b.text === undefined && b.fields === undefined ? [`${prefix}[${i}]: section needs text or fields`] : [],
   );
 }
 

@@ -52,9 +52,7 @@ export function messageActivity(args: TeamsActivityBase & { text: string }): Bot
 }
 
 /** An Action.Execute click: invoke `adaptiveCard/action`; Teams merges the card's input values into `data`. */
-export function actionExecuteActivity(
-  args: TeamsActivityBase & { verb: string; data?: Record<string, unknown>; replyToId?: string; trigger?: 'manual' | 'automatic' },
-): BotActivity {
+export function actionExecuteActivity(args: TeamsActivityBase & { verb: string; data?: Record<string, unknown>; replyToId?: string; trigger?: 'manual' | 'automatic' }): BotActivity {
   const activity = base(args, 'invoke');
   return {
     ...activity,
@@ -87,15 +85,20 @@ export function botAddedActivity(args: TeamsActivityBase): BotActivity {
   return { ...activity, id: `f:${randomUUID()}`, membersAdded: [activity.recipient] };
 }
 
-export async function postActivity(args: { baseUrl: string; activity: object; token?: string }):
-  Promise<{ status: number; json?: unknown; text: string }> {
+export async function postActivity(args: { baseUrl: string; activity: object; token?: string }): Promise<{ status: number; json?: unknown; text: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (args.token) headers.authorization = `Bearer ${args.token}`;
   const res = await fetch(`${args.baseUrl.replace(/\/$/, '')}/api/messages`, {
-    method: 'POST', headers, body: JSON.stringify(args.activity),
+    method: 'POST',
+    headers,
+    body: JSON.stringify(args.activity),
   });
   const text = await res.text();
   let json: unknown;
-  try { json = text ? JSON.parse(text) as unknown : undefined; } catch { json = undefined; }
+  try {
+    json = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, json, text };
 }

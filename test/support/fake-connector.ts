@@ -19,7 +19,11 @@ export interface RecordedConnectorRequest {
 
 /** An activity the bot sent (POST) or updated (PUT), with the id Teams would have given it. */
 export type SentActivity = Record<string, unknown> & {
-  id: string; type?: string; text?: string; replyToId?: string; conversation?: { id?: string };
+  id: string;
+  type?: string;
+  text?: string;
+  replyToId?: string;
+  conversation?: { id?: string };
   attachments?: Array<{ contentType?: string; content?: unknown }>;
 };
 
@@ -63,7 +67,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const match = CONVERSATION_ROUTE.exec(path);
     const record: RecordedConnectorRequest = {
-      method, path, body, at: Date.now(), status: 200,
+      method,
+      path,
+      body,
+      at: Date.now(),
+      status: 200,
       conversationId: match?.[1] !== undefined ? safeDecode(match[1]) : undefined,
       activityId: match?.[2] !== undefined ? safeDecode(match[2]) : undefined,
       authorization: req.headers.authorization,
@@ -95,12 +103,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 
   const origin = await listenOnLoopback(server);
 
-  const isSend = (r: RecordedConnectorRequest): boolean =>
-    r.method === 'POST' && r.conversationId !== undefined && r.path.includes('/activities') && r.status < 400;
-  const isUpdate = (r: RecordedConnectorRequest): boolean =>
-    r.method === 'PUT' && r.activityId !== undefined && r.status < 400;
-  const asActivity = (r: RecordedConnectorRequest, id: string): SentActivity =>
-    ({ ...(isObject(r.body) ? r.body : {}), id }) as SentActivity;
+  const isSend = (r: RecordedConnectorRequest): boolean => r.method === 'POST' && r.conversationId !== undefined && r.path.includes('/activities') && r.status < 400;
+  const isUpdate = (r: RecordedConnectorRequest): boolean => r.method === 'PUT' && r.activityId !== undefined && r.status < 400;
+  const asActivity = (r: RecordedConnectorRequest, id: string): SentActivity => ({ ...(isObject(r.body) ? r.body : {}), id }) as SentActivity;
 
   const activities = (): SentActivity[] => requests.filter(isSend).map((r) => asActivity(r, r.responseId ?? ''));
   const updates = (): SentActivity[] => requests.filter(isUpdate).map((r) => asActivity(r, r.activityId ?? ''));
@@ -110,11 +115,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     requests,
     activities,
     updates,
-    activitiesTo: (conversationId) => requests.filter((r) => isSend(r) && r.conversationId === conversationId)
-      .map((r) => asActivity(r, r.responseId ?? '')),
+    activitiesTo: (conversationId) => requests.filter((r) => isSend(r) && r.conversationId === conversationId).map((r) => asActivity(r, r.responseId ?? '')),
     cards() {
-      const fromActivities = requests.filter((r) => isSend(r) || isUpdate(r)).flatMap((r) =>
-        cardsIn(r.body).map((card) => ({ seq: seqOf(r), card })));
+      const fromActivities = requests.filter((r) => isSend(r) || isUpdate(r)).flatMap((r) => cardsIn(r.body).map((card) => ({ seq: seqOf(r), card })));
       return [...fromActivities, ...extraCards].sort((a, b) => a.seq - b.seq).map((c) => c.card);
     },
     recordCard(card) {
@@ -134,10 +137,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 
 function cardsIn(body: unknown): object[] {
   if (!isObject(body) || !Array.isArray(body.attachments)) return [];
-  return body.attachments
-    .filter((a): a is { contentType: string; content: object } =>
-      isObject(a) && a.contentType === ADAPTIVE_CARD_CONTENT_TYPE && isObject(a.content))
-    .map((a) => a.content);
+  return body.attachments.filter((a): a is { contentType: string; content: object } => isObject(a) && a.contentType === ADAPTIVE_CARD_CONTENT_TYPE && isObject(a.content)).map((a) => a.content);
 }
 
 function seqOf(r: RecordedConnectorRequest): number {
@@ -149,7 +149,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function safeDecode(segment: string): string {
-  try { return decodeURIComponent(segment); } catch { return segment; }
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

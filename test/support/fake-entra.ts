@@ -47,13 +47,22 @@ export async function startFakeEntra(args: { tenantId: string }): Promise<FakeEn
       const now = Math.floor(Date.now() / 1000);
       const header = { alg: 'RS256', typ: 'JWT', kid: claims.kid ?? kid };
       const payload = {
-        iss: claims.iss ?? issuer, aud: claims.aud, tid: claims.tid ?? args.tenantId, iat: now - 60, nbf: now - 60,
-        exp: now + (claims.expiresInSeconds ?? 3600), ...(claims.serviceUrl ? { serviceurl: claims.serviceUrl } : {}),
+        iss: claims.iss ?? issuer,
+        aud: claims.aud,
+        tid: claims.tid ?? args.tenantId,
+        iat: now - 60,
+        nbf: now - 60,
+        exp: now + (claims.expiresInSeconds ?? 3600),
+        ...(claims.serviceUrl ? { serviceurl: claims.serviceUrl } : {}),
       };
       const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
       const signature = createSign('RSA-SHA256').update(input).sign(privateKey);
       return `${input}.${b64url(signature)}`;
     },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -16,11 +16,7 @@ export interface FakeOidc {
   close(): Promise<void>;
 }
 
-export const startFakeOidc = async (args: {
-  name: string;
-  redirectUris: string[];
-  claimsFor: (login: string) => Record<string, string>;
-}): Promise<FakeOidc> => {
+export const startFakeOidc = async (args: { name: string; redirectUris: string[]; claimsFor: (login: string) => Record<string, string> }): Promise<FakeOidc> => {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

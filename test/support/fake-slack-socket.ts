@@ -10,9 +10,20 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 
-export interface SocketAck { envelopeId: string; payload: Record<string, unknown>; at: number }
+export interface SocketAck {
+  envelopeId: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
-export interface Envelope { envelope_id: string; type: EnvelopeType; payload: Record<string, unknown>; accepts_response_payload: boolean; retry_attempt?: number; retry_reason?: string }
+export interface Envelope {
+  envelope_id: string;
+  type: EnvelopeType;
+  payload: Record<string, unknown>;
+  accepts_response_payload: boolean;
+  retry_attempt?: number;
+  retry_reason?: string;
+}
 
 export interface FakeSlackSocket {
   /** The fake Web API, answering apps.connections.open with this side's URL. */
@@ -49,7 +60,15 @@ export const startFakeSlackSocket = async (): Promise<FakeSlackSocket> => {
   wss.on('connection', (socket, req) => {
     connections += 1;
     current = socket;
-    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack', approximate_connection_time: 18060 }, connection_info: { app_id: 'A1' }, ticket: new URL(req.url ?? '/', 'ws://x').searchParams.get('ticket') }));
+    socket.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake-slack', approximate_connection_time: 18060 },
+        connection_info: { app_id: 'A1' },
+        ticket: new URL(req.url ?? '/', 'ws://x').searchParams.get('ticket'),
+      }),
+    );
     // Slack pings its clients; the Socket Mode client gives up on a server that stays silent for 30 s.
     const pinger = setInterval(() => socket.ping(), 2_000);
     pingers.add(pinger);
@@ -70,7 +89,11 @@ export const startFakeSlackSocket = async (): Promise<FakeSlackSocket> => {
 
   let ticket = 0;
   const fake = await startFakeSlack({
-    extraAnswers: (method) => (method === 'apps.connections.open' ? { url: `ws://127.0.0.1:${port}/link/?ticket=${(ticket += 1)}&app_id=A1` } : undefined),
+    extraAnswers: (method) => {
+      if (method !== 'apps.connections.open') return undefined;
+      ticket += 1;
+      return { url: `ws://127.0.0.1:${port}/link/?ticket=${ticket}&app_id=A1` };
+    },
   });
 
   const send = (envelope: Envelope) => {

@@ -27,8 +27,17 @@ export interface SlackCall {
   error?: string;
 }
 
-export interface RespondedUrl { id: string; body: unknown; at: number }
-export interface FileUpload { fileId: string; contentType: string; bytes: Buffer; at: number }
+export interface RespondedUrl {
+  id: string;
+  body: unknown;
+  at: number;
+}
+export interface FileUpload {
+  fileId: string;
+  contentType: string;
+  bytes: Buffer;
+  at: number;
+}
 
 export interface FakeSlackOptions {
   rateLimit?: { perChannelPerSecond: number; retryAfterSeconds: number };
@@ -77,8 +86,7 @@ function decodeField(key: string, value: string): unknown {
   return decodedJson(value);
 }
 
-const parseForm = (raw: Buffer, contentType: string) =>
-  new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+const parseForm = (raw: Buffer, contentType: string) => new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
 
 async function decodeBody(contentType: string, raw: Buffer): Promise<Record<string, unknown>> {
   if (raw.length === 0) return {};
@@ -141,8 +149,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   function takeFailure(method: string, args: Record<string, unknown>): SlackFailure | undefined {
     const queue = queued.get(method) ?? [];
-    const matches = (channel?: string) =>
-      channel === undefined || args.channel === channel || args.channel === dmChannelFor(channel) || args.user === channel;
+    const matches = (channel?: string) => channel === undefined || args.channel === channel || args.channel === dmChannelFor(channel) || args.user === channel;
     const index = queue.findIndex((entry) => matches(entry.channel));
     const head = queue[index];
     if (head) {
@@ -177,9 +184,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const type = view.type ?? (method === 'views.publish' ? 'home' : 'modal');
       return {
         view: {
-          id, team_id: 'T1', app_id: 'A1', bot_id: 'BBOT', hash: `${next()}.hash`, state: { values: {} },
-          private_metadata: '', callback_id: '', external_id: '', previous_view_id: null, root_view_id: id,
-          ...view, type,
+          id,
+          team_id: 'T1',
+          app_id: 'A1',
+          bot_id: 'BBOT',
+          hash: `${next()}.hash`,
+          state: { values: {} },
+          private_metadata: '',
+          callback_id: '',
+          external_id: '',
+          previous_view_id: null,
+          root_view_id: id,
+          ...view,
+          type,
         },
       };
     }
@@ -187,7 +204,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       case 'auth.test':
         return { url: 'https://dutydesk-test.slack.com/', team: 'DutyDesk Test', user: 'dutydesk', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT', is_enterprise_install: false };
       case 'conversations.open': {
-        const ids = (str(args.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+        const ids = (str(args.users) ?? '')
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean);
         const id = str(args.channel) ?? (ids.length === 1 ? dmChannelFor(ids[0] ?? '') : `G${ids.join('')}`);
         return { channel: { id } };
       }
@@ -275,11 +295,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     violations,
     respondedUrls,
     uploads,
-    get rateLimited() { return rateLimited; },
+    get rateLimited() {
+      return rateLimited;
+    },
     callsTo,
-    messagesTo: (target) =>
-      calls.filter((c) => MESSAGE_METHODS.has(c.method) && !c.failed && (
-        c.args.channel === target || c.args.user === target || c.args.channel === dmChannelFor(target))),
+    messagesTo: (target) => calls.filter((c) => MESSAGE_METHODS.has(c.method) && !c.failed && (c.args.channel === target || c.args.user === target || c.args.channel === dmChannelFor(target))),
     dmChannelFor,
     responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
     responsesTo: (id) => respondedUrls.filter((r) => r.id === id),

@@ -14,7 +14,11 @@ export const UNSET_RESPONSE_URL = 'http://127.0.0.1:9/response-url-not-set';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const randomTriggerId = () => `${Date.now()}.${TEST_TEAM.id}.${randomBytes(8).toString('hex')}`;
 
-export function signSlackBody({ secret, body, timestamp = nowSeconds() }: {
+export function signSlackBody({
+  secret,
+  body,
+  timestamp = nowSeconds(),
+}: {
   secret: string;
   body: string;
   /** Seconds since epoch. */
@@ -25,10 +29,20 @@ export function signSlackBody({ secret, body, timestamp = nowSeconds() }: {
 }
 
 const slackUser = (userId: string) => ({
-  id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: TEST_TEAM.id,
+  id: userId,
+  username: userId.toLowerCase(),
+  name: userId.toLowerCase(),
+  team_id: TEST_TEAM.id,
 });
 
-export function slashCommandBody({ command, text, userId, triggerId, channelId = 'C0DUTY', responseUrl }: {
+export function slashCommandBody({
+  command,
+  text,
+  userId,
+  triggerId,
+  channelId = 'C0DUTY',
+  responseUrl,
+}: {
   command: string;
   text: string;
   userId: string;
@@ -59,8 +73,15 @@ export function interactionBody(payload: unknown): string {
 }
 
 export function blockActionPayload({
-  userId, actionId, value, blockId = 'actions', channelId = 'C0DUTY', messageTs = '1700000000.000001',
-  responseUrl, triggerId, viewId,
+  userId,
+  actionId,
+  value,
+  blockId = 'actions',
+  channelId = 'C0DUTY',
+  messageTs = '1700000000.000001',
+  responseUrl,
+  triggerId,
+  viewId,
 }: {
   userId: string;
   actionId: string;
@@ -74,19 +95,44 @@ export function blockActionPayload({
   viewId?: string;
 }): Record<string, unknown> {
   const action = {
-    type: 'button', action_id: actionId, block_id: blockId, value,
-    text: { type: 'plain_text', text: actionId, emoji: true }, action_ts: `${nowSeconds()}.000100`,
+    type: 'button',
+    action_id: actionId,
+    block_id: blockId,
+    value,
+    text: { type: 'plain_text', text: actionId, emoji: true },
+    action_ts: `${nowSeconds()}.000100`,
   };
   const common = {
-    type: 'block_actions', user: slackUser(userId), api_app_id: TEST_APP_ID, token: TEST_VERIFICATION_TOKEN,
-    trigger_id: triggerId ?? randomTriggerId(), team: TEST_TEAM, enterprise: null, is_enterprise_install: false,
-    state: { values: {} }, actions: [action],
+    type: 'block_actions',
+    user: slackUser(userId),
+    api_app_id: TEST_APP_ID,
+    token: TEST_VERIFICATION_TOKEN,
+    trigger_id: triggerId ?? randomTriggerId(),
+    team: TEST_TEAM,
+    enterprise: null,
+    is_enterprise_install: false,
+    state: { values: {} },
+    actions: [action],
   };
   if (viewId) {
     return {
       ...common,
       container: { type: 'view', view_id: viewId },
-      view: { id: viewId, type: 'home', team_id: TEST_TEAM.id, blocks: [], private_metadata: '', callback_id: '', state: { values: {} }, hash: '1.hash', app_id: TEST_APP_ID, bot_id: 'BBOT', root_view_id: viewId, previous_view_id: null, external_id: '' },
+      view: {
+        id: viewId,
+        type: 'home',
+        team_id: TEST_TEAM.id,
+        blocks: [],
+        private_metadata: '',
+        callback_id: '',
+        state: { values: {} },
+        hash: '1.hash',
+        app_id: TEST_APP_ID,
+        bot_id: 'BBOT',
+        root_view_id: viewId,
+        previous_view_id: null,
+        external_id: '',
+      },
     };
   }
   return {
@@ -108,7 +154,10 @@ export type StateValue =
   | { type: 'users_select'; selected_user: string | null }
   | { type: string; [key: string]: unknown };
 
-export interface SlackOption { text: { type: 'plain_text' | 'mrkdwn'; text: string }; value: string }
+export interface SlackOption {
+  text: { type: 'plain_text' | 'mrkdwn'; text: string };
+  value: string;
+}
 
 const option = (value: string): SlackOption => ({ text: { type: 'plain_text', text: value }, value });
 
@@ -122,7 +171,13 @@ export const stateValue = {
   user: (userId: string | null): StateValue => ({ type: 'users_select', selected_user: userId }),
 };
 
-export function viewSubmissionPayload({ userId, callbackId, privateMetadata, values, viewId = 'V0MODAL1' }: {
+export function viewSubmissionPayload({
+  userId,
+  callbackId,
+  privateMetadata,
+  values,
+  viewId = 'V0MODAL1',
+}: {
   userId: string;
   callbackId: string;
   privateMetadata: string;
@@ -130,10 +185,9 @@ export function viewSubmissionPayload({ userId, callbackId, privateMetadata, val
   values: Record<string, Record<string, StateValue | string>>;
   viewId?: string;
 }): Record<string, unknown> {
-  const stateValues = Object.fromEntries(Object.entries(values).map(([blockId, actions]) => [
-    blockId,
-    Object.fromEntries(Object.entries(actions).map(([actionId, v]) => [actionId, typeof v === 'string' ? stateValue.text(v) : v])),
-  ]));
+  const stateValues = Object.fromEntries(
+    Object.entries(values).map(([blockId, actions]) => [blockId, Object.fromEntries(Object.entries(actions).map(([actionId, v]) => [actionId, typeof v === 'string' ? stateValue.text(v) : v]))]),
+  );
   return {
     type: 'view_submission',
     team: TEST_TEAM,
@@ -142,12 +196,25 @@ export function viewSubmissionPayload({ userId, callbackId, privateMetadata, val
     token: TEST_VERIFICATION_TOKEN,
     trigger_id: randomTriggerId(),
     view: {
-      id: viewId, team_id: TEST_TEAM.id, type: 'modal', blocks: [], private_metadata: privateMetadata,
-      callback_id: callbackId, state: { values: stateValues }, hash: '1700000000.hash',
-      title: { type: 'plain_text', text: 'DutyDesk' }, submit: { type: 'plain_text', text: 'Submit' },
-      close: { type: 'plain_text', text: 'Cancel' }, clear_on_close: false, notify_on_close: false,
-      previous_view_id: null, root_view_id: viewId, app_id: TEST_APP_ID, external_id: '',
-      app_installed_team_id: TEST_TEAM.id, bot_id: 'BBOT',
+      id: viewId,
+      team_id: TEST_TEAM.id,
+      type: 'modal',
+      blocks: [],
+      private_metadata: privateMetadata,
+      callback_id: callbackId,
+      state: { values: stateValues },
+      hash: '1700000000.hash',
+      title: { type: 'plain_text', text: 'DutyDesk' },
+      submit: { type: 'plain_text', text: 'Submit' },
+      close: { type: 'plain_text', text: 'Cancel' },
+      clear_on_close: false,
+      notify_on_close: false,
+      previous_view_id: null,
+      root_view_id: viewId,
+      app_id: TEST_APP_ID,
+      external_id: '',
+      app_installed_team_id: TEST_TEAM.id,
+      bot_id: 'BBOT',
     },
     response_urls: [],
     is_enterprise_install: false,
@@ -155,15 +222,26 @@ export function viewSubmissionPayload({ userId, callbackId, privateMetadata, val
   };
 }
 
-export interface SlackHttpResponse { status: number; text: string; json?: unknown; headers: Headers }
+export interface SlackHttpResponse {
+  status: number;
+  text: string;
+  json?: unknown;
+  headers: Headers;
+}
 
 /**
  * POSTs `body` to `${baseUrl}/slack/events` (or `path`), signed with `secret` unless an explicit
  * `signature` is given (use a wrong one to test rejection).
  */
 export async function postToSlack({
-  baseUrl, secret, body, contentType = 'application/x-www-form-urlencoded', timestamp, signature,
-  path = '/slack/events', headers = {},
+  baseUrl,
+  secret,
+  body,
+  contentType = 'application/x-www-form-urlencoded',
+  timestamp,
+  signature,
+  path = '/slack/events',
+  headers = {},
 }: {
   baseUrl: string;
   secret: string;

@@ -21,22 +21,24 @@ export interface TestApp {
  * The real app on a loopback port, a fresh database, a clock the test moves, and no background loops unless
  * asked (tests drive the outbox and the sweep by hand with app.dispatcher.drain() / app.scheduler.sweepOnce()).
  */
-export const startTestApp = async (options: {
-  org?: Org;
-  env?: Record<string, string>;
-  /** Default: Tue 24 Nov 2026 10:00 London (a working day, working hours). */
-  now?: string;
-  background?: boolean;
-  /** An org file on disk (read for the org unless `org` is given) and whether to watch it. */
-  orgFile?: string;
-  watchOrg?: boolean;
-  /** Where the app's JSON log lines go (default stdout at TEST_LOG_LEVEL, silent unless set). */
-  logDestination?: DestinationStream;
-  /** A fixed port (e.g. when BOARD_URL must name it before start); default: any free port. */
-  port?: number;
-  /** Workflows to register besides the built-in ones (composition is where a workflow is added). */
-  workflows?: AppOptions['workflows'];
-} = {}): Promise<TestApp> => {
+export const startTestApp = async (
+  options: {
+    org?: Org;
+    env?: Record<string, string>;
+    /** Default: Tue 24 Nov 2026 10:00 London (a working day, working hours). */
+    now?: string;
+    background?: boolean;
+    /** An org file on disk (read for the org unless `org` is given) and whether to watch it. */
+    orgFile?: string;
+    watchOrg?: boolean;
+    /** Where the app's JSON log lines go (default stdout at TEST_LOG_LEVEL, silent unless set). */
+    logDestination?: DestinationStream;
+    /** A fixed port (e.g. when BOARD_URL must name it before start); default: any free port. */
+    port?: number;
+    /** Workflows to register besides the built-in ones (composition is where a workflow is added). */
+    workflows?: AppOptions['workflows'];
+  } = {},
+): Promise<TestApp> => {
   const database = await createTestDatabase();
   const clock = createTestClock(options.now ?? '2026-11-24T10:00:00Z');
   const env = parseEnv({

@@ -13,6 +13,16 @@ export const exampleOrg = (change?: (text: string) => string): Org => {
 
 /** Slack user ids of the example org's people. */
 export const SLACK = {
-  amara: 'U0AMARA', ben: 'U0BEN', tom: 'U0TOM', priya: 'U0PRIYA', lena: 'U0LENA', joe: 'U0JOE',
-  sam: 'U0SAM', dev: 'U0DEV', kate: 'U0KATE', omar: 'U0OMAR', rosa: 'U0ROSA', will: 'U0WILL',
+  amara: 'U0AMARA',
+  ben: 'U0BEN',
+  tom: 'U0TOM',
+  priya: 'U0PRIYA',
+  lena: 'U0LENA',
+  joe: 'U0JOE',
+  sam: 'U0SAM',
+  dev: 'U0DEV',
+  kate: 'U0KATE',
+  omar: 'U0OMAR',
+  rosa: 'U0ROSA',
+  will: 'U0WILL',
 } as const;

@@ -18,8 +18,12 @@ describe('Teams edge with MICROSOFT_APP_ID (single tenant)', () => {
     entra = await startFakeEntra({ tenantId: TEST_TENANT_ID });
     h = await startTeamsHarness({
       env: {
-        TEAMS_EMULATOR: '', MICROSOFT_APP_ID: TEST_APP_ID, MICROSOFT_APP_PASSWORD: 'not-a-real-secret', MICROSOFT_APP_TENANT_ID: TEST_TENANT_ID,
-        MICROSOFT_APP_AUTHORITY: entra.authority, TEAMS_EXTRA_SERVICE_HOSTS: '127.0.0.1',
+        TEAMS_EMULATOR: '',
+        MICROSOFT_APP_ID: TEST_APP_ID,
+        MICROSOFT_APP_PASSWORD: 'not-a-real-secret',
+        MICROSOFT_APP_TENANT_ID: TEST_TENANT_ID,
+        MICROSOFT_APP_AUTHORITY: entra.authority,
+        TEAMS_EXTRA_SERVICE_HOSTS: '127.0.0.1',
       },
     });
   });
@@ -62,11 +66,16 @@ describe('Teams edge with MICROSOFT_APP_ID (single tenant)', () => {
     await refused('wrong tenant', messageActivity({ ...tom(), text: 'cases', tenantId: '11111111-2222-4333-8444-555555555555' }), valid(), 403);
   });
 
-  it('refuses a serviceUrl outside Microsoft\'s connector hosts with 400, and stores no reference to it', async () => {
+  it("refuses a serviceUrl outside Microsoft's connector hosts with 400, and stores no reference to it", async () => {
     const evil = 'https://collector.attacker.example/';
     const token = entra.sign({ aud: TEST_APP_ID, serviceUrl: evil });
     await refused('serviceUrl outside the allowed hosts', messageActivity({ ...tom(), serviceUrl: evil, text: 'cases X123456' }), token, 400);
-    await refused('serviceUrl differing from the token\'s serviceurl claim', messageActivity({ ...tom(), text: 'cases' }), entra.sign({ aud: TEST_APP_ID, serviceUrl: 'https://smba.trafficmanager.net/uk/' }), 400);
+    await refused(
+      "serviceUrl differing from the token's serviceurl claim",
+      messageActivity({ ...tom(), text: 'cases' }),
+      entra.sign({ aud: TEST_APP_ID, serviceUrl: 'https://smba.trafficmanager.net/uk/' }),
+      400,
+    );
     expect(await h.t.app.store.repos.teams.reference(AAD.tom)).toBeUndefined();
   });
 

@@ -77,12 +77,22 @@ export const startTeamsHarness = async (options: { env?: Record<string, string>;
       expect(command.status).toBe(200);
       const view = (await slack.waitFor({ method: 'views.open', count: opened + 1 }))[opened]!.args.view as Record<string, unknown>;
       const values = {
-        crn, noms: stateValue.text(null), roshCurrent: stateValue.select('HIGH'), roshNew: stateValue.select('HIGH'),
-        mappaCategory: stateValue.select(null), mappaLevel: stateValue.select(null), reason: stateValue.select('breach_or_new_offence'),
-        urgency: stateValue.select('standard'), receivingUnitId: stateValue.select('north-pp'), summary, oasysReviewed: stateValue.checkboxes(['done']),
+        crn,
+        noms: stateValue.text(null),
+        roshCurrent: stateValue.select('HIGH'),
+        roshNew: stateValue.select('HIGH'),
+        mappaCategory: stateValue.select(null),
+        mappaLevel: stateValue.select(null),
+        reason: stateValue.select('breach_or_new_offence'),
+        urgency: stateValue.select('standard'),
+        receivingUnitId: stateValue.select('north-pp'),
+        summary,
+        oasysReviewed: stateValue.checkboxes(['done']),
       };
       const payload = viewSubmissionPayload({
-        userId: slackUserId, callbackId: String(view.callback_id), privateMetadata: String(view.private_metadata ?? ''),
+        userId: slackUserId,
+        callbackId: String(view.callback_id),
+        privateMetadata: String(view.private_metadata ?? ''),
         values: Object.fromEntries(Object.entries(values).map(([blockId, value]) => [blockId, { value }])),
       });
       const submitted = await postToSlack({ baseUrl: t.baseUrl, secret: SLACK_SECRET, body: interactionBody(payload) });
@@ -93,7 +103,8 @@ export const startTeamsHarness = async (options: { env?: Record<string, string>;
     },
     async clickOnSlack({ slackUserId, actionId }) {
       if (!slack) throw new Error('start the harness with slack: true');
-      const buttons = slack.callsTo('chat.postMessage')
+      const buttons = slack
+        .callsTo('chat.postMessage')
         .filter((call) => !call.failed && call.args.channel === slack.dmChannelFor(slackUserId))
         .flatMap((call) => buttonsOf(call).map((element) => ({ element, channel: String(call.args.channel) })));
       const found = buttons.filter((button) => button.element.action_id === actionId).at(-1);
@@ -185,5 +196,4 @@ export const cardText = (card: Json): string => {
 };
 
 /** Input ids of a form card. */
-export const inputIds = (card: Json): string[] =>
-  ((card.body as Json[]) ?? []).filter((element) => String(element.type).startsWith('Input.')).map((element) => element.id as string);
+export const inputIds = (card: Json): string[] => ((card.body as Json[]) ?? []).filter((element) => String(element.type).startsWith('Input.')).map((element) => element.id as string);

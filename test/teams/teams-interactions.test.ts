@@ -6,8 +6,14 @@ import { TEST_APP_ID, messageActivity, postActivity } from '../support/bot-activ
 import { AAD, type TeamsHarness, actionNamed, cardText, conversationOf, executeActions, inputIds, startTeamsHarness } from './teams-harness.js';
 
 const validEscalation = {
-  crn: 'x654321', roshCurrent: 'MEDIUM', roshNew: 'HIGH', reason: 'rosh_increase', urgency: 'standard',
-  receivingUnitId: 'north-pp', summary: 'New intelligence shows contact with a known victim.', oasysReviewed: ['done'],
+  crn: 'x654321',
+  roshCurrent: 'MEDIUM',
+  roshNew: 'HIGH',
+  reason: 'rosh_increase',
+  urgency: 'standard',
+  receivingUnitId: 'north-pp',
+  summary: 'New intelligence shows contact with a known victim.',
+  oasysReviewed: ['done'],
 };
 
 describe('Teams: typed commands, forms, refusals, double clicks and reminders', () => {
@@ -27,8 +33,7 @@ describe('Teams: typed commands, forms, refusals, double clicks and reminders', 
     const [row] = await h.t.app.store.repos.items.recentEscalations(1);
     return row!.id;
   };
-  const countersignValue = (id: number) =>
-    encodeActionValue({ id: 'escalation.countersign', label: 'Countersign', needsForm: true, itemType: 'escalation', itemId: id });
+  const countersignValue = (id: number) => encodeActionValue({ id: 'escalation.countersign', label: 'Countersign', needsForm: true, itemType: 'escalation', itemId: id });
 
   it('answers help and unknown words with the command list', async () => {
     const { status, replies } = await h.say('tom', 'help');
@@ -65,8 +70,15 @@ describe('Teams: typed commands, forms, refusals, double clicks and reminders', 
     const before = await h.t.app.store.repos.items.recentEscalations(100);
 
     const answer = await h.invoke('tom', 'form.submit', {
-      ...(submit.data as object), crn: '12345', roshCurrent: 'HIGH', roshNew: 'HIGH', reason: 'other', urgency: 'standard',
-      receivingUnitId: 'north-pp', summary: 'short', oasysReviewed: '',
+      ...(submit.data as object),
+      crn: '12345',
+      roshCurrent: 'HIGH',
+      roshNew: 'HIGH',
+      reason: 'other',
+      urgency: 'standard',
+      receivingUnitId: 'north-pp',
+      summary: 'short',
+      oasysReviewed: '',
     });
     const errors = h.cardOf(answer);
     const text = cardText(errors);
@@ -92,7 +104,8 @@ describe('Teams: typed commands, forms, refusals, double clicks and reminders', 
     expect(answer.value).toBe('Only the countersigning manager for this escalation can do that. Nothing was changed.');
     // The form submit is refused the same way (a crafted submit cannot bypass the check).
     const forged = await h.invoke('dev', 'form.submit', {
-      dutydesk: { formId: 'decision', context: { itemType: 'escalation', itemId: String(id), actionId: 'escalation.countersign' } }, rationale: 'I agree',
+      dutydesk: { formId: 'decision', context: { itemType: 'escalation', itemId: String(id), actionId: 'escalation.countersign' } },
+      rationale: 'I agree',
     });
     expect(forged.value).toMatch(/Only the countersigning manager/);
     expect((await h.t.app.store.repos.items.escalation(id))?.state).toBe('awaiting_countersign');
@@ -132,7 +145,10 @@ describe('Teams: typed commands, forms, refusals, double clicks and reminders', 
     const swept = await h.t.app.scheduler.sweepOnce();
     expect(swept.reminders).toBeGreaterThan(0);
     await h.t.app.dispatcher.drain();
-    const reminders = h.cardsTo('tom').slice(sentBefore).filter((card) => cardText(card).includes('ESC-' + String(id).padStart(6, '0')));
+    const reminders = h
+      .cardsTo('tom')
+      .slice(sentBefore)
+      .filter((card) => cardText(card).includes('ESC-' + String(id).padStart(6, '0')));
     expect(reminders.length).toBeGreaterThan(0);
     const reminder = reminders.at(-1)!;
     expect(cardText(reminder)).toMatch(/Reminder/);

@@ -64,7 +64,7 @@ describe('the Teams app package', () => {
     expect(pngSize(entries.get('outline.png')!)).toEqual({ width: 32, height: 32 });
   });
 
-  it('makes the managers\' board the personal tab when BOARD_URL is set, and leaves the tab out without it', () => {
+  it("makes the managers' board the personal tab when BOARD_URL is set, and leaves the tab out without it", () => {
     const withBoard = buildTeamsPackage({ env: { MICROSOFT_APP_ID: APP_ID, BOARD_URL: 'https://dutydesk.example.org/' }, outFile: path.join(dir, 'board.zip') });
     expect(withBoard.manifest.staticTabs).toEqual([
       { entityId: 'dutydesk-board', name: 'Board', contentUrl: 'https://dutydesk.example.org/board', websiteUrl: 'https://dutydesk.example.org/board', scopes: ['personal'] },

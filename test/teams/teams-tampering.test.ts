@@ -11,8 +11,14 @@ import { tableCounts } from '../chaos/chaos-support.js';
 import { type TeamsHarness, cardText, startTeamsHarness } from './teams-harness.js';
 
 const escalation = (crn: string, receivingUnitId = 'north-pp') => ({
-  crn, roshCurrent: 'MEDIUM', roshNew: 'HIGH', reason: 'rosh_increase', urgency: 'standard', receivingUnitId,
-  summary: 'Secret narrative: contact with a known victim at her address.', oasysReviewed: ['done'],
+  crn,
+  roshCurrent: 'MEDIUM',
+  roshNew: 'HIGH',
+  reason: 'rosh_increase',
+  urgency: 'standard',
+  receivingUnitId,
+  summary: 'Secret narrative: contact with a known victim at her address.',
+  oasysReviewed: ['done'],
 });
 
 describe('Teams: tampered card data changes nothing and shows nothing', () => {
@@ -55,25 +61,26 @@ describe('Teams: tampered card data changes nothing and shows nothing', () => {
   const clickAs = (verb: string, itemId: number, needsForm = true) =>
     h.invoke('tom', verb, { value: encodeActionValue({ id: verb, label: '', needsForm, itemType: 'escalation', itemId }), needsForm });
 
-  it('answers a click naming another person\'s item with a plain refusal, never its card', async () => {
+  it("answers a click naming another person's item with a plain refusal, never its card", async () => {
     // Open item, no role: the refusal of the missing role, no card, nothing of the case.
-    const open = await unchanged('countersign on Lena\'s open item', () => clickAs('escalation.countersign', lenasOpen));
+    const open = await unchanged("countersign on Lena's open item", () => clickAs('escalation.countersign', lenasOpen));
     expect(open).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Only the countersigning manager for this escalation can do that. Nothing was changed.' });
     // Moved on, no role: before, the reply was the item's full card (summary, prison number, who acted).
-    const movedOn = await unchanged('countersign on Lena\'s moved-on item', () => clickAs('escalation.countersign', lenasMovedOn));
+    const movedOn = await unchanged("countersign on Lena's moved-on item", () => clickAs('escalation.countersign', lenasMovedOn));
     expect(movedOn).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'You are not allowed to take that decision on this item. Nothing was changed.' });
     // An id that does not exist gets the same words: ids are sequential, existence is not an oracle.
     const missing = await unchanged('countersign on an id that does not exist', () => clickAs('escalation.countersign', 9999));
     expect(missing.value).toBe(movedOn.value);
     // A forged decision-form submit for the moved-on item: same refusal, no card.
     const forged = await unchanged('forged decision submit', () =>
-      h.invoke('tom', 'form.submit', { dutydesk: { formId: 'decision', context: { itemType: 'escalation', itemId: String(lenasMovedOn), actionId: 'escalation.accept' } }, rationale: 'x' }));
+      h.invoke('tom', 'form.submit', { dutydesk: { formId: 'decision', context: { itemType: 'escalation', itemId: String(lenasMovedOn), actionId: 'escalation.accept' } }, rationale: 'x' }),
+    );
     expect(forged.type).toBe('application/vnd.microsoft.activity.message');
     expect(String(forged.value)).not.toMatch(/X50000|Secret narrative|Lena|Priya/);
   });
 
-  it('still shows the current state to a person with a role on the item (Tom, Amara\'s countersigner)', async () => {
-    const again = await unchanged('Tom clicks countersign again on Amara\'s item', () => clickAs('escalation.countersign', amaras));
+  it("still shows the current state to a person with a role on the item (Tom, Amara's countersigner)", async () => {
+    const again = await unchanged("Tom clicks countersign again on Amara's item", () => clickAs('escalation.countersign', amaras));
     expect(cardText(h.cardOf(again))).toMatch(/Already done: countersigned by Tom Reyes/);
   });
 
@@ -84,7 +91,12 @@ describe('Teams: tampered card data changes nothing and shows nothing', () => {
     expect(cardText(h.cardOf(own))).toMatch(/Choose from the list\./);
     // Dev accepts Amara's escalation naming Amara (not in the receiving unit) as the new case manager.
     const accept = await unchanged('case manager not offered', () =>
-      h.invoke('dev', 'form.submit', { dutydesk: { formId: 'decision', context: { itemType: 'escalation', itemId: String(amaras), actionId: 'escalation.accept' } }, rationale: 'Accepted.', personId: 'amara' }));
+      h.invoke('dev', 'form.submit', {
+        dutydesk: { formId: 'decision', context: { itemType: 'escalation', itemId: String(amaras), actionId: 'escalation.accept' } },
+        rationale: 'Accepted.',
+        personId: 'amara',
+      }),
+    );
     expect(cardText(h.cardOf(accept))).toMatch(/Choose from the list\./);
     expect((await h.t.app.store.repos.items.escalation(amaras))?.state).toBe('awaiting_acceptance');
   });

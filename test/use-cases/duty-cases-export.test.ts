@@ -25,18 +25,35 @@ const parseCsv = (text: string): string[][] => {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i] as string;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i += 1; }
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
+    } else cell += c;
   }
   return rows;
 };
 
 const escalationForm = (crn: string) => ({
-  crn, roshCurrent: 'MEDIUM', roshNew: 'HIGH', reason: 'rosh_increase', urgency: 'standard', receivingUnitId: 'north-pp',
-  summary: 'Risk has risen after new intelligence.', oasysReviewed: ['done'],
+  crn,
+  roshCurrent: 'MEDIUM',
+  roshNew: 'HIGH',
+  reason: 'rosh_increase',
+  urgency: 'standard',
+  receivingUnitId: 'north-pp',
+  summary: 'Risk has risen after new intelligence.',
+  oasysReviewed: ['done'],
 });
 
 describe('/duty, /cases and the export on a real PostgreSQL engine', () => {
@@ -109,17 +126,17 @@ describe('/duty, /cases and the export on a real PostgreSQL engine', () => {
     t.clock.set('2026-11-26T10:00:00Z'); // Thursday: the first countersign (due Wed 17:00) is overdue
     expect((await escalateCommand.submit({ ctx: ctx(), actorId: 'amara', values: escalationForm('Q100002'), context: {}, platform: 'slack' })).ok).toBe(true);
     const referred = await referCommand.submit({
-      ctx: ctx(), actorId: 'amara', context: {}, platform: 'slack',
+      ctx: ctx(),
+      actorId: 'amara',
+      context: {},
+      platform: 'slack',
       values: { crn: 'Q100003', referralType: 'Resettlement', providerUnitId: 'gateway-resettle', prison: 'HMP Leeds', releaseDate: '2027-06-01', releaseType: 'CRD' },
     });
     expect(referred.ok).toBe(true);
 
     const tom = (await cases('tom', '')).message;
     expect(tom.text).toBe('2 items waiting for you, 1 overdue');
-    expect(tom.lines).toEqual([
-      'ESC-000001 · Q100001 · Countersign · OVERDUE by 17 h (due Wed 25 Nov 2026, 17:00)',
-      'ESC-000002 · Q100002 · Countersign · due Fri 27 Nov 2026, 17:00',
-    ]);
+    expect(tom.lines).toEqual(['ESC-000001 · Q100001 · Countersign · OVERDUE by 17 h (due Wed 25 Nov 2026, 17:00)', 'ESC-000002 · Q100002 · Countersign · due Fri 27 Nov 2026, 17:00']);
     expect(tom.actions.map((action) => [action.label, action.id, action.itemId])).toEqual([
       ['ESC-000001: Countersign', 'escalation.countersign', 1],
       ['ESC-000001: Return for changes', 'escalation.return', 1],
@@ -205,7 +222,15 @@ describe('/duty, /cases and the export on a real PostgreSQL engine', () => {
     const json = JSON.parse((await exportCase({ ctx: ctx(), crn: 'E100200', format: 'json', actorId: null, platform: 'cli' })).content);
     expect(json.items).toEqual([expect.objectContaining({ ref: 'ESC-000003', state: 'Closed (handover completed)', raisedBy: 'Amara Okafor' })]);
     expect(json.rows.map((r: Record<string, string>) => r.event)).toEqual([
-      'raise', 'countersign', 'deadline.met', 'accept', 'deadline.met', 'confirm_handover', 'confirm_handover', 'deadline.met', 'case.exported',
+      'raise',
+      'countersign',
+      'deadline.met',
+      'accept',
+      'deadline.met',
+      'confirm_handover',
+      'confirm_handover',
+      'deadline.met',
+      'case.exported',
     ]);
   });
 

@@ -25,8 +25,7 @@ describe('escalation use cases on a real PostgreSQL engine', () => {
   });
 
   const ctx = () => t.app.ctx;
-  const outboxFor = async (escalationId: number) =>
-    (await t.app.store.repos.outbox.byDedupePrefix(`escalation:${escalationId}:`)).map((row) => ({ key: row.dedupeKey, target: row.target }));
+  const outboxFor = async (escalationId: number) => (await t.app.store.repos.outbox.byDedupePrefix(`escalation:${escalationId}:`)).map((row) => ({ key: row.dedupeKey, target: row.target }));
 
   it('refuses invalid input with field errors and stores nothing', async () => {
     const result = await escalateCommand.submit({ ctx: ctx(), actorId: 'amara', values: { ...validForm, crn: '12345', summary: 'short', oasysReviewed: [] }, context: {}, platform: 'slack' });
@@ -56,8 +55,12 @@ describe('escalation use cases on a real PostgreSQL engine', () => {
     expect(deadline).toMatchObject({ kind: 'countersign', dueAt: new Date('2026-11-25T17:00:00Z'), urgent: false });
 
     // The raiser can never countersign their own escalation; a stranger cannot either.
-    await expect(decideEscalation({ ctx: ctx(), actorId: 'amara', escalationId: id, action: 'countersign', rationale: 'ok', platform: 'slack' })).rejects.toMatchObject({ code: 'escalation.own_escalation' });
-    await expect(decideEscalation({ ctx: ctx(), actorId: 'priya', escalationId: id, action: 'countersign', rationale: 'ok', platform: 'slack' })).rejects.toMatchObject({ code: 'escalation.not_countersigner' });
+    await expect(decideEscalation({ ctx: ctx(), actorId: 'amara', escalationId: id, action: 'countersign', rationale: 'ok', platform: 'slack' })).rejects.toMatchObject({
+      code: 'escalation.own_escalation',
+    });
+    await expect(decideEscalation({ ctx: ctx(), actorId: 'priya', escalationId: id, action: 'countersign', rationale: 'ok', platform: 'slack' })).rejects.toMatchObject({
+      code: 'escalation.not_countersigner',
+    });
     await expect(decideEscalation({ ctx: ctx(), actorId: 'tom', escalationId: id, action: 'countersign', rationale: '  ', platform: 'slack' })).rejects.toMatchObject({ code: 'rationale.required' });
 
     t.clock.advance(30 * 60_000);
@@ -72,13 +75,17 @@ describe('escalation use cases on a real PostgreSQL engine', () => {
     expect(keysAfterCountersign).toContain(`escalation:${id}:v2:refresh:slack`);
 
     // Only the receiving unit's duty officer or manager accepts.
-    await expect(decideEscalation({ ctx: ctx(), actorId: 'omar', escalationId: id, action: 'accept', rationale: 'ok', platform: 'slack' })).rejects.toMatchObject({ code: 'escalation.not_receiving_unit' });
+    await expect(decideEscalation({ ctx: ctx(), actorId: 'omar', escalationId: id, action: 'accept', rationale: 'ok', platform: 'slack' })).rejects.toMatchObject({
+      code: 'escalation.not_receiving_unit',
+    });
     await decideEscalation({ ctx: ctx(), actorId: 'dev', escalationId: id, action: 'accept', rationale: 'Accepted on duty.', caseManagerId: 'omar', platform: 'slack' });
     let current = await t.app.store.repos.items.escalation(id);
     expect(current).toMatchObject({ state: 'awaiting_handover', acceptedBy: 'dev', newCaseManagerId: 'omar' });
 
     await decideEscalation({ ctx: ctx(), actorId: 'omar', escalationId: id, action: 'confirm_handover', platform: 'slack' });
-    await expect(decideEscalation({ ctx: ctx(), actorId: 'omar', escalationId: id, action: 'confirm_handover', platform: 'slack' })).rejects.toMatchObject({ code: 'escalation.handover_already_confirmed' });
+    await expect(decideEscalation({ ctx: ctx(), actorId: 'omar', escalationId: id, action: 'confirm_handover', platform: 'slack' })).rejects.toMatchObject({
+      code: 'escalation.handover_already_confirmed',
+    });
     await decideEscalation({ ctx: ctx(), actorId: 'amara', escalationId: id, action: 'confirm_handover', platform: 'slack' });
     current = await t.app.store.repos.items.escalation(id);
     expect(current?.state).toBe('closed');
@@ -93,9 +100,7 @@ describe('escalation use cases on a real PostgreSQL engine', () => {
       ['confirm_handover', 'amara', 'closed'],
     ]);
     const audit = await t.app.store.repos.records.auditForCrn('X123456');
-    expect(audit.map((entry) => entry.event)).toEqual([
-      'escalation.raised', 'escalation.countersign', 'escalation.accept', 'escalation.confirm_handover', 'escalation.confirm_handover',
-    ]);
+    expect(audit.map((entry) => entry.event)).toEqual(['escalation.raised', 'escalation.countersign', 'escalation.accept', 'escalation.confirm_handover', 'escalation.confirm_handover']);
   });
 
   it('makes exactly one transition out of 20 concurrent countersigns', async () => {

@@ -27,7 +27,10 @@ const matrixOrg = () =>
     text
       .replace(/\{ id: (\w+), name: ([^,]+), slack: (U0\w+)/g, (_all, id: string, name: string, slack: string) => `{ id: ${id}, name: ${name}, slack: ${slack}, teams: ${aadOf(id)}`)
       .replace('people:\n', `people:\n  - { id: zoe, name: Zoe Hart, slack: U0ZOE, teams: ${aadOf('zoe')} }\n  - { id: yan, name: Yan Li, slack: U0YAN, teams: ${aadOf('yan')} }\n`)
-      .replace('referralTypes:', `  - id: east-resettle\n    name: East Resettlement\n    manager: yan\n    seniorManager: yan\n    members: [zoe]\n    duty: [zoe]\n    receives: [referrals]\n\nreferralTypes:`),
+      .replace(
+        'referralTypes:',
+        `  - id: east-resettle\n    name: East Resettlement\n    manager: yan\n    seniorManager: yan\n    members: [zoe]\n    duty: [zoe]\n    receives: [referrals]\n\nreferralTypes:`,
+      ),
   );
 
 type Expect = { timeline: boolean; export: 'file' | 'not_manager' | 'not_shown'; home: boolean; click: 'state' | 'plain' };
@@ -66,16 +69,42 @@ describe('need to know: every kind of person × timeline, export, home, refused 
     t = await startTestApp({ org: matrixOrg(), env: { TEAMS_EMULATOR: '1', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-matrix', SLACK_API_URL: slack.url } });
     const ctx = t.app.ctx;
     const raised = await escalateCommand.submit({
-      ctx, actorId: 'amara', context: {}, platform: 'slack',
-      values: { crn: CRN, roshCurrent: 'MEDIUM', roshNew: 'HIGH', reason: 'rosh_increase', urgency: 'standard', receivingUnitId: 'north-pp', summary: 'Seen near the victim at her address twice.', oasysReviewed: ['done'] },
+      ctx,
+      actorId: 'amara',
+      context: {},
+      platform: 'slack',
+      values: {
+        crn: CRN,
+        roshCurrent: 'MEDIUM',
+        roshNew: 'HIGH',
+        reason: 'rosh_increase',
+        urgency: 'standard',
+        receivingUnitId: 'north-pp',
+        summary: 'Seen near the victim at her address twice.',
+        oasysReviewed: ['done'],
+      },
     });
     expect(raised.ok).toBe(true);
     escalationId = (await t.app.store.repos.items.recentEscalations(1))[0]!.id;
     expect((await runDecision({ ctx, actorId: 'tom', actionId: 'escalation.countersign', itemId: escalationId, values: { rationale: 'Agreed, risk up.' }, platform: 'slack' })).ok).toBe(true);
-    expect((await runDecision({ ctx, actorId: 'dev', actionId: 'escalation.accept', itemId: escalationId, values: { rationale: 'Accepted for the unit.', personId: 'omar' }, platform: 'slack' })).ok).toBe(true);
+    expect(
+      (await runDecision({ ctx, actorId: 'dev', actionId: 'escalation.accept', itemId: escalationId, values: { rationale: 'Accepted for the unit.', personId: 'omar' }, platform: 'slack' })).ok,
+    ).toBe(true);
     const referral = await referCommand.submit({
-      ctx, actorId: 'amara', context: {}, platform: 'slack',
-      values: { crn: CRN, referralType: 'Accommodation', providerUnitId: 'gateway-resettle', prison: 'HMP Leeds', releaseDate: '2027-06-01', releaseType: 'CRD', needs: ['accommodation'], notes: 'Needs a place away from the victim.' },
+      ctx,
+      actorId: 'amara',
+      context: {},
+      platform: 'slack',
+      values: {
+        crn: CRN,
+        referralType: 'Accommodation',
+        providerUnitId: 'gateway-resettle',
+        prison: 'HMP Leeds',
+        releaseDate: '2027-06-01',
+        releaseType: 'CRD',
+        needs: ['accommodation'],
+        notes: 'Needs a place away from the victim.',
+      },
     });
     expect(referral.ok).toBe(true);
     await t.app.dispatcher.drain();
@@ -87,8 +116,7 @@ describe('need to know: every kind of person × timeline, export, home, refused 
   });
 
   /** This person's access events on the CRN, oldest first. */
-  const auditOf = async (who: string) =>
-    (await t.app.store.repos.records.auditForCrn(CRN)).filter((row) => row.actorId === who && row.event.startsWith('case.'));
+  const auditOf = async (who: string) => (await t.app.store.repos.records.auditForCrn(CRN)).filter((row) => row.actorId === who && row.event.startsWith('case.'));
 
   const onSlack = {
     async command(who: string, text: string): Promise<string> {
@@ -101,7 +129,11 @@ describe('need to know: every kind of person × timeline, export, home, refused 
     async click(who: string): Promise<string> {
       const id = `${who}-click-${Math.random()}`;
       const value = encodeActionValue({ id: 'escalation.countersign', label: '', needsForm: true, itemType: 'escalation', itemId: escalationId });
-      const res = await postToSlack({ baseUrl: t.baseUrl, secret: SECRET, body: interactionBody(blockActionPayload({ userId: slackIdOf(who), actionId: 'escalation.countersign', value, responseUrl: slack.responseUrl(id) })) });
+      const res = await postToSlack({
+        baseUrl: t.baseUrl,
+        secret: SECRET,
+        body: interactionBody(blockActionPayload({ userId: slackIdOf(who), actionId: 'escalation.countersign', value, responseUrl: slack.responseUrl(id) })),
+      });
       expect(res.status).toBe(200);
       for (let i = 0; i < 500 && slack.responsesTo(id).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
       // The private reply's words; any blocks (item details) would be appended and fail the exact match.
@@ -115,7 +147,11 @@ describe('need to know: every kind of person × timeline, export, home, refused 
       const before = connector.activities().length;
       const res = await postActivity({ baseUrl: t.baseUrl, activity: messageActivity({ ...base(who), text }) });
       expect(res.status).toBe(200);
-      return connector.activities().slice(before).map((activity) => `${activity.text ?? ''}\n${(activity.attachments ?? []).map((a) => cardText(a.content as Record<string, unknown>)).join('\n')}`).join('\n');
+      return connector
+        .activities()
+        .slice(before)
+        .map((activity) => `${activity.text ?? ''}\n${(activity.attachments ?? []).map((a) => cardText(a.content as Record<string, unknown>)).join('\n')}`)
+        .join('\n');
     },
     async click(who: string): Promise<string> {
       const value = encodeActionValue({ id: 'escalation.countersign', label: '', needsForm: true, itemType: 'escalation', itemId: escalationId });
@@ -160,7 +196,12 @@ describe('need to know: every kind of person × timeline, export, home, refused 
         const mine = (call: { args: Record<string, unknown> }) => call.args.user_id === slackIdOf(who);
         const published = slack.callsTo('views.publish').filter(mine).length;
         const event = JSON.stringify({
-          token: 'verification-token', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${who}${Math.random()}`, event_time: Math.floor(Date.now() / 1000),
+          token: 'verification-token',
+          team_id: 'T1',
+          api_app_id: 'A1',
+          type: 'event_callback',
+          event_id: `Ev${who}${Math.random()}`,
+          event_time: Math.floor(Date.now() / 1000),
           event: { type: 'app_home_opened', user: slackIdOf(who), channel: `D${slackIdOf(who)}`, tab: 'home', event_ts: '1700000000.000100' },
           authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
         });
@@ -179,7 +220,8 @@ describe('need to know: every kind of person × timeline, export, home, refused 
     it('a click on the item after it moved on: who acted for people with a role, the plain refusal for anyone else', async () => {
       for (const answer of [await onSlack.click(who), await onTeams.click(who)]) {
         // A person with a role learns who acted (Teams shows the item's current card, as before).
-        if (want.click === 'state') expect(answer).toMatch(/Already done: accepted by Dev Patel/); // the last decision
+        if (want.click === 'state')
+          expect(answer).toMatch(/Already done: accepted by Dev Patel/); // the last decision
         else {
           expect(answer).not.toMatch(/^CARD/); // never the item's card to someone with no role on it
           expect(answer).toBe(PLAIN);

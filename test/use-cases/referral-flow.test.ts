@@ -78,10 +78,7 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     const row = await latestReferral('X223344');
     expect(row).toMatchObject({ state: 'awaiting_acknowledgement', noms: 'A1234BC', senderUnitId: 'north-3', raisedBy: 'amara', referBy: '2027-02-16', lateWeeks: 0 });
     const id = row.id;
-    expect(await keys('referral', id)).toEqual([
-      `referral:${id}:v1:referral.received:will:slack:U0WILL`,
-      `referral:${id}:v1:referral.raised_confirmation:amara:slack:U0AMARA`,
-    ]);
+    expect(await keys('referral', id)).toEqual([`referral:${id}:v1:referral.received:will:slack:U0WILL`, `referral:${id}:v1:referral.raised_confirmation:amara:slack:U0AMARA`]);
     const received = (await outbox('referral', id))[0]!.payload as unknown as ChatMessage;
     expect(received.actions.map((action) => action.id)).toEqual(['referral.acknowledge', 'referral.assign', 'referral.decline']);
     const open = await repos().deadlines.openForItem({ itemType: 'referral', itemId: id });
@@ -94,54 +91,65 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     await expect(decideReferral({ ctx: ctx(), actorId: 'amara', referralId: id, action: 'acknowledge', platform: 'slack' })).rejects.toMatchObject({ code: 'referral.not_provider' });
     t.clock.advance(HOUR);
     await decideReferral({ ctx: ctx(), actorId: 'will', referralId: id, action: 'acknowledge', rationale: 'Received, on it.', platform: 'slack' });
-    expect(await keys('referral', id)).toEqual(expect.arrayContaining([
-      `referral:${id}:v2:referral.acknowledged:amara:slack:U0AMARA`,
-      `referral:${id}:v2:referral.assessment_requested:will:slack:U0WILL`,
-    ]));
+    expect(await keys('referral', id)).toEqual(
+      expect.arrayContaining([`referral:${id}:v2:referral.acknowledged:amara:slack:U0AMARA`, `referral:${id}:v2:referral.assessment_requested:will:slack:U0WILL`]),
+    );
 
     // The provider's manager names the worker; the worker can only be someone in the provider unit.
     await expect(decideReferral({ ctx: ctx(), actorId: 'rosa', referralId: id, action: 'assign', workerId: 'omar', platform: 'slack' })).rejects.toMatchObject({ code: 'person.not_in_unit' });
     t.clock.advance(HOUR);
     await runDecision({ ctx: ctx(), actorId: 'rosa', actionId: 'referral.assign', itemId: id, values: { personId: 'will' }, platform: 'slack' });
     expect(await repos().items.referral(id)).toMatchObject({ state: 'acknowledged', assignedWorkerId: 'will' });
-    expect(await keys('referral', id)).toEqual(expect.arrayContaining([
-      `referral:${id}:v3:referral.assigned:amara:slack:U0AMARA`,
-      `referral:${id}:v3:referral.assessment_requested:will:slack:U0WILL`,
-    ]));
+    expect(await keys('referral', id)).toEqual(
+      expect.arrayContaining([`referral:${id}:v3:referral.assigned:amara:slack:U0AMARA`, `referral:${id}:v3:referral.assessment_requested:will:slack:U0WILL`]),
+    );
     const assessment = (await repos().deadlines.openForItem({ itemType: 'referral', itemId: id })).find((d) => d.kind === 'providerAssessment');
     expect(assessment?.owners).toEqual([{ kind: 'person', personId: 'will' }]);
 
     // Assessment (rationale required, through the decision form), three days later.
     t.clock.advance(3 * DAY);
-    expect(await runDecision({ ctx: ctx(), actorId: 'will', actionId: 'referral.record_assessment', itemId: id, values: { rationale: '' }, platform: 'slack' }))
-      .toEqual({ ok: false, fieldErrors: { rationale: 'Give your rationale' } });
-    const assessed = await runDecision({ ctx: ctx(), actorId: 'will', actionId: 'referral.record_assessment', itemId: id, values: { rationale: 'Assessed in custody: housing need is high.' }, platform: 'slack' });
+    expect(await runDecision({ ctx: ctx(), actorId: 'will', actionId: 'referral.record_assessment', itemId: id, values: { rationale: '' }, platform: 'slack' })).toEqual({
+      ok: false,
+      fieldErrors: { rationale: 'Give your rationale' },
+    });
+    const assessed = await runDecision({
+      ctx: ctx(),
+      actorId: 'will',
+      actionId: 'referral.record_assessment',
+      itemId: id,
+      values: { rationale: 'Assessed in custody: housing need is high.' },
+      platform: 'slack',
+    });
     expect(assessed).toEqual({ ok: true, reply: 'Record assessment: done for REF-000001 (X223344). Recorded with your name and the time.' });
     const afterAssessment = await repos().deadlines.forItem({ itemType: 'referral', itemId: id });
     expect(afterAssessment.find((d) => d.kind === 'providerAssessment')).toMatchObject({ metBy: 'will' });
     expect(afterAssessment.find((d) => d.kind === 'actionPlan')).toMatchObject({ metAt: null, dueAt: new Date('2026-12-04T17:00:00Z'), owners: [{ kind: 'person', personId: 'will' }] });
-    expect(await keys('referral', id)).toEqual(expect.arrayContaining([
-      `referral:${id}:v4:referral.assessed:amara:slack:U0AMARA`,
-      `referral:${id}:v4:referral.action_plan_requested:will:slack:U0WILL`,
-    ]));
+    expect(await keys('referral', id)).toEqual(
+      expect.arrayContaining([`referral:${id}:v4:referral.assessed:amara:slack:U0AMARA`, `referral:${id}:v4:referral.action_plan_requested:will:slack:U0WILL`]),
+    );
 
     t.clock.advance(DAY);
     await decideReferral({ ctx: ctx(), actorId: 'will', referralId: id, action: 'submit_action_plan', rationale: 'Plan: approved premises, benefits claim.', platform: 'slack' });
-    expect(await keys('referral', id)).toEqual(expect.arrayContaining([
-      `referral:${id}:v5:referral.action_planned:amara:slack:U0AMARA`,
-      `referral:${id}:v5:referral.delivery_requested:will:slack:U0WILL`,
-    ]));
+    expect(await keys('referral', id)).toEqual(
+      expect.arrayContaining([`referral:${id}:v5:referral.action_planned:amara:slack:U0AMARA`, `referral:${id}:v5:referral.delivery_requested:will:slack:U0WILL`]),
+    );
     t.clock.advance(7 * DAY);
     await decideReferral({ ctx: ctx(), actorId: 'will', referralId: id, action: 'record_delivery', rationale: 'Bed space confirmed for release day.', platform: 'slack' });
     expect(await repos().items.referral(id)).toMatchObject({ state: 'delivered' });
     expect(await keys('referral', id)).toContain(`referral:${id}:v6:referral.delivered:amara:slack:U0AMARA`);
     expect(await repos().deadlines.openForItem({ itemType: 'referral', itemId: id })).toEqual([]);
     const deadlines = await repos().deadlines.forItem({ itemType: 'referral', itemId: id });
-    expect(deadlines.map((d) => [d.kind, d.metBy])).toEqual([['providerAssessment', 'will'], ['delivery', 'will'], ['actionPlan', 'will']]);
+    expect(deadlines.map((d) => [d.kind, d.metBy])).toEqual([
+      ['providerAssessment', 'will'],
+      ['delivery', 'will'],
+      ['actionPlan', 'will'],
+    ]);
 
     // A second click on a finished step changes nothing and says who acted first.
-    await expect(decideReferral({ ctx: ctx(), actorId: 'will', referralId: id, action: 'record_delivery', rationale: 'again', platform: 'slack' }))
-      .rejects.toMatchObject({ code: 'item.already_done', details: { actorId: 'will', action: 'record_delivery' } });
+    await expect(decideReferral({ ctx: ctx(), actorId: 'will', referralId: id, action: 'record_delivery', rationale: 'again', platform: 'slack' })).rejects.toMatchObject({
+      code: 'item.already_done',
+      details: { actorId: 'will', action: 'record_delivery' },
+    });
 
     const decisions = await repos().records.decisionsFor([{ itemType: 'referral', itemId: id }]);
     expect(decisions.map((d) => [d.action, d.actorId, d.actorRole, d.toState])).toEqual([
@@ -153,7 +161,12 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
       ['record_delivery', 'will', 'assigned_worker+provider_duty', 'delivered'],
     ]);
     expect((await repos().records.auditForCrn('X223344')).map((entry) => entry.event)).toEqual([
-      'referral.raised', 'referral.acknowledge', 'referral.assign', 'referral.record_assessment', 'referral.submit_action_plan', 'referral.record_delivery',
+      'referral.raised',
+      'referral.acknowledge',
+      'referral.assign',
+      'referral.record_assessment',
+      'referral.submit_action_plan',
+      'referral.record_delivery',
     ]);
   });
 
@@ -177,10 +190,18 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     const delivery = async () => (await repos().deadlines.openForItem({ itemType: 'referral', itemId: row.id })).find((d) => d.kind === 'delivery');
     expect((await delivery())?.dueAt).toEqual(new Date('2027-05-31T23:00:00Z'));
 
-    await expect(decideReferral({ ctx: ctx(), actorId: 'will', referralId: row.id, action: 'change_release_date', releaseDate: '2027-03-02', platform: 'slack' }))
-      .rejects.toMatchObject({ code: 'action.not_allowed' });
+    await expect(decideReferral({ ctx: ctx(), actorId: 'will', referralId: row.id, action: 'change_release_date', releaseDate: '2027-03-02', platform: 'slack' })).rejects.toMatchObject({
+      code: 'action.not_allowed',
+    });
     t.clock.advance(HOUR);
-    const changed = await runDecision({ ctx: ctx(), actorId: 'amara', actionId: 'referral.change_release_date', itemId: row.id, values: { releaseDate: '2027-03-02', rationale: 'Parole board brought the date forward.' }, platform: 'slack' });
+    const changed = await runDecision({
+      ctx: ctx(),
+      actorId: 'amara',
+      actionId: 'referral.change_release_date',
+      itemId: row.id,
+      values: { releaseDate: '2027-03-02', rationale: 'Parole board brought the date forward.' },
+      platform: 'slack',
+    });
     expect(changed.ok).toBe(true);
 
     expect(await repos().items.referral(row.id)).toMatchObject({ releaseDate: '2027-03-02', referBy: '2026-11-17', lateWeeks: 1, state: 'awaiting_acknowledgement' });
@@ -191,7 +212,10 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     expect(audit).toMatchObject({
       actorId: 'amara',
       details: expect.objectContaining({
-        releaseDateFrom: '2027-06-01', releaseDateTo: '2027-03-02', referBy: '2026-11-17', lateWeeks: 1,
+        releaseDateFrom: '2027-06-01',
+        releaseDateTo: '2027-03-02',
+        referBy: '2026-11-17',
+        lateWeeks: 1,
         deadlines: [{ kind: 'delivery', fromDueAt: '2027-05-31T23:00:00.000Z', toDueAt: '2027-03-02T00:00:00.000Z' }],
       }),
     });
@@ -202,10 +226,9 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     expect(JSON.parse(exported.rows.find((r) => r.event === 'raise')!.details)).toMatchObject({ lateWeeks: 0, referBy: '2027-02-16' });
     const [decision] = (await repos().records.decisionsFor([{ itemType: 'referral', itemId: row.id }])).slice(-1);
     expect(decision).toMatchObject({ action: 'change_release_date', actorId: 'amara', rationale: 'Parole board brought the date forward.' });
-    expect(await keys('referral', row.id)).toEqual(expect.arrayContaining([
-      `referral:${row.id}:v2:referral.release_date_changed:amara:slack:U0AMARA`,
-      `referral:${row.id}:v2:referral.release_date_changed:will:slack:U0WILL`,
-    ]));
+    expect(await keys('referral', row.id)).toEqual(
+      expect.arrayContaining([`referral:${row.id}:v2:referral.release_date_changed:amara:slack:U0AMARA`, `referral:${row.id}:v2:referral.release_date_changed:will:slack:U0WILL`]),
+    );
   });
 
   it('a decline with a reason notifies the raiser and the sending manager and ends the deadlines', async () => {
@@ -215,10 +238,7 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     await expect(decideReferral({ ctx: ctx(), actorId: 'will', referralId: row.id, action: 'decline', rationale: ' ', platform: 'slack' })).rejects.toMatchObject({ code: 'rationale.required' });
     await decideReferral({ ctx: ctx(), actorId: 'will', referralId: row.id, action: 'decline', rationale: 'Outside our area: refer to the West provider.', platform: 'slack' });
     expect(await repos().items.referral(row.id)).toMatchObject({ state: 'declined' });
-    expect(await keys('referral', row.id)).toEqual(expect.arrayContaining([
-      `referral:${row.id}:v2:referral.declined:amara:slack:U0AMARA`,
-      `referral:${row.id}:v2:referral.declined:tom:slack:U0TOM`,
-    ]));
+    expect(await keys('referral', row.id)).toEqual(expect.arrayContaining([`referral:${row.id}:v2:referral.declined:amara:slack:U0AMARA`, `referral:${row.id}:v2:referral.declined:tom:slack:U0TOM`]));
     const declined = (await outbox('referral', row.id)).find((entry) => entry.dedupeKey.includes('declined:tom'))!.payload as unknown as ChatMessage;
     expect(declined.details).toContainEqual({ label: 'Will Evans (decline)', value: 'Outside our area: refer to the West provider.' });
     expect(await repos().deadlines.openForItem({ itemType: 'referral', itemId: row.id })).toEqual([]);
@@ -227,8 +247,20 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
   it('misallocation: the receiving unit returns the case with a reason, the sending manager takes it back', async () => {
     t.clock.set('2026-11-24T10:00:00Z');
     const raised = await escalateCommand.submit({
-      ctx: ctx(), actorId: 'amara', context: {}, platform: 'slack',
-      values: { crn: 'M700800', roshCurrent: 'MEDIUM', roshNew: 'HIGH', reason: 'rosh_increase', urgency: 'standard', receivingUnitId: 'north-pp', summary: 'Risk has risen after new intelligence.', oasysReviewed: ['done'] },
+      ctx: ctx(),
+      actorId: 'amara',
+      context: {},
+      platform: 'slack',
+      values: {
+        crn: 'M700800',
+        roshCurrent: 'MEDIUM',
+        roshNew: 'HIGH',
+        reason: 'rosh_increase',
+        urgency: 'standard',
+        receivingUnitId: 'north-pp',
+        summary: 'Risk has risen after new intelligence.',
+        oasysReviewed: ['done'],
+      },
     });
     expect(raised.ok).toBe(true);
     const [row] = await repos().items.escalationsByCrn('M700800');
@@ -238,8 +270,12 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     expect(await repos().items.escalation(id)).toMatchObject({ state: 'awaiting_reallocation' });
 
     // Only the receiving unit returns it, and only with a reason.
-    await expect(decideEscalation({ ctx: ctx(), actorId: 'amara', escalationId: id, action: 'return_misallocated', rationale: 'x', platform: 'slack' })).rejects.toMatchObject({ code: 'escalation.not_receiving_unit' });
-    await expect(decideEscalation({ ctx: ctx(), actorId: 'dev', escalationId: id, action: 'return_misallocated', rationale: '', platform: 'slack' })).rejects.toMatchObject({ code: 'rationale.required' });
+    await expect(decideEscalation({ ctx: ctx(), actorId: 'amara', escalationId: id, action: 'return_misallocated', rationale: 'x', platform: 'slack' })).rejects.toMatchObject({
+      code: 'escalation.not_receiving_unit',
+    });
+    await expect(decideEscalation({ ctx: ctx(), actorId: 'dev', escalationId: id, action: 'return_misallocated', rationale: '', platform: 'slack' })).rejects.toMatchObject({
+      code: 'rationale.required',
+    });
     t.clock.advance(HOUR);
     await decideEscalation({ ctx: ctx(), actorId: 'dev', escalationId: id, action: 'return_misallocated', rationale: 'Not a PPU case: MAPPA level 1, stays with the team.', platform: 'slack' });
     expect(await repos().items.escalation(id)).toMatchObject({ state: 'misallocated' });
@@ -258,9 +294,8 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     expect(await repos().items.escalation(id)).toMatchObject({ state: 'taken_back' });
     expect(await repos().deadlines.openForItem({ itemType: 'escalation', itemId: id })).toEqual([]);
     expect((await repos().deadlines.forItem({ itemType: 'escalation', itemId: id })).find((d) => d.kind === 'takeBack')).toMatchObject({ metBy: 'tom' });
-    expect(await keys('escalation', id)).toEqual(expect.arrayContaining([
-      `escalation:${id}:v5:escalation.taken_back:amara:slack:U0AMARA`,
-      `escalation:${id}:v5:escalation.taken_back:kate:slack:U0KATE`,
-    ]));
+    expect(await keys('escalation', id)).toEqual(
+      expect.arrayContaining([`escalation:${id}:v5:escalation.taken_back:amara:slack:U0AMARA`, `escalation:${id}:v5:escalation.taken_back:kate:slack:U0KATE`]),
+    );
   });
 });

@@ -21,28 +21,33 @@ import { messageActivity, postActivity } from '../support/bot-activities.js';
 import { AAD, type TeamsHarness, startTeamsHarness } from '../teams/teams-harness.js';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
-const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-  const full = path.join(dir, entry.name);
-  return entry.isDirectory() ? [full, ...walk(full)] : [full];
-});
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? [full, ...walk(full)] : [full];
+  });
 
 describe('embedded data directory', () => {
-  it.skipIf(Boolean(process.env.DATABASE_URL))('is the owner\'s only: directory 0700, every file 0600, also when it existed with a looser mode', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'dutydesk-perm-'));
-    try {
-      const dataDir = path.join(root, 'data');
-      mkdirSync(dataDir, { mode: 0o755 });
-      chmodSync(dataDir, 0o755);
-      const database = await openDatabase({ dataDir });
-      await database.close();
-      expect(modeOf(dataDir)).toBe(0o700);
-      const loose = walk(dataDir).filter((file) => (modeOf(file) & 0o077) !== 0);
-      expect(loose).toEqual([]);
-      expect(walk(dataDir).length).toBeGreaterThan(100); // the cluster's files were really there to check
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 120_000);
+  it.skipIf(Boolean(process.env.DATABASE_URL))(
+    "is the owner's only: directory 0700, every file 0600, also when it existed with a looser mode",
+    async () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'dutydesk-perm-'));
+      try {
+        const dataDir = path.join(root, 'data');
+        mkdirSync(dataDir, { mode: 0o755 });
+        chmodSync(dataDir, 0o755);
+        const database = await openDatabase({ dataDir });
+        await database.close();
+        expect(modeOf(dataDir)).toBe(0o700);
+        const loose = walk(dataDir).filter((file) => (modeOf(file) & 0o077) !== 0);
+        expect(loose).toEqual([]);
+        expect(walk(dataDir).length).toBeGreaterThan(100); // the cluster's files were really there to check
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 
   it('main sets a 0077 umask before anything else', () => {
     const main = readFileSync(new URL('../../src/main.ts', import.meta.url), 'utf8');
@@ -88,7 +93,9 @@ describe('text that must stay text', () => {
 
   it('renders no Markdown link from user text in a Teams card', () => {
     const card = messageCard({
-      text: 'x', title: 'Escalation [ESC-1](https://evil.example)', actions: [],
+      text: 'x',
+      title: 'Escalation [ESC-1](https://evil.example)',
+      actions: [],
       fields: [{ label: 'CRN', value: '[Open the case](https://evil.example/steal)' }],
       details: [{ label: 'Summary', value: 'See ![img](https://evil.example/p.png) and [ref][1]\n[1]: https://evil.example' }],
       lines: ['[line](javascript:alert(1))'],
@@ -108,7 +115,7 @@ describe('on a real PostgreSQL engine', () => {
     await t?.stop();
   });
 
-  it('puts only the unit\'s own people on its duty', async () => {
+  it("puts only the unit's own people on its duty", async () => {
     const refused = await dutyCommand.run({ ctx: t.app.ctx, actorId: 'kate', text: 'north-pp @amara', platform: 'slack' }).catch((error: unknown) => error);
     expect(isDomainError(refused) && refused.code).toBe('duty.not_unit_member');
     expect(refusalWords({ error: refused as never, directory: t.app.ctx.directory })).toBe(
@@ -122,7 +129,9 @@ describe('on a real PostgreSQL engine', () => {
   it('matches dedupe prefixes literally: "_" in a unit id is not a wildcard', async () => {
     const now = t.clock.now();
     await t.app.store.transaction((repos) =>
-      repos.outbox.enqueue([{ dedupeKey: 'digest:north-3:2026-11-24:channel:slack:C0NORTH3', platform: 'slack', target: { kind: 'channel', id: 'C0NORTH3' }, payload: {}, nextAttemptAt: now, status: 'dead' }]),
+      repos.outbox.enqueue([
+        { dedupeKey: 'digest:north-3:2026-11-24:channel:slack:C0NORTH3', platform: 'slack', target: { kind: 'channel', id: 'C0NORTH3' }, payload: {}, nextAttemptAt: now, status: 'dead' },
+      ]),
     );
     expect(await t.app.store.repos.outbox.existsWithPrefix('digest:north-3:2026-11-24')).toBe(true);
     expect(await t.app.store.repos.outbox.existsWithPrefix('digest:north_3:2026-11-24')).toBe(false);
@@ -142,23 +151,46 @@ describe('on a real PostgreSQL engine', () => {
     expect(rows.rows.map((row) => row.request_key)).toEqual([`${Math.floor(now / 1000)}:v0=new`]);
   });
 
-  it('falls back to this replica\'s memory while the database is down, and still refuses a replay to it', async () => {
+  it("falls back to this replica's memory while the database is down, and still refuses a replay to it", async () => {
     const down = new StoreUnavailableError(new Error('ECONNREFUSED'));
     let fallbacks = 0;
-    const ledger = createReplayLedger({ remember: async () => { throw down; }, isUnavailable: (error) => error === down, onFallback: () => (fallbacks += 1) });
+    const ledger = createReplayLedger({
+      remember: async () => {
+        throw down;
+      },
+      isUnavailable: (error) => error === down,
+      onFallback: () => (fallbacks += 1),
+    });
     const request = { timestamp: Math.floor(Date.now() / 1000), signature: 'v0=down' };
     expect(await ledger.remember(request)).toBe(true);
     expect(await ledger.remember(request)).toBe(false);
     expect(fallbacks).toBe(1);
-    const buggy = createReplayLedger({ remember: async () => { throw new TypeError('bug'); }, isUnavailable: (error) => error === down });
+    const buggy = createReplayLedger({
+      remember: async () => {
+        throw new TypeError('bug');
+      },
+      isUnavailable: (error) => error === down,
+    });
     await expect(buggy.remember(request)).rejects.toThrow('bug');
   });
 
   it('clears the rendered narrative of outbox rows sent more than OUTBOX_RETENTION ago, and nothing else', async () => {
     expect(parseEnv({}).OUTBOX_RETENTION).toBe(7 * 24 * 3600 * 1000);
     const result = await escalateCommand.submit({
-      ctx: t.app.ctx, actorId: 'amara', context: {}, platform: 'slack',
-      values: { crn: 'X777001', roshCurrent: 'MEDIUM', roshNew: 'HIGH', reason: 'rosh_increase', urgency: 'standard', receivingUnitId: 'north-pp', summary: 'Narrative that must not stay in the outbox.', oasysReviewed: ['done'] },
+      ctx: t.app.ctx,
+      actorId: 'amara',
+      context: {},
+      platform: 'slack',
+      values: {
+        crn: 'X777001',
+        roshCurrent: 'MEDIUM',
+        roshNew: 'HIGH',
+        reason: 'rosh_increase',
+        urgency: 'standard',
+        receivingUnitId: 'north-pp',
+        summary: 'Narrative that must not stay in the outbox.',
+        oasysReviewed: ['done'],
+      },
     });
     expect(result.ok).toBe(true);
     const rows = async () => (await t.app.store.repos.outbox.byDedupePrefix('escalation:')).filter((row) => JSON.stringify(row.target).length > 0);

@@ -38,16 +38,7 @@ export interface AccessView {
 }
 
 /** Why a person may see an item; empty = no role on it. Words for the audit record, not for users. */
-export type AccessReason =
-  | 'raiser'
-  | 'countersigner'
-  | 'receiving_duty'
-  | 'acceptor'
-  | 'case_manager'
-  | 'provider_staff'
-  | 'assigned_worker'
-  | 'unit_manager'
-  | 'senior_manager';
+export type AccessReason = 'raiser' | 'countersigner' | 'receiving_duty' | 'acceptor' | 'case_manager' | 'provider_staff' | 'assigned_worker' | 'unit_manager' | 'senior_manager';
 
 const managersOf = (unit: AccessUnit | undefined, personId: string): AccessReason[] => {
   if (!unit) return [];

@@ -15,8 +15,7 @@ export interface OrgView {
   dutyOf(unitId: string): readonly string[];
 }
 
-export const managesUnit = (unit: OrgUnitView | undefined, personId: string): boolean =>
-  Boolean(unit && (unit.manager === personId || unit.seniorManager === personId));
+export const managesUnit = (unit: OrgUnitView | undefined, personId: string): boolean => Boolean(unit && (unit.manager === personId || unit.seniorManager === personId));
 
 /** A workflow's role policy: a person's roles on an item, and the units whose duty desk those depend on. */
 export interface RolePolicy<Facts> {

@@ -24,13 +24,10 @@ const MAX_WORKING_DAYS = 10_000;
 const MAX_WORKING_HOURS = 100_000;
 
 const EXPECTED = 'expected an ISO 8601 duration (PT2H) or "N working days" / "N working hours"';
-const ISO_DURATION =
-  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+const ISO_DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 const WORKING = /^(\d+)\s+working\s+(days?|hours?)$/i;
 
-export function parseDeadlineSpec(
-  text: string,
-): { ok: true; spec: DeadlineSpec } | { ok: false; error: string } {
+export function parseDeadlineSpec(text: string): { ok: true; spec: DeadlineSpec } | { ok: false; error: string } {
   const raw = typeof text === 'string' ? text.trim() : '';
   if (raw === '') return { ok: false, error: `empty deadline: ${EXPECTED}` };
 
@@ -57,10 +54,7 @@ export function parseDeadlineSpec(
     const [years, months, weeks, days, hours, minutes, seconds] = parts;
     const anyDate = [years, months, weeks, days].some((p) => p !== undefined);
     const anyTime = [hours, minutes, seconds].some((p) => p !== undefined);
-    const valid =
-      (anyDate || anyTime) &&
-      (!hasTimePart || anyTime) &&
-      parts.every((p) => p === undefined || Number.isSafeInteger(p));
+    const valid = (anyDate || anyTime) && (!hasTimePart || anyTime) && parts.every((p) => p === undefined || Number.isSafeInteger(p));
     if (valid) {
       return {
         ok: true,
@@ -82,13 +76,5 @@ export function parseDeadlineSpec(
 }
 
 export function durationMs(spec: DeadlineSpec & { kind: 'duration' }): number {
-  return (
-    spec.years * 365 * DAY +
-    spec.months * 30 * DAY +
-    spec.weeks * 7 * DAY +
-    spec.days * DAY +
-    spec.hours * HOUR +
-    spec.minutes * MINUTE +
-    spec.seconds * 1000
-  );
+  return spec.years * 365 * DAY + spec.months * 30 * DAY + spec.weeks * 7 * DAY + spec.days * DAY + spec.hours * HOUR + spec.minutes * MINUTE + spec.seconds * 1000;
 }

@@ -59,9 +59,7 @@ function checkCalendar(calendar: WorkCalendar): void {
   const s = parseTime(calendar.workingHours.start);
   const e = parseTime(calendar.workingHours.end);
   if (s.h * 60 + s.min >= e.h * 60 + e.min) {
-    throw new RangeError(
-      `working hours must start before they end (got ${calendar.workingHours.start}–${calendar.workingHours.end})`,
-    );
+    throw new RangeError(`working hours must start before they end (got ${calendar.workingHours.start}–${calendar.workingHours.end})`);
   }
 }
 

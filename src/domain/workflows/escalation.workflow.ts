@@ -7,22 +7,24 @@ import type { ActionDefinition, Command, WorkflowDefinition } from './workflow.j
  * decline and misallocation-return branches.
  */
 export const ESCALATION_STATES = [
-  'awaiting_countersign', 'returned', 'awaiting_acceptance', 'awaiting_reallocation', 'awaiting_handover',
-  'closed', 'declined', 'withdrawn', 'misallocated', 'taken_back',
+  'awaiting_countersign',
+  'returned',
+  'awaiting_acceptance',
+  'awaiting_reallocation',
+  'awaiting_handover',
+  'closed',
+  'declined',
+  'withdrawn',
+  'misallocated',
+  'taken_back',
 ] as const;
 export type EscalationState = (typeof ESCALATION_STATES)[number];
 
 /** The relations a person can have to one escalation (src/domain/policy/escalation.policy.ts works them out). */
-export const ESCALATION_ROLES = [
-  'raiser', 'old_case_manager', 'countersigner', 'sender_manager',
-  'receiving_duty', 'receiving_manager', 'acceptor', 'new_case_manager',
-] as const;
+export const ESCALATION_ROLES = ['raiser', 'old_case_manager', 'countersigner', 'sender_manager', 'receiving_duty', 'receiving_manager', 'acceptor', 'new_case_manager'] as const;
 export type EscalationRole = (typeof ESCALATION_ROLES)[number];
 
-export const ESCALATION_ACTIONS = [
-  'countersign', 'return', 'resubmit', 'withdraw', 'accept',
-  'decline', 'reallocate', 'confirm_handover', 'return_misallocated', 'take_back',
-] as const;
+export const ESCALATION_ACTIONS = ['countersign', 'return', 'resubmit', 'withdraw', 'accept', 'decline', 'reallocate', 'confirm_handover', 'return_misallocated', 'take_back'] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
 
 /** The facts of an escalation the workflow needs; the store holds more. */
@@ -71,8 +73,14 @@ const RECEIVING: readonly EscalationRole[] = ['receiving_duty', 'receiving_manag
 const notOwnEscalation = ({ facts, command }: Args) => (command.actorId === facts.raisedBy ? { code: 'escalation.own_escalation' as const } : null);
 
 const countersign: Rule = {
-  from: ['awaiting_countersign'], roles: ['countersigner'], refusal: 'escalation.not_countersigner', input: { rationale: 'required' },
-  meets: 'countersign', starts: ['acceptance'], buttonOn: ['escalation.countersign_requested', 'deadline:countersign'], style: 'primary',
+  from: ['awaiting_countersign'],
+  roles: ['countersigner'],
+  refusal: 'escalation.not_countersigner',
+  input: { rationale: 'required' },
+  meets: 'countersign',
+  starts: ['acceptance'],
+  buttonOn: ['escalation.countersign_requested', 'deadline:countersign'],
+  style: 'primary',
   precheck: notOwnEscalation,
   apply: ({ facts }) => ({
     to: 'awaiting_acceptance',
@@ -86,9 +94,14 @@ const countersign: Rule = {
 };
 
 const accept: Rule = {
-  from: ['awaiting_acceptance'], roles: RECEIVING, refusal: 'escalation.not_receiving_unit',
+  from: ['awaiting_acceptance'],
+  roles: RECEIVING,
+  refusal: 'escalation.not_receiving_unit',
   input: { rationale: 'required', person: { need: 'optional', field: 'caseManager' } },
-  meets: 'acceptance', starts: ['reallocation', 'handover'], buttonOn: ['escalation.acceptance_requested', 'deadline:acceptance'], style: 'primary',
+  meets: 'acceptance',
+  starts: ['reallocation', 'handover'],
+  buttonOn: ['escalation.acceptance_requested', 'deadline:acceptance'],
+  style: 'primary',
   apply: ({ facts, command }) => {
     const told = [notify(person(facts.raisedBy), 'escalation.accepted'), notify(person(facts.countersignerId), 'escalation.accepted')];
     const named = command.personId ?? null;
@@ -96,22 +109,21 @@ const accept: Rule = {
     return {
       to: 'awaiting_reallocation',
       patch: { acceptedBy: command.actorId },
-      effects: [
-        ...told,
-        start('reallocation', [person(command.actorId)], facts.receivingUnitId),
-        notify(person(command.actorId), 'escalation.reallocation_requested', { withActions: true }),
-      ],
+      effects: [...told, start('reallocation', [person(command.actorId)], facts.receivingUnitId), notify(person(command.actorId), 'escalation.reallocation_requested', { withActions: true })],
     };
   },
 };
 
 const confirmHandover: Rule = {
-  from: ['awaiting_handover'], roles: ['old_case_manager', 'new_case_manager'], refusal: 'escalation.not_case_manager', input: { rationale: 'optional' },
-  buttonOn: ['escalation.handover_requested', 'escalation.handover_half_confirmed', 'deadline:handover'], style: 'primary',
+  from: ['awaiting_handover'],
+  roles: ['old_case_manager', 'new_case_manager'],
+  refusal: 'escalation.not_case_manager',
+  input: { rationale: 'optional' },
+  buttonOn: ['escalation.handover_requested', 'escalation.handover_half_confirmed', 'deadline:handover'],
+  style: 'primary',
   check: ({ facts, command }) => {
     const done =
-      (command.actorRoles.has('old_case_manager') ? facts.handoverOldConfirmedAt !== null : true) &&
-      (command.actorRoles.has('new_case_manager') ? facts.handoverNewConfirmedAt !== null : true);
+      (command.actorRoles.has('old_case_manager') ? facts.handoverOldConfirmedAt !== null : true) && (command.actorRoles.has('new_case_manager') ? facts.handoverNewConfirmedAt !== null : true);
     return done ? { code: 'escalation.handover_already_confirmed' } : null;
   },
   apply: ({ facts, command }) => {
@@ -139,24 +151,35 @@ const confirmHandover: Rule = {
 const actions: Record<EscalationAction, Rule> = {
   countersign,
   return: {
-    from: ['awaiting_countersign'], roles: ['countersigner'], refusal: 'escalation.not_countersigner', input: { rationale: 'required' },
-    meets: 'countersign', buttonOn: ['escalation.countersign_requested', 'deadline:countersign'], precheck: notOwnEscalation,
+    from: ['awaiting_countersign'],
+    roles: ['countersigner'],
+    refusal: 'escalation.not_countersigner',
+    input: { rationale: 'required' },
+    meets: 'countersign',
+    buttonOn: ['escalation.countersign_requested', 'deadline:countersign'],
+    precheck: notOwnEscalation,
     apply: ({ facts }) => ({ to: 'returned', effects: [notify(person(facts.raisedBy), 'escalation.returned', { withActions: true })] }),
   },
   resubmit: {
-    from: ['returned'], roles: ['raiser'], refusal: 'action.not_allowed', input: { rationale: 'optional' },
-    starts: ['countersign'], buttonOn: ['escalation.returned'], style: 'primary',
+    from: ['returned'],
+    roles: ['raiser'],
+    refusal: 'action.not_allowed',
+    input: { rationale: 'optional' },
+    starts: ['countersign'],
+    buttonOn: ['escalation.returned'],
+    style: 'primary',
     apply: ({ facts }) => ({
       to: 'awaiting_countersign',
-      effects: [
-        start('countersign', [person(facts.countersignerId)], facts.senderUnitId),
-        notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true }),
-      ],
+      effects: [start('countersign', [person(facts.countersignerId)], facts.senderUnitId), notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true })],
     }),
   },
   withdraw: {
-    from: ['awaiting_countersign', 'returned', 'awaiting_acceptance'], roles: ['raiser', 'sender_manager'], refusal: 'action.not_allowed',
-    input: { rationale: 'required' }, buttonOn: ['escalation.returned'], style: 'danger',
+    from: ['awaiting_countersign', 'returned', 'awaiting_acceptance'],
+    roles: ['raiser', 'sender_manager'],
+    refusal: 'action.not_allowed',
+    input: { rationale: 'required' },
+    buttonOn: ['escalation.returned'],
+    style: 'danger',
     apply: ({ facts }) => ({
       to: 'withdrawn',
       effects: [notify(person(facts.raisedBy), 'escalation.withdrawn'), notify(person(facts.countersignerId), 'escalation.withdrawn')],
@@ -164,21 +187,27 @@ const actions: Record<EscalationAction, Rule> = {
   },
   accept,
   decline: {
-    from: ['awaiting_acceptance'], roles: RECEIVING, refusal: 'escalation.not_receiving_unit', input: { rationale: 'required' },
-    meets: 'acceptance', buttonOn: ['escalation.acceptance_requested', 'deadline:acceptance'], style: 'danger',
+    from: ['awaiting_acceptance'],
+    roles: RECEIVING,
+    refusal: 'escalation.not_receiving_unit',
+    input: { rationale: 'required' },
+    meets: 'acceptance',
+    buttonOn: ['escalation.acceptance_requested', 'deadline:acceptance'],
+    style: 'danger',
     apply: ({ facts }) => ({
       to: 'declined',
-      effects: [
-        notify(person(facts.raisedBy), 'escalation.declined'),
-        notify(manager(facts.senderUnitId), 'escalation.declined'),
-        notify(manager(facts.receivingUnitId), 'escalation.declined'),
-      ],
+      effects: [notify(person(facts.raisedBy), 'escalation.declined'), notify(manager(facts.senderUnitId), 'escalation.declined'), notify(manager(facts.receivingUnitId), 'escalation.declined')],
     }),
   },
   reallocate: {
-    from: ['awaiting_reallocation'], roles: [...RECEIVING, 'acceptor'], refusal: 'escalation.not_receiving_unit',
+    from: ['awaiting_reallocation'],
+    roles: [...RECEIVING, 'acceptor'],
+    refusal: 'escalation.not_receiving_unit',
     input: { rationale: 'none', person: { need: 'required', field: 'caseManager' } },
-    meets: 'reallocation', starts: ['handover'], buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation'], style: 'primary',
+    meets: 'reallocation',
+    starts: ['handover'],
+    buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation'],
+    style: 'primary',
     apply: ({ facts, command }) => {
       const named = command.personId as string;
       return {
@@ -190,8 +219,14 @@ const actions: Record<EscalationAction, Rule> = {
   },
   confirm_handover: confirmHandover,
   return_misallocated: {
-    from: ['awaiting_reallocation', 'awaiting_handover'], roles: RECEIVING, refusal: 'escalation.not_receiving_unit', input: { rationale: 'required' },
-    meets: 'all', starts: ['takeBack'], buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation'], style: 'danger',
+    from: ['awaiting_reallocation', 'awaiting_handover'],
+    roles: RECEIVING,
+    refusal: 'escalation.not_receiving_unit',
+    input: { rationale: 'required' },
+    meets: 'all',
+    starts: ['takeBack'],
+    buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation'],
+    style: 'danger',
     apply: ({ facts }) => ({
       to: 'misallocated',
       effects: [
@@ -202,8 +237,13 @@ const actions: Record<EscalationAction, Rule> = {
     }),
   },
   take_back: {
-    from: ['misallocated'], roles: ['sender_manager'], refusal: 'action.not_allowed', input: { rationale: 'optional' },
-    meets: 'takeBack', buttonOn: ['escalation.take_back_requested', 'deadline:takeBack'], style: 'primary',
+    from: ['misallocated'],
+    roles: ['sender_manager'],
+    refusal: 'action.not_allowed',
+    input: { rationale: 'optional' },
+    meets: 'takeBack',
+    buttonOn: ['escalation.take_back_requested', 'deadline:takeBack'],
+    style: 'primary',
     apply: ({ facts, command }) => ({
       to: 'taken_back',
       patch: { closedAt: command.at },

@@ -11,9 +11,7 @@ export type ReferralState = (typeof REFERRAL_STATES)[number];
 export const REFERRAL_ROLES = ['assigned_worker', 'provider_duty', 'provider_manager', 'raiser', 'sender_manager'] as const;
 export type ReferralRole = (typeof REFERRAL_ROLES)[number];
 
-export const REFERRAL_ACTIONS = [
-  'acknowledge', 'assign', 'record_assessment', 'submit_action_plan', 'record_delivery', 'decline', 'withdraw', 'change_release_date',
-] as const;
+export const REFERRAL_ACTIONS = ['acknowledge', 'assign', 'record_assessment', 'submit_action_plan', 'record_delivery', 'decline', 'withdraw', 'change_release_date'] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 
 export interface ReferralFacts {
@@ -43,20 +41,30 @@ const owner = (facts: ReferralFacts) => (facts.assignedWorkerId ? person(facts.a
 const raiser = (facts: ReferralFacts) => person(facts.raisedBy);
 
 const providerStep = (rule: Omit<Rule, 'roles' | 'refusal' | 'input' | 'style'>): Rule => ({
-  ...rule, roles: WORKER, refusal: 'referral.not_provider', input: { rationale: 'required' }, style: 'primary',
+  ...rule,
+  roles: WORKER,
+  refusal: 'referral.not_provider',
+  input: { rationale: 'required' },
+  style: 'primary',
 });
 
 const actions: Record<ReferralAction, Rule> = {
   acknowledge: {
-    from: ['awaiting_acknowledgement'], roles: PROVIDER, refusal: 'referral.not_provider', input: { rationale: 'optional' },
-    buttonOn: ['referral.received', 'deadline:providerAssessment'], style: 'primary',
+    from: ['awaiting_acknowledgement'],
+    roles: PROVIDER,
+    refusal: 'referral.not_provider',
+    input: { rationale: 'optional' },
+    buttonOn: ['referral.received', 'deadline:providerAssessment'],
+    style: 'primary',
     apply: ({ facts }) => ({
       to: 'acknowledged',
       effects: [notify(raiser(facts), 'referral.acknowledged'), notify(owner(facts), 'referral.assessment_requested', { withActions: true })],
     }),
   },
   assign: {
-    from: ['awaiting_acknowledgement', 'acknowledged'], roles: PROVIDER, refusal: 'referral.not_provider',
+    from: ['awaiting_acknowledgement', 'acknowledged'],
+    roles: PROVIDER,
+    refusal: 'referral.not_provider',
     input: { rationale: 'none', person: { need: 'required', field: 'worker' } },
     buttonOn: ['referral.received', 'referral.assessment_requested', 'deadline:providerAssessment'],
     apply: ({ facts, command }) => {
@@ -69,7 +77,9 @@ const actions: Record<ReferralAction, Rule> = {
     },
   },
   record_assessment: providerStep({
-    from: ['acknowledged'], meets: 'providerAssessment', starts: ['actionPlan'],
+    from: ['acknowledged'],
+    meets: 'providerAssessment',
+    starts: ['actionPlan'],
     buttonOn: ['referral.assessment_requested', 'deadline:providerAssessment'],
     apply: ({ facts }) => ({
       to: 'assessed',
@@ -81,19 +91,27 @@ const actions: Record<ReferralAction, Rule> = {
     }),
   }),
   submit_action_plan: providerStep({
-    from: ['assessed'], meets: 'actionPlan', buttonOn: ['referral.action_plan_requested', 'deadline:actionPlan'],
+    from: ['assessed'],
+    meets: 'actionPlan',
+    buttonOn: ['referral.action_plan_requested', 'deadline:actionPlan'],
     apply: ({ facts }) => ({
       to: 'planned',
       effects: [notify(raiser(facts), 'referral.action_planned'), notify(owner(facts), 'referral.delivery_requested', { withActions: true })],
     }),
   }),
   record_delivery: providerStep({
-    from: ['planned'], meets: 'delivery', buttonOn: ['referral.delivery_requested', 'deadline:delivery'],
+    from: ['planned'],
+    meets: 'delivery',
+    buttonOn: ['referral.delivery_requested', 'deadline:delivery'],
     apply: ({ facts, command }) => ({ to: 'delivered', patch: { closedAt: command.at }, effects: [notify(raiser(facts), 'referral.delivered')] }),
   }),
   decline: {
-    from: ['awaiting_acknowledgement', 'acknowledged'], roles: PROVIDER, refusal: 'referral.not_provider', input: { rationale: 'required' },
-    buttonOn: ['referral.received', 'referral.assessment_requested', 'deadline:providerAssessment'], style: 'danger',
+    from: ['awaiting_acknowledgement', 'acknowledged'],
+    roles: PROVIDER,
+    refusal: 'referral.not_provider',
+    input: { rationale: 'required' },
+    buttonOn: ['referral.received', 'referral.assessment_requested', 'deadline:providerAssessment'],
+    style: 'danger',
     apply: ({ facts, command }) => ({
       to: 'declined',
       patch: { closedAt: command.at },
@@ -101,11 +119,19 @@ const actions: Record<ReferralAction, Rule> = {
     }),
   },
   withdraw: {
-    from: OPEN, roles: SENDER, refusal: 'action.not_allowed', input: { rationale: 'required' }, buttonOn: [], style: 'danger',
+    from: OPEN,
+    roles: SENDER,
+    refusal: 'action.not_allowed',
+    input: { rationale: 'required' },
+    buttonOn: [],
+    style: 'danger',
     apply: ({ facts, command }) => ({ to: 'withdrawn', patch: { closedAt: command.at }, effects: [notify(owner(facts), 'referral.withdrawn')] }),
   },
   change_release_date: {
-    from: OPEN, roles: SENDER, refusal: 'action.not_allowed', input: { rationale: 'optional', date: { need: 'required', field: 'releaseDate' } },
+    from: OPEN,
+    roles: SENDER,
+    refusal: 'action.not_allowed',
+    input: { rationale: 'optional', date: { need: 'required', field: 'releaseDate' } },
     buttonOn: [],
     apply: ({ facts, command }) => ({
       to: facts.state,

@@ -101,8 +101,7 @@ export const inputRefusal = (args: { definition: AnyWorkflow; command: Command }
   return null;
 };
 
-export const refusalOf = (args: { definition: AnyWorkflow; facts: { state: string }; command: Command }): Refusal | null =>
-  authorityRefusal(args) ?? inputRefusal(args);
+export const refusalOf = (args: { definition: AnyWorkflow; facts: { state: string }; command: Command }): Refusal | null => authorityRefusal(args) ?? inputRefusal(args);
 
 /** A refused command, thrown by `transition`: carries the refusal as data. */
 export class RefusedError extends Error {
@@ -162,12 +161,10 @@ export const takesInput = (definition: AnyWorkflow, action: string): boolean => 
 };
 
 /** The actions whose buttons belong on a message (a message key, or `deadline:<kind>`), in definition order. */
-export const actionsOn = (definition: AnyWorkflow, message: string): string[] =>
-  actionsOf(definition).filter((action) => definition.actions[action]?.buttonOn.includes(message));
+export const actionsOn = (definition: AnyWorkflow, message: string): string[] => actionsOf(definition).filter((action) => definition.actions[action]?.buttonOn.includes(message));
 
 /** The deadline an action meets, as written in its definition. */
 export const deadlineMetBy = (definition: AnyWorkflow, action: string) => definition.actions[action]?.meets;
 
 /** The roles held, as recorded on a decision: in the definition's order, joined with '+'. */
-export const roleLabel = (definition: AnyWorkflow, roles: ReadonlySet<string>): string =>
-  definition.roleOrder.filter((role) => roles.has(role)).join('+');
+export const roleLabel = (definition: AnyWorkflow, roles: ReadonlySet<string>): string => definition.roleOrder.filter((role) => roles.has(role)).join('+');

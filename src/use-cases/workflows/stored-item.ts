@@ -15,17 +15,19 @@ const flatten = (row: WorkflowItemRow): StoredItem => {
 };
 
 /** The table of a workflow registered at composition, in `workflow_items`. */
-export const storedItemTable = (itemType: string): WorkflowModule<StoredItem>['table'] => (repos: Repositories) => ({
-  get: async (id) => {
-    const row = await repos.workflowItems.get(itemType, id);
-    return row ? flatten(row) : undefined;
-  },
-  byIds: async (ids) => (await repos.workflowItems.byIds(itemType, ids)).map(flatten),
-  update: async (args) => {
-    const row = await repos.workflowItems.update(itemType, args);
-    return row ? flatten(row) : undefined;
-  },
-});
+export const storedItemTable =
+  (itemType: string): WorkflowModule<StoredItem>['table'] =>
+  (repos: Repositories) => ({
+    get: async (id) => {
+      const row = await repos.workflowItems.get(itemType, id);
+      return row ? flatten(row) : undefined;
+    },
+    byIds: async (ids) => (await repos.workflowItems.byIds(itemType, ids)).map(flatten),
+    update: async (args) => {
+      const row = await repos.workflowItems.update(itemType, args);
+      return row ? flatten(row) : undefined;
+    },
+  });
 
 /**
  * Raise an item of any workflow kept in `workflow_items`: the row, the decision, the audit event and the effects
@@ -46,15 +48,28 @@ export const raiseStoredItem = async (args: {
   const module = moduleFor(ctx, args.itemType);
   const now = ctx.clock.now();
   const row = await ctx.store.transaction(async (repos) => {
-    const inserted = flatten(
-      await repos.workflowItems.insert({ itemType: args.itemType, crn: args.crn, state: args.state, facts: args.facts, createdAt: now, updatedAt: now }),
-    );
+    const inserted = flatten(await repos.workflowItems.insert({ itemType: args.itemType, crn: args.crn, state: args.state, facts: args.facts, createdAt: now, updatedAt: now }));
     const itemType = args.itemType as never;
     await repos.records.insertDecision({
-      itemType, itemId: inserted.id, action: 'raise', actorId, actorRole: 'raiser', fromState: 'new', toState: inserted.state, rationale: null, platform: args.platform, decidedAt: now,
+      itemType,
+      itemId: inserted.id,
+      action: 'raise',
+      actorId,
+      actorRole: 'raiser',
+      fromState: 'new',
+      toState: inserted.state,
+      rationale: null,
+      platform: args.platform,
+      decidedAt: now,
     });
     await repos.records.audit({
-      at: now, actorId, event: `${args.itemType}.raised`, itemType, itemId: inserted.id, crn: inserted.crn, details: { ref: itemRefOf(module, inserted.id), platform: args.platform },
+      at: now,
+      actorId,
+      event: `${args.itemType}.raised`,
+      itemType,
+      itemId: inserted.id,
+      crn: inserted.crn,
+      details: { ref: itemRefOf(module, inserted.id), platform: args.platform },
     });
     await applyItemEffects({ ctx, repos, module, row: inserted, effects: args.effects, actorId, now });
     return inserted;
