@@ -2,6 +2,7 @@ import { type RoshLevel, type Urgency, deriveUrgency } from '../domain/case-fact
 import { DomainError } from '../domain/errors.js';
 import { ESCALATION_ACTIONS, type EscalationAction, type EscalationState, raiseEscalationEffects } from '../domain/workflows/escalation.workflow.js';
 import { itemRef } from './chat-message.js';
+import { recordRaise } from './raise-record.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyItemEffects, decide } from './decide.use-case.js';
 import { escalationModule } from './workflows/escalation.module.js';
@@ -53,26 +54,14 @@ export const raiseEscalation = async (args: { ctx: UseCaseContext; actorId: stri
       createdAt: now,
       updatedAt: now,
     });
-    await repos.records.insertDecision({
+    await recordRaise({
+      repos,
       itemType: 'escalation',
-      itemId: row.id,
-      action: 'raise',
+      item: row,
       actorId,
-      actorRole: 'raiser',
-      fromState: 'new',
-      toState: row.state,
-      rationale: null,
       platform: args.platform,
-      decidedAt: now,
-    });
-    await repos.records.audit({
-      at: now,
-      actorId,
-      event: 'escalation.raised',
-      itemType: 'escalation',
-      itemId: row.id,
-      crn: row.crn,
-      details: { ref: itemRef('escalation', row.id), urgency, senderUnitId: sender.id, receivingUnitId: row.receivingUnitId, countersignerId, platform: args.platform },
+      now,
+      details: () => ({ ref: itemRef('escalation', row.id), urgency, senderUnitId: sender.id, receivingUnitId: row.receivingUnitId, countersignerId, platform: args.platform }),
     });
     const applied = await applyItemEffects({
       module: escalationModule,

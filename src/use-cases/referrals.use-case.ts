@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { REFERRAL_ACTIONS, type ReferralAction, type ReferralState, raiseReferralEffects, referralLateness } from '../domain/workflows/referral.workflow.js';
 import { localDate } from '../domain/time/working-time.js';
 import { itemRef } from './chat-message.js';
+import { recordRaise } from './raise-record.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyItemEffects, decide } from './decide.use-case.js';
 import { referralModule } from './workflows/referral.module.js';
@@ -55,26 +56,14 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
       createdAt: now,
       updatedAt: now,
     });
-    const decision = await repos.records.insertDecision({
+    await recordRaise({
+      repos,
       itemType: 'referral',
-      itemId: row.id,
-      action: 'raise',
+      item: row,
       actorId,
-      actorRole: 'raiser',
-      fromState: 'new',
-      toState: row.state,
-      rationale: null,
       platform: args.platform,
-      decidedAt: now,
-    });
-    await repos.records.audit({
-      at: now,
-      actorId,
-      event: 'referral.raised',
-      itemType: 'referral',
-      itemId: row.id,
-      crn: row.crn,
-      details: {
+      now,
+      details: (decision) => ({
         ref: itemRef('referral', row.id),
         decisionId: decision.id,
         senderUnitId: sender.id,
@@ -83,7 +72,7 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
         referBy: row.referBy,
         lateWeeks: row.lateWeeks,
         platform: args.platform,
-      },
+      }),
     });
     const applied = await applyItemEffects({ module: referralModule, ctx, repos, row, actorId, now, effects: raiseReferralEffects({ raisedBy: actorId, providerUnitId: row.providerUnitId }) });
     return { row, assessmentDueAt: applied.deadlinesStarted.get('providerAssessment') as Date, deliveryDueAt: applied.deadlinesStarted.get('delivery') as Date };

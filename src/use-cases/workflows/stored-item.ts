@@ -2,6 +2,7 @@ import type { WorkflowItemRow } from '../../db/workflow-items.repository.js';
 import type { Repositories } from '../../db/store.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Effect } from '../../domain/workflow.types.js';
+import { recordRaise } from '../raise-record.js';
 import type { Platform, UseCaseContext } from '../context.js';
 import { applyItemEffects, itemRefOf, moduleFor } from '../decide.use-case.js';
 import type { WorkflowModule } from './workflow-module.js';
@@ -49,28 +50,7 @@ export const raiseStoredItem = async (args: {
   const now = ctx.clock.now();
   const row = await ctx.store.transaction(async (repos) => {
     const inserted = flatten(await repos.workflowItems.insert({ itemType: args.itemType, crn: args.crn, state: args.state, facts: args.facts, createdAt: now, updatedAt: now }));
-    const itemType = args.itemType as never;
-    await repos.records.insertDecision({
-      itemType,
-      itemId: inserted.id,
-      action: 'raise',
-      actorId,
-      actorRole: 'raiser',
-      fromState: 'new',
-      toState: inserted.state,
-      rationale: null,
-      platform: args.platform,
-      decidedAt: now,
-    });
-    await repos.records.audit({
-      at: now,
-      actorId,
-      event: `${args.itemType}.raised`,
-      itemType,
-      itemId: inserted.id,
-      crn: inserted.crn,
-      details: { ref: itemRefOf(module, inserted.id), platform: args.platform },
-    });
+    await recordRaise({ repos, itemType: args.itemType, item: inserted, actorId, platform: args.platform, now, details: () => ({ ref: itemRefOf(module, inserted.id), platform: args.platform }) });
     await applyItemEffects({ ctx, repos, module, row: inserted, effects: args.effects, actorId, now });
     return inserted;
   });
