@@ -2,7 +2,7 @@ import { type RoshLevel, type Urgency, deriveUrgency } from '../domain/case-fact
 import { DomainError } from '../domain/errors.js';
 import { ESCALATION_ACTIONS, type EscalationAction, type EscalationState, raiseEscalationEffects } from '../domain/workflows/escalation.workflow.js';
 import { itemRef } from './chat-message.js';
-import { recordRaise } from './raise-record.js';
+import { caseOf, recordRaise } from './raise-record.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyItemEffects, decide } from './decide.use-case.js';
 import { escalationModule } from './workflows/escalation.module.js';
@@ -36,8 +36,7 @@ export const raiseEscalation = async (args: { ctx: UseCaseContext; actorId: stri
 
   const result = await ctx.store.transaction(async (repos) => {
     const row = await repos.items.insertEscalation({
-      crn: input.crn,
-      noms: input.noms ?? null,
+      ...caseOf(input),
       roshCurrent: input.roshCurrent,
       roshNew: input.roshNew,
       mappaCategory: input.mappaCategory ?? null,

@@ -32,3 +32,6 @@ export const recordRaise = async (args: {
   await repos.records.audit({ at: now, actorId, event: `${args.itemType}.raised`, itemType, itemId: item.id, crn: item.crn, details: args.details(decision) });
   return decision;
 };
+
+/** How every raise names the case it is about: the CRN, and the prison number when one was given. */
+export const caseOf = (input: { crn: string; noms?: string | null }) => ({ crn: input.crn, noms: input.noms ?? null });

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { REFERRAL_ACTIONS, type ReferralAction, type ReferralState, raiseReferralEffects, referralLateness } from '../domain/workflows/referral.workflow.js';
 import { localDate } from '../domain/time/working-time.js';
 import { itemRef } from './chat-message.js';
-import { recordRaise } from './raise-record.js';
+import { caseOf, recordRaise } from './raise-record.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyItemEffects, decide } from './decide.use-case.js';
 import { referralModule } from './workflows/referral.module.js';
@@ -39,8 +39,7 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
 
   const result = await ctx.store.transaction(async (repos) => {
     const row = await repos.items.insertReferral({
-      crn: input.crn,
-      noms: input.noms ?? null,
+      ...caseOf(input),
       referralType: input.referralType,
       providerUnitId: input.providerUnitId,
       senderUnitId: sender.id,
