@@ -45,7 +45,7 @@ export const runWeeklyPictures = async (args: { ctx: UseCaseContext; loadReport:
     const link = `${settings.baseUrl}/board/reports?unit=${encodeURIComponent(unit.id)}&week=${week}`;
     const message = weeklyMessage({ report, unitName: unit.name, png, link });
     const result = await ctx.store.transaction((repos) =>
-      enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: prefix, recipient: { personIds: [unit.manager] }, render: () => message, now }),
+      enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: prefix, recipient: { personIds: [unit.manager] }, intent: () => ({ kind: 'static', message }), now }),
     );
     written += result.enqueued;
   }

@@ -62,7 +62,12 @@ export const planDeadline = async (args: { ctx: UseCaseContext; repos: Repositor
       item: handle,
       dedupePrefix: `reminder:${deadline.id}:${reminder.rung}:${reminder.sequence}`,
       recipient: { personIds },
-      render: (personId) => renderReminderMessage({ item, deadline, rung: reminder.rung, personId: personId ?? '', owedBy: owed.owedBy, directory, workflows, org, now }),
+      intent: (personId) => ({
+        kind: 'reminder',
+        deadlineId: deadline.id,
+        rung: reminder.rung,
+        message: renderReminderMessage({ item, deadline, rung: reminder.rung, personId: personId ?? '', owedBy: owed.owedBy, directory, workflows, org, now }),
+      }),
       now,
       teamsReachable,
     });

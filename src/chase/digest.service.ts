@@ -110,13 +110,31 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
   let written = 0;
   if (ctx.reach.some((provider) => provider.unitChannel(unit))) {
     const message = renderChannelDigest({ unitName: unit.name, dateLabel, overdue, dueToday, notes });
-    const result = await enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: prefix, recipient: { personIds: [], channelOf: unit.id }, render: () => message, now });
+    const result = await enqueueMessage({
+      repos,
+      directory,
+      reach: ctx.reach,
+      item: null,
+      dedupePrefix: prefix,
+      recipient: { personIds: [], channelOf: unit.id },
+      intent: () => ({ kind: 'digest', unitId: unit.id, day: today, message }),
+      now,
+    });
     written += result.enqueued;
   }
   const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0;
   if (overdue.length > 0 || hasNotes) {
     const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, MANAGER_ACTIONS), notes });
-    const result = await enqueueMessage({ repos, directory, reach: ctx.reach, item: null, dedupePrefix: `${prefix}:manager`, recipient: { personIds: [unit.manager] }, render: () => message, now });
+    const result = await enqueueMessage({
+      repos,
+      directory,
+      reach: ctx.reach,
+      item: null,
+      dedupePrefix: `${prefix}:manager`,
+      recipient: { personIds: [unit.manager] },
+      intent: () => ({ kind: 'digest', unitId: unit.id, day: today, message }),
+      now,
+    });
     written += result.enqueued;
   }
   if (written > 0) await repos.digestRuns.record({ unitId: unit.id, day: today, at: now, messages: written });

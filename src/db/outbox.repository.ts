@@ -1,4 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { ClearedPayload } from '../delivery/message-intent.js';
 import { chunksOf } from './chunks.js';
 import type { Executor } from './executor.js';
 import { messageRefs, outbox } from './schema.js';
@@ -104,7 +105,7 @@ export const createOutboxRepository = (db: Executor) => ({
     return row !== undefined;
   },
   /** Replace the payload of up to `limit` rows sent before `before` (not yet cleared); returns how many. */
-  async clearSentPayloads(args: { before: Date; limit: number; cleared: Record<string, unknown> }): Promise<number> {
+  async clearSentPayloads(args: { before: Date; limit: number; cleared: ClearedPayload }): Promise<number> {
     const due = db
       .select({ id: outbox.id })
       .from(outbox)

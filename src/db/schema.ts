@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { OutboxPayload } from '../delivery/message-intent.js';
 import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 import { created, ts } from './schema-columns.js';
@@ -214,7 +215,8 @@ export const outbox = pgTable(
     dedupeKey: text('dedupe_key').notNull(),
     platform: text('platform').notNull(),
     target: jsonb('target').$type<Record<string, string>>().notNull(),
-    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** A message intent, rendered at send time (see delivery/message-intent.ts). */
+    payload: jsonb('payload').$type<OutboxPayload>().notNull(),
     itemType: text('item_type'),
     itemId: integer('item_id'),
     status: text('status').notNull().default('pending'),

@@ -1,9 +1,10 @@
 import type { OutboxRow } from '../db/outbox.repository.js';
 import type { Metrics } from '../http/metrics.js';
-import type { ChatMessage, Target } from '../use-cases/chat-message.js';
+import type { Target } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
-import { renderItemStatus, withoutStaleActions } from '../use-cases/item-status.js';
-import type { ItemType } from '../domain/workflow.types.js';
+import { renderItemStatus } from '../use-cases/item-status.js';
+import type { OutboxPayload, RefreshIntent } from './message-intent.js';
+import { renderIntent } from './render-intent.js';
 import { type ChatSender, DeliveryError } from './sender.types.js';
 
 const LEASE_MS = 30_000;
@@ -22,6 +23,15 @@ export const backoffMs = (args: { attempts: number; random?: () => number }): nu
 
 const errorCode = (error: unknown): string => (error instanceof DeliveryError ? error.code : error instanceof Error ? error.name : 'unknown');
 
+/** A refresh row's item; rows queued before intents had the same fields without `kind`. */
+const refreshOf = (payload: OutboxPayload): Omit<RefreshIntent, 'kind'> => {
+  if ('kind' in payload && payload.kind === 'refresh') return payload;
+  const legacy = payload as unknown as Partial<RefreshIntent>;
+  if (typeof legacy.itemType === 'string' && typeof legacy.itemId === 'number' && typeof legacy.version === 'number')
+    return { itemType: legacy.itemType, itemId: legacy.itemId, version: legacy.version };
+  throw new DeliveryError({ code: 'intent.not_a_refresh', retryable: false });
+};
+
 type Senders = Partial<Record<'slack' | 'teams', ChatSender>>;
 
 /**
@@ -36,7 +46,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
 
   /** Bring every earlier message about an item on this platform up to its current status (buttons gone). */
   const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
-    const payload = row.payload as { itemType: ItemType; itemId: number; version: number };
+    const payload = refreshOf(row.payload);
     const refs = (await store.repos.outbox.messageRefs({ itemType: payload.itemType, itemId: payload.itemId })).filter(
       (ref) => ref.platform === row.platform && (ref.itemVersion ?? 0) < payload.version,
     );
@@ -58,8 +68,8 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
   };
 
   const send = async (row: OutboxRow, sender: ChatSender) => {
-    const queued = row.payload as unknown as ChatMessage;
-    const message = await withoutStaleActions({ repos: store.repos, directory: ctx.directory, workflows: ctx.workflows, message: queued });
+    // Rendered here, once, from the row's intent: an item message shows the item as it stands now.
+    const message = await renderIntent({ ctx, payload: row.payload, now: clock.now() });
     const target = row.target as unknown as Exclude<Target, { kind: 'refresh' }>;
     const result = await sender.send({ target, message });
     return { result, message, target };

@@ -6,8 +6,8 @@ import { alreadyDoneError } from './already-done.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyEffects } from './effects.js';
 import { orgViewFor } from './org-view.js';
-import { renderItemMessage } from '../presenters/item-message.presenter.js';
-import { type AnyModule, type ItemRecord, dutyUnitsOf, loadItem } from './workflows/workflow-module.js';
+import { itemIntent } from '../delivery/message-intent.js';
+import { type AnyModule, type ItemRecord, loadItem } from './workflows/workflow-module.js';
 
 export interface DecisionInput {
   itemType: string;
@@ -139,7 +139,6 @@ export const applyItemEffects = async (args: {
   rationale?: { actorId: string; text: string | null; action: string };
 }) => {
   const { ctx, repos, module, row, now } = args;
-  const org = await orgViewFor({ repos, directory: ctx.directory, now, dutyUnits: dutyUnitsOf(module, row) });
   return applyEffects({
     repos,
     directory: ctx.directory,
@@ -148,7 +147,9 @@ export const applyItemEffects = async (args: {
     effects: args.effects,
     actorId: args.actorId,
     now,
-    render: ({ message, personId, withActions, deadlines }) => renderItemMessage({ module, row, directory: ctx.directory, org, message, personId, withActions, deadlines, rationale: args.rationale }),
+    // The message is rendered at send time from the item as it then stands (delivery/render-intent.ts).
+    intent: ({ message, personId, withActions, deadlines }) =>
+      itemIntent({ itemType: module.definition.itemType, itemId: row.id, version: row.version, messageKey: message, personId, withActions, deadlines, rationale: args.rationale ?? null }),
   });
 };
 

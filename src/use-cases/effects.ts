@@ -2,7 +2,7 @@ import type { Repositories } from '../db/store.js';
 import { type ChasePlan, planChase } from '../domain/reminder-ladder.js';
 import type { DeadlineKind, Effect, ItemType } from '../domain/workflow.types.js';
 import { addDeadline, atLocalTime } from '../domain/time/working-time.js';
-import type { ChatMessage } from './chat-message.js';
+import type { MessageIntent } from '../delivery/message-intent.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
 import { enqueueMessage } from './outbox-rows.js';
@@ -24,8 +24,8 @@ export interface ItemHandle {
   releaseDate?: string;
 }
 
-/** Build a message for one recipient (a person id, or null for a unit channel). */
-export type RenderMessage = (args: { message: string; personId: string | null; withActions: boolean; deadlines: ReadonlyMap<DeadlineKind, Date> }) => ChatMessage;
+/** The intent of a message for one recipient (a person id, or null for a unit channel), rendered at send time. */
+export type IntentFor = (args: { message: string; personId: string | null; withActions: boolean; deadlines: ReadonlyMap<DeadlineKind, Date> }) => MessageIntent;
 
 const dueFor = (args: { directory: Directory; kind: DeadlineKind; item: ItemHandle; now: Date }): Date => {
   if (args.kind === 'delivery' && args.item.releaseDate) {
@@ -52,7 +52,7 @@ export const applyEffects = async (args: {
   effects: Effect[];
   actorId: string | null;
   now: Date;
-  render: RenderMessage;
+  intent: IntentFor;
 }): Promise<{ unreachable: string[]; deadlinesStarted: ReadonlyMap<DeadlineKind, Date> }> => {
   const { repos, directory, item, now } = args;
   const unreachable: string[] = [];
@@ -94,7 +94,7 @@ export const applyEffects = async (args: {
         item,
         dedupePrefix: `${item.itemType}:${item.itemId}:v${item.version}:${effect.message}`,
         recipient,
-        render: (personId) => args.render({ message: effect.message, personId, withActions: effect.withActions, deadlines: dueByKind }),
+        intent: (personId) => args.intent({ message: effect.message, personId, withActions: effect.withActions, deadlines: dueByKind }),
         now,
       });
       unreachable.push(...result.unreachable);
@@ -106,7 +106,7 @@ export const applyEffects = async (args: {
         dedupeKey: `${item.itemType}:${item.itemId}:v${item.version}:refresh:${platform}`,
         platform,
         target: { platform, kind: 'refresh', id: `${item.itemType}:${item.itemId}` },
-        payload: { itemType: item.itemType, itemId: item.itemId, version: item.version },
+        payload: { kind: 'refresh', itemType: item.itemType, itemId: item.itemId, version: item.version },
         itemType: item.itemType,
         itemId: item.itemId,
         nextAttemptAt: now,

@@ -1,6 +1,6 @@
 import type { NewOutboxRow } from '../db/outbox.repository.js';
 import type { Repositories } from '../db/store.js';
-import type { ChatMessage } from './chat-message.js';
+import type { MessageIntent } from '../delivery/message-intent.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
 import type { ItemHandle } from './effects.js';
@@ -13,7 +13,8 @@ export interface MessageRequest {
   item: ItemHandle | null;
   dedupePrefix: string;
   recipient: ResolvedRecipient;
-  render: (personId: string | null) => ChatMessage;
+  /** What to send one recipient (a person id, or null for a unit channel): rendered at send time. */
+  intent: (personId: string | null) => MessageIntent;
   now: Date;
   /** See targetsForPerson: a batch's precomputed Teams reachability. */
   teamsReachable?: ReadonlySet<string>;
@@ -39,7 +40,7 @@ export const outboxRowsFor = async (args: MessageRequest): Promise<{ rows: NewOu
   for (const personId of args.recipient.personIds) {
     const reach = await targetsForPerson({ repos: args.repos, directory: args.directory, reach: args.reach, personId, teamsReachable: args.teamsReachable });
     unreachable.push(...reach.unreachable);
-    const payload = args.render(personId) as unknown as Record<string, unknown>;
+    const payload = args.intent(personId);
     for (const target of reach.targets) {
       rows.push({ ...base, dedupeKey: `${args.dedupePrefix}:${personId}:${target.platform}:${target.id}`, platform: target.platform, target, payload });
     }
@@ -53,7 +54,7 @@ export const outboxRowsFor = async (args: MessageRequest): Promise<{ rows: NewOu
       dedupeKey: `${args.dedupePrefix}:channel:${target.platform}:${target.id}`,
       platform: target.platform,
       target,
-      payload: args.render(null) as unknown as Record<string, unknown>,
+      payload: args.intent(null),
     });
   }
   return { rows, unreachable };

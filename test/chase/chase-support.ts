@@ -2,6 +2,7 @@ import type { Org } from '../../src/config/org.schema.js';
 import type { ChatMessage } from '../../src/use-cases/chat-message.js';
 import { escalateCommand } from '../../commands/escalate.command.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { queuedMessage } from '../support/queued-message.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 
 export interface ChaseHarness {
@@ -70,11 +71,8 @@ export const startChase = async (options: { org?: Org; now?: string; maxAttempts
       return row!.id;
     },
     async reminders() {
-      return (await t.app.store.repos.outbox.byDedupePrefix('reminder:')).map((row) => ({
-        key: row.dedupeKey,
-        status: row.status,
-        message: row.payload as unknown as ChatMessage,
-      }));
+      const rows = await t.app.store.repos.outbox.byDedupePrefix('reminder:');
+      return Promise.all(rows.map(async (row) => ({ key: row.dedupeKey, status: row.status, message: await queuedMessage({ ctx: t.app.ctx, row }) })));
     },
     reminderDms(slackUser) {
       return fake

@@ -61,7 +61,7 @@ describe('daily digests', { timeout: 120_000 }, () => {
         dedupeKey: 'test:dead:ben',
         platform: 'slack',
         target: { platform: 'slack', kind: 'user', id: 'U0BEN', personId: 'ben' },
-        payload: { text: 'x', title: 'x', fields: [], actions: [] },
+        payload: { kind: 'static', message: { text: 'x', title: 'x', fields: [], actions: [] } },
         itemType: 'escalation',
         itemId: id,
         nextAttemptAt: now,

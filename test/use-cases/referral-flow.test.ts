@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDecision } from '../../commands/decide.command.js';
 import { escalateCommand } from '../../commands/escalate.command.js';
 import { referCommand } from '../../commands/refer.command.js';
-import type { ChatMessage } from '../../src/use-cases/chat-message.js';
+import { queuedMessage } from '../support/queued-message.js';
 import { decideEscalation } from '../../src/use-cases/escalations.use-case.js';
 import { buildCaseExport } from '../../src/use-cases/export.use-case.js';
 import { decideReferral } from '../../src/use-cases/referrals.use-case.js';
@@ -79,7 +79,7 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     expect(row).toMatchObject({ state: 'awaiting_acknowledgement', noms: 'A1234BC', senderUnitId: 'north-3', raisedBy: 'amara', referBy: '2027-02-16', lateWeeks: 0 });
     const id = row.id;
     expect(await keys('referral', id)).toEqual([`referral:${id}:v1:referral.received:will:slack:U0WILL`, `referral:${id}:v1:referral.raised_confirmation:amara:slack:U0AMARA`]);
-    const received = (await outbox('referral', id))[0]!.payload as unknown as ChatMessage;
+    const received = await queuedMessage({ ctx: ctx(), row: (await outbox('referral', id))[0]! });
     expect(received.actions.map((action) => action.id)).toEqual(['referral.acknowledge', 'referral.assign', 'referral.decline']);
     const open = await repos().deadlines.openForItem({ itemType: 'referral', itemId: id });
     expect(open.map((d) => [d.kind, d.dueAt.toISOString()]).sort()).toEqual([
@@ -239,7 +239,7 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     await decideReferral({ ctx: ctx(), actorId: 'will', referralId: row.id, action: 'decline', rationale: 'Outside our area: refer to the West provider.', platform: 'slack' });
     expect(await repos().items.referral(row.id)).toMatchObject({ state: 'declined' });
     expect(await keys('referral', row.id)).toEqual(expect.arrayContaining([`referral:${row.id}:v2:referral.declined:amara:slack:U0AMARA`, `referral:${row.id}:v2:referral.declined:tom:slack:U0TOM`]));
-    const declined = (await outbox('referral', row.id)).find((entry) => entry.dedupeKey.includes('declined:tom'))!.payload as unknown as ChatMessage;
+    const declined = await queuedMessage({ ctx: ctx(), row: (await outbox('referral', row.id)).find((entry) => entry.dedupeKey.includes('declined:tom'))! });
     expect(declined.details).toContainEqual({ label: 'Will Evans (decline)', value: 'Outside our area: refer to the West provider.' });
     expect(await repos().deadlines.openForItem({ itemType: 'referral', itemId: row.id })).toEqual([]);
   });
@@ -285,7 +285,7 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     expect(takeBack).toMatchObject({ metAt: null, unitId: 'north-3', owners: [{ kind: 'unitManager', unitId: 'north-3' }], dueAt: new Date('2026-11-26T17:00:00Z') });
     const requested = (await outbox('escalation', id)).find((entry) => entry.dedupeKey.includes('take_back_requested'));
     expect(requested?.dedupeKey).toBe(`escalation:${id}:v4:escalation.take_back_requested:tom:slack:U0TOM`);
-    expect((requested?.payload as unknown as ChatMessage | undefined)?.actions.map((action) => action.id)).toEqual(['escalation.take_back']);
+    expect((await queuedMessage({ ctx: ctx(), row: requested! })).actions.map((action) => action.id)).toEqual(['escalation.take_back']);
     expect(await keys('escalation', id)).toContain(`escalation:${id}:v4:escalation.misallocated:amara:slack:U0AMARA`);
 
     await expect(decideEscalation({ ctx: ctx(), actorId: 'amara', escalationId: id, action: 'take_back', platform: 'slack' })).rejects.toMatchObject({ code: 'action.not_allowed' });

@@ -130,7 +130,14 @@ describe('on a real PostgreSQL engine', () => {
     const now = t.clock.now();
     await t.app.store.transaction((repos) =>
       repos.outbox.enqueue([
-        { dedupeKey: 'digest:north-3:2026-11-24:channel:slack:C0NORTH3', platform: 'slack', target: { kind: 'channel', id: 'C0NORTH3' }, payload: {}, nextAttemptAt: now, status: 'dead' },
+        {
+          dedupeKey: 'digest:north-3:2026-11-24:channel:slack:C0NORTH3',
+          platform: 'slack',
+          target: { kind: 'channel', id: 'C0NORTH3' },
+          payload: { kind: 'static', message: { text: 'x', title: 'x', fields: [], actions: [] } },
+          nextAttemptAt: now,
+          status: 'dead',
+        },
       ]),
     );
     expect(await t.app.store.repos.outbox.existsWithPrefix('digest:north-3:2026-11-24')).toBe(true);
