@@ -2,7 +2,6 @@
 // them, so drizzle-kit and every repository still see one schema.
 import { date, index, integer, jsonb, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core';
 import { created, ts } from './schema-columns.js';
-import { people } from './schema.js';
 
 /** Teams conversation references, stored on install or first message. */
 export const teamsConversations = pgTable('teams_conversations', {
@@ -23,24 +22,6 @@ export const slackRequestLedger = pgTable(
     expiresAt: ts('expires_at').notNull(),
   },
   (t) => [index('slack_request_ledger_expires_idx').on(t.expiresAt)],
-);
-
-/**
- * Managers' board sessions (and sign-ins in flight: person_id null, `pending` holds the OpenID state, nonce and
- * PKCE verifier). Only a SHA-256 of the cookie's random id is stored, so a database read cannot sign anyone in.
- */
-export const boardSessions = pgTable(
-  'board_sessions',
-  {
-    idHash: text('id_hash').primaryKey(),
-    personId: text('person_id').references(() => people.id),
-    provider: text('provider').notNull(),
-    csrfSecret: text('csrf_secret').notNull(),
-    pending: jsonb('pending').$type<{ state: string; nonce: string; codeVerifier: string; returnTo: string }>(),
-    createdAt: created(),
-    expiresAt: ts('expires_at').notNull(),
-  },
-  (t) => [index('board_sessions_expires_idx').on(t.expiresAt)],
 );
 
 /**

@@ -248,5 +248,23 @@ export const messageRefs = pgTable(
   (t) => [index('message_refs_item_idx').on(t.itemType, t.itemId)],
 );
 
-// The edge and operations tables (Teams references, replay ledger, board sessions, registered workflows, digest runs).
+/**
+ * Managers' board sessions (and sign-ins in flight: person_id null, `pending` holds the OpenID state, nonce and
+ * PKCE verifier). Only a SHA-256 of the cookie's random id is stored, so a database read cannot sign anyone in.
+ */
+export const boardSessions = pgTable(
+  'board_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    personId: text('person_id').references(() => people.id),
+    provider: text('provider').notNull(),
+    csrfSecret: text('csrf_secret').notNull(),
+    pending: jsonb('pending').$type<{ state: string; nonce: string; codeVerifier: string; returnTo: string }>(),
+    createdAt: created(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('board_sessions_expires_idx').on(t.expiresAt)],
+);
+
+// The edge and operations tables (Teams references, replay ledger, registered workflows, digest runs).
 export * from './schema-edge.js';
