@@ -6,8 +6,8 @@ import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { actionExecuteActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { type FakeConnector, type SentActivity, startFakeConnector } from '../support/fake-connector.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { buttonsOf } from '../slack/slack-harness.js';
-import { blockActionPayload, interactionBody, postToSlack, slashCommandBody, stateValue, viewSubmissionPayload } from '../support/slack-requests.js';
+import { buttonsOf, escalationValues } from '../slack/slack-harness.js';
+import { blockActionPayload, interactionBody, postToSlack, slashCommandBody, viewSubmissionPayload } from '../support/slack-requests.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 import { exampleOrg } from '../support/test-org.js';
 
@@ -76,19 +76,7 @@ export const startTeamsHarness = async (options: { env?: Record<string, string>;
       const command = await postToSlack({ baseUrl: t.baseUrl, secret: SLACK_SECRET, body: slashCommandBody({ command: '/escalate', text: crn, userId: slackUserId }) });
       expect(command.status).toBe(200);
       const view = (await slack.waitFor({ method: 'views.open', count: opened + 1 }))[opened]!.args.view as Record<string, unknown>;
-      const values = {
-        crn,
-        noms: stateValue.text(null),
-        roshCurrent: stateValue.select('HIGH'),
-        roshNew: stateValue.select('HIGH'),
-        mappaCategory: stateValue.select(null),
-        mappaLevel: stateValue.select(null),
-        reason: stateValue.select('breach_or_new_offence'),
-        urgency: stateValue.select('standard'),
-        receivingUnitId: stateValue.select('north-pp'),
-        summary,
-        oasysReviewed: stateValue.checkboxes(['done']),
-      };
+      const values = escalationValues({ crn, summary });
       const payload = viewSubmissionPayload({
         userId: slackUserId,
         callbackId: String(view.callback_id),
