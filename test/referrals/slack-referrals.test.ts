@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { escalateCommand } from '../../commands/escalate.command.js';
 import { referCommand } from '../../commands/refer.command.js';
+import { decideEscalation } from '../../src/use-cases/escalations.use-case.js';
 import { type SlackCall, startFakeSlack } from '../support/fake-slack.js';
 import { stateValue } from '../support/slack-requests.js';
 import { itemRef } from '../../src/use-cases/chat-message.js';
@@ -249,6 +251,49 @@ describe('Slack: referrals from the buttons, their digests and the misallocation
         .slice(willBefore)
         .filter((call) => textOf(call).includes(ref)),
     ).toEqual([]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('offers the escalation Return as misallocated on the reallocation request and, once a case manager is named, on the handover request', async () => {
+    h.t.clock.set('2027-01-12T10:00:00Z');
+    const ctx = h.t.app.ctx;
+    const raise = async (crn: string) => {
+      const values = {
+        crn,
+        roshCurrent: 'HIGH',
+        roshNew: 'HIGH',
+        reason: 'other',
+        urgency: 'standard',
+        receivingUnitId: 'north-pp',
+        summary: 'Risk has gone up; details here.',
+        oasysReviewed: ['done'],
+      };
+      expect((await escalateCommand.submit({ ctx, actorId: 'amara', values, context: {}, platform: 'slack' })).ok).toBe(true);
+      const id = (await repos().items.escalationsByCrn(crn))[0]!.id;
+      await decideEscalation({ ctx, actorId: 'tom', escalationId: id, action: 'countersign', rationale: 'Agreed.', platform: 'slack' });
+      return id;
+    };
+    const returnFrom = async (message: SlackCall | undefined, id: number) => {
+      const form = await clickForForm(h, { userId: SLACK.dev, message: message!, actionId: 'escalation.return_misallocated' });
+      await submit(h, { userId: SLACK.dev, view: form, values: { rationale: 'Not a PPU case: stays with the team.' } });
+      expect((await repos().items.escalation(id))?.state).toBe('misallocated');
+      await drain();
+      expect(ids(lastDm(SLACK.tom, 'Take back a misallocated case'))).toEqual(['escalation.take_back']);
+    };
+    const reallocating = await raise('X800001');
+    await decideEscalation({ ctx, actorId: 'dev', escalationId: reallocating, action: 'accept', rationale: 'On duty.', platform: 'slack' });
+    await drain();
+    const reallocation = lastDm(SLACK.dev, 'Name the new case manager');
+    expect(ids(reallocation)).toEqual(['escalation.reallocate', 'escalation.return_misallocated']);
+    await returnFrom(reallocation, reallocating);
+
+    const handingOver = await raise('X800002');
+    await decideEscalation({ ctx, actorId: 'dev', escalationId: handingOver, action: 'accept', rationale: 'Mine.', caseManagerId: 'dev', platform: 'slack' });
+    await drain();
+    const handover = lastDm(SLACK.dev, 'Handover needed');
+    expect(ids(handover)).toEqual(['escalation.confirm_handover', 'escalation.return_misallocated']);
+    expect(ids(lastDm(SLACK.amara, 'Handover needed'))).toEqual(['escalation.confirm_handover']);
+    await returnFrom(handover, handingOver);
     expect(h.fake.violations).toEqual([]);
   });
 });
