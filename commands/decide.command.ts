@@ -44,6 +44,7 @@ export const decisionForm = async (args: { ctx: UseCaseContext; actorId: string;
     });
   }
   if (input.date) fields.push({ kind: 'date', name: 'releaseDate', label: words('decision.date') });
+  if (input.unit) fields.push(await unitField({ ctx, module, itemId: action.itemId }));
   if (input.rationale !== 'none') {
     fields.push({
       kind: 'text',
@@ -65,6 +66,14 @@ export const decisionForm = async (args: { ctx: UseCaseContext; actorId: string;
   };
 };
 
+/** The unit choice an action takes (the next provider of a misallocated referral), from the module's options. */
+const unitField = async (args: { ctx: UseCaseContext; module: ReturnType<typeof decisionOf>['module']; itemId: number }): Promise<FormField> => {
+  const row = await loadItem(args.module, args.ctx.store.repos, args.itemId);
+  if (!row) throw new DomainError({ code: 'item.not_found' });
+  const options = args.module.unitOptions?.({ row, directory: args.ctx.directory }) ?? [];
+  return { kind: 'select', name: 'providerUnitId', label: words('refs.provider'), options: options.map((unit: { id: string; name: string }) => ({ value: unit.id, label: unit.name })) };
+};
+
 const decisionSchema = (input: InputNeed) => {
   const tooLong = words('decision.too_long', { max: RATIONALE_MAX });
   return z.object({
@@ -78,6 +87,7 @@ const decisionSchema = (input: InputNeed) => {
         : z.string().trim().max(RATIONALE_MAX, tooLong).optional(),
     personId: input.person?.need === 'required' ? z.string({ message: words('decision.choose_person') }).min(1, words('decision.choose_person')) : z.string().optional(),
     releaseDate: input.date ? z.iso.date({ message: words('decision.choose_date') }) : z.string().optional(),
+    providerUnitId: input.unit ? z.string({ message: words('refs.choose_provider') }).min(1, words('refs.choose_provider')) : z.string().optional(),
   });
 };
 
@@ -88,10 +98,20 @@ export const runDecision = async (args: { ctx: UseCaseContext; actorId: string; 
     rationale: Array.isArray(args.values.rationale) ? args.values.rationale[0] : args.values.rationale,
     personId: single(args.values.personId),
     releaseDate: single(args.values.releaseDate),
+    providerUnitId: single(args.values.providerUnitId),
   });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
   const values = parsed.data;
   moduleFor(args.ctx, itemType);
+  if (input.unit && values.providerUnitId) {
+    // A unit that cannot take it gets its own sentence (not "choose from the list"); nothing is stored.
+    const row = await loadItem(module, args.ctx.store.repos, args.itemId);
+    const why = row ? module.checkUnit?.({ row, unitId: values.providerUnitId, directory: args.ctx.directory }) : null;
+    if (why) return { ok: false, fieldErrors: { providerUnitId: why } };
+    const offered: ChatAction = { id: args.actionId, label: '', needsForm: true, itemType, itemId: args.itemId };
+    const notOffered = notOfferedErrors({ form: await decisionForm({ ctx: args.ctx, actorId: args.actorId, action: offered }), values: { providerUnitId: values.providerUnitId } });
+    if (Object.keys(notOffered).length > 0) return { ok: false, fieldErrors: notOffered };
+  }
   if (values.personId) {
     // The person must be one the form offered (the unit's own staff), whatever the submitted data says.
     const offered: ChatAction = { id: args.actionId, label: '', needsForm: true, itemType, itemId: args.itemId };
@@ -107,6 +127,7 @@ export const runDecision = async (args: { ctx: UseCaseContext; actorId: string; 
     rationale: values.rationale ?? null,
     personId: values.personId || null,
     date: values.releaseDate || null,
+    unitId: values.providerUnitId || null,
     platform: args.platform,
   });
   return { ok: true, reply: words('decision.done', { label, ref: refOf(module, args.itemId), crn: result.row.crn }) };

@@ -1,21 +1,19 @@
-import type { Repositories } from '../db/store.js';
 import type { OrgUnit } from '../config/org.schema.js';
-import { formatLateness, localDateTime } from '../domain/time/time-format.js';
+import type { NewOutboxRow } from '../db/outbox.repository.js';
+import type { Repositories } from '../db/store.js';
+import { localDateTime } from '../domain/time/time-format.js';
 import { isWorkingDay, localDate, startOfLocalDay } from '../domain/time/working-time.js';
-import { type ChatAction, itemRef } from '../use-cases/chat-message.js';
+import { itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
-import { dutyToday, enqueueMessage } from '../use-cases/effects.js';
-import { orgViewFor } from '../use-cases/org-view.js';
-import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
-import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
-import { type ChasedItem, deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
-import type { DeadlineRow } from '../db/deadlines.repository.js';
-import { resolveOwners } from './deadline-sweeper.js';
+import { type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
+import { outboxRowsFor } from '../use-cases/effects.js';
+import { orgViewWithDuty } from '../use-cases/org-view.js';
+import { MANAGER_ACTIONS, type UnitDigest, dutyOfDay, groupDigests, daysAfter } from './digest-plan.js';
 
 const DAY_MS = 86_400_000;
-/** Buttons in a manager's digest DM (Slack allows 25 elements per actions block; a phone screen fewer). */
-const MANAGER_ACTIONS = 20;
+/** A referral whose release is closer than this and has no action plan is called out (the through-the-gate window). */
+const RELEASE_CALLOUT_WEEKS = 12;
 
 /** Everyone who belongs with a unit, for scoping undelivered messages and unreachable people. */
 const unitPeople = (unit: OrgUnit) => new Set([unit.manager, ...unit.members, ...unit.duty]);
@@ -27,13 +25,17 @@ const hasDutyDesk = (directory: Directory, unit: OrgUnit) => unit.duty.length > 
 interface RunFacts {
   dead: Awaited<ReturnType<Repositories['outbox']['dead']>>;
   unreachableEvents: Awaited<ReturnType<Repositories['records']['auditEvents']>>;
+  /** Each unit's latest digest run before today (bounds "since the last digest"). */
+  lastRun: ReadonlyMap<string, Date>;
+  duty: ReadonlyMap<string, readonly string[]>;
 }
 
-const notesFor = async (args: { repos: Repositories; directory: Directory; unit: OrgUnit; now: Date; today: string; facts: RunFacts }): Promise<DigestNotes> => {
-  const { repos, directory, unit, now } = args;
+/** One unit's notes, from the run's facts. A new note: one line here filling its `DigestNotes` field. */
+const notesFor = async (args: { directory: Directory; unit: OrgUnit; now: Date; facts: RunFacts }): Promise<DigestNotes> => {
+  const { directory, unit, now, facts } = args;
   const people = unitPeople(unit);
-  const since = (await repos.digestRuns.lastBefore({ unitId: unit.id, day: args.today })) ?? new Date(now.getTime() - DAY_MS);
-  const undelivered = args.facts.dead
+  const since = facts.lastRun.get(unit.id) ?? new Date(now.getTime() - DAY_MS);
+  const undelivered = facts.dead
     .filter((row) => row.createdAt.getTime() >= since.getTime())
     .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))
     .map((row) => {
@@ -42,103 +44,94 @@ const notesFor = async (args: { repos: Repositories; directory: Directory; unit:
       return `${about} to ${to} (${row.platform}, ${row.lastError ?? 'failed'})`;
     });
   const unreachable = new Set<string>();
-  for (const event of args.facts.unreachableEvents) {
+  for (const event of facts.unreachableEvents) {
     if (event.at.getTime() < since.getTime()) continue;
     for (const id of (event.details.people as string[] | undefined) ?? []) if (people.has(id)) unreachable.add(directory.nameOf(id));
   }
-  const uncovered = hasDutyDesk(directory, unit) && (await dutyToday({ repos, directory, unitId: unit.id, now })).length === 0;
+  const uncovered = hasDutyDesk(directory, unit) && (facts.duty.get(unit.id) ?? []).length === 0;
   return { uncoveredFallback: uncovered ? directory.nameOf(unit.manager) : null, undelivered, unreachable: [...unreachable] };
 };
 
-/** Write one unit's digests (channel and manager DM) to the outbox; the dedupe keys make it once a day. */
-const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit: OrgUnit; now: Date; today: string; open: DeadlineRow[]; facts: RunFacts }): Promise<number> => {
-  const { ctx, unit, now, today } = args;
-  // One digest reads the same duty rota for every item: ask the store once per unit and day, not once per item.
-  const dutyCache = new Map<string, ReturnType<Repositories['duty']['latest']>>();
-  const repos: Repositories = {
-    ...args.repos,
-    duty: {
-      ...args.repos.duty,
-      latest: (query) => {
-        const key = `${query.unitId}|${query.onDate}`;
-        const cached = dutyCache.get(key) ?? args.repos.duty.latest(query);
-        dutyCache.set(key, cached);
-        return cached;
-      },
-    },
-  };
+const hasAnyNote = (notes: DigestNotes) => Object.values(notes).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined && value !== false));
+
+/** One unit's digest rows (channel and manager DM), built in memory; nothing is written here. */
+const unitRows = async (args: { ctx: UseCaseContext; repos: Repositories; unit: OrgUnit; digest: UnitDigest; notes: DigestNotes; now: Date; today: string; teamsReachable: ReadonlySet<string> }) => {
+  const { ctx, repos, unit, digest, notes, now, today } = args;
   const { directory } = ctx;
-  const timeZone = directory.org.timezone;
+  const dateLabel = localDateTime({ timeZone: directory.org.timezone, at: now }).split(', ')[0] ?? today;
   const prefix = `digest:${unit.id}:${today}`;
-  if (await repos.digestRuns.exists({ unitId: unit.id, day: today })) return 0;
-  const open = args.open;
-  // The unit's items in two queries, not one per deadline.
-  const idsOf = (type: string) => open.filter((deadline) => deadline.itemType === type).map((deadline) => deadline.itemId);
-  const items = new Map<string, ChasedItem>();
-  for (const row of await repos.items.escalationsByIds(idsOf('escalation'))) items.set(`escalation:${row.id}`, { itemType: 'escalation', row });
-  for (const row of await repos.items.referralsByIds(idsOf('referral'))) items.set(`referral:${row.id}`, { itemType: 'referral', row });
-  const overdue: DigestEntry[] = [];
-  const dueToday: DigestEntry[] = [];
-  const actions: ChatAction[] = [];
-  for (const deadline of open) {
-    const isOverdue = deadline.dueAt.getTime() <= now.getTime();
-    if (!isOverdue && localDate({ calendar: directory.calendar, at: deadline.dueAt }) !== today) continue;
-    const item = items.get(`${deadline.itemType}:${deadline.itemId}`);
-    if (!item) continue;
-    const owed = await resolveOwners({ repos, directory, deadline, now });
-    const ref = itemRef(item.itemType, item.row.id);
-    const entry: DigestEntry = {
-      ref,
-      crn: item.row.crn,
-      kindLabel: deadlineLabel(deadline.kind),
-      owedBy: owed.owedBy,
-      late: isOverdue ? formatLateness(now.getTime() - deadline.dueAt.getTime()) : null,
-      // Formatting a local time is slow: only due-today entries show it.
-      dueTime: isOverdue ? '' : (localDateTime({ timeZone, at: deadline.dueAt }).split(', ')[1] ?? ''),
-    };
-    (isOverdue ? overdue : dueToday).push(entry);
-    if (isOverdue && actions.length < MANAGER_ACTIONS) {
-      const module = ctx.workflows.get(item.itemType);
-      const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? dutyUnitsOf(module, item.row) : [] });
-      for (const action of deadlineButtons({ workflows: ctx.workflows, item, kind: deadline.kind, personId: unit.manager, org })) {
-        actions.push({ ...action, label: `${action.label} ${ref}` });
-      }
-    }
-  }
-  const notes = await notesFor({ repos, directory, unit, now, today, facts: args.facts });
-  const dateLabel = localDateTime({ timeZone, at: now }).split(', ')[0] ?? today;
-  let written = 0;
+  const request = { repos, directory, reach: ctx.reach, item: null, now, teamsReachable: args.teamsReachable };
+  const rows: NewOutboxRow[] = [];
   if (ctx.reach.some((provider) => provider.unitChannel(unit))) {
-    const message = renderChannelDigest({ unitName: unit.name, dateLabel, overdue, dueToday, notes });
-    const result = await enqueueMessage({
-      repos,
-      directory,
-      reach: ctx.reach,
-      item: null,
+    const message = renderChannelDigest({ unitName: unit.name, dateLabel, overdue: digest.overdue, dueToday: digest.dueToday, referred: digest.referred, releaseSoon: digest.releaseSoon, notes });
+    const channel = await outboxRowsFor({
+      ...request,
       dedupePrefix: prefix,
       recipient: { personIds: [], channelOf: unit.id },
       intent: () => ({ kind: 'digest', unitId: unit.id, day: today, message }),
-      now,
     });
-    written += result.enqueued;
+    rows.push(...channel.rows);
   }
-  const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0;
-  if (overdue.length > 0 || hasNotes) {
-    const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, MANAGER_ACTIONS), notes });
-    const result = await enqueueMessage({
-      repos,
-      directory,
-      reach: ctx.reach,
-      item: null,
+  if (digest.overdue.length > 0 || digest.referred.length > 0 || digest.releaseSoon.length > 0 || hasAnyNote(notes)) {
+    const message = renderManagerDigest({
+      unitName: unit.name,
+      dateLabel,
+      overdue: digest.overdue,
+      referred: digest.referred,
+      releaseSoon: digest.releaseSoon,
+      actions: digest.actions.slice(0, MANAGER_ACTIONS),
+      notes,
+    });
+    const dm = await outboxRowsFor({
+      ...request,
       dedupePrefix: `${prefix}:manager`,
       recipient: { personIds: [unit.manager] },
       intent: () => ({ kind: 'digest', unitId: unit.id, day: today, message }),
-      now,
     });
-    written += result.enqueued;
+    rows.push(...dm.rows);
   }
-  if (written > 0) await repos.digestRuns.record({ unitId: unit.id, day: today, at: now, messages: written });
-  return written;
+  return rows;
+};
+
+/**
+ * Every unit's digest in one pass, in one transaction: one query for all units' overdue and due-today deadlines
+ * with their items (the referring units' side included), one for the release call-outs, grouped in memory, the
+ * messages built without the store, and every row written in one set-based insert. The dedupe keys
+ * (`digest:<unit>:<day>`, `…:manager`) make each once a day, whichever replica writes first.
+ */
+const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: Date; today: string }): Promise<number> => {
+  const { ctx, repos, now, today } = args;
+  const { directory } = ctx;
+  const runs = await repos.digest.runs(today);
+  const units = directory.org.units.filter((unit) => !runs.done.has(unit.id));
+  if (units.length === 0) return 0;
+  const tomorrow = daysAfter(today, 1);
+  const due = await repos.digest.dueBefore(startOfLocalDay({ timeZone: directory.org.timezone, date: tomorrow }));
+  const releaseSoon = await repos.digest.releaseWithoutPlan({ from: today, before: daysAfter(today, 7 * RELEASE_CALLOUT_WEEKS) });
+  const duty = dutyOfDay({ directory, changes: await repos.digest.dutyChanges(today) });
+  const facts: RunFacts = {
+    dead: await repos.outbox.dead({ since: new Date(now.getTime() - 7 * DAY_MS) }),
+    unreachableEvents: (await repos.records.auditEvents('person.unreachable')).filter((event) => event.at.getTime() >= now.getTime() - 7 * DAY_MS),
+    lastRun: runs.lastBefore,
+    duty,
+  };
+  const teamsReachable = await repos.teams.reachable();
+  const org = orgViewWithDuty({ directory, duty });
+  const grouped = groupDigests({ directory, workflows: ctx.workflows, org, duty, due, releaseSoon, now, today });
+  const rows: NewOutboxRow[] = [];
+  for (const unit of units) {
+    const notes = await notesFor({ directory, unit, now, facts });
+    const digest = grouped.get(unit.id) ?? { overdue: [], dueToday: [], referred: [], releaseSoon: [], actions: [] };
+    rows.push(...(await unitRows({ ctx, repos, unit, digest, notes, now, today, teamsReachable })));
+  }
+  const written = await repos.outbox.enqueueMany(rows);
+  const perUnit = new Map<string, number>();
+  for (const key of written) {
+    const unitId = key.split(':')[1] as string;
+    perUnit.set(unitId, (perUnit.get(unitId) ?? 0) + 1);
+  }
+  await repos.digest.recordRuns([...perUnit].map(([unitId, messages]) => ({ unitId, day: today, at: now, messages })));
+  return written.size;
 };
 
 /**
@@ -151,18 +144,7 @@ export const runDigests = async (args: { ctx: UseCaseContext; force?: boolean })
   const { calendar } = ctx.directory;
   if (!args.force && !isWorkingDay({ calendar, at: now })) return { digests: 0 };
   const today = localDate({ calendar, at: now });
-  let digests = 0;
-  // Every open deadline once for the whole run, by unit (not the whole table once per unit).
-  const openByUnit = new Map<string, DeadlineRow[]>();
-  for (const deadline of await ctx.store.repos.deadlines.open()) openByUnit.set(deadline.unitId, [...(openByUnit.get(deadline.unitId) ?? []), deadline]);
-  const facts: RunFacts = {
-    dead: await ctx.store.repos.outbox.dead({ since: new Date(now.getTime() - 7 * DAY_MS) }),
-    unreachableEvents: (await ctx.store.repos.records.auditEvents('person.unreachable')).filter((event) => event.at.getTime() >= now.getTime() - 7 * DAY_MS),
-  };
-  for (const unit of ctx.directory.org.units) {
-    const open = openByUnit.get(unit.id) ?? [];
-    digests += await ctx.store.transaction((repos) => digestUnit({ ctx, repos, unit, now, today, open, facts }));
-  }
+  const digests = await ctx.store.transaction((repos) => digestAll({ ctx, repos, now, today }));
   if (digests > 0) ctx.onCommitted?.({ outbox: true, deadlines: false });
   ctx.logger.info({ digests, date: today }, 'digests written');
   return { digests };

@@ -59,6 +59,8 @@ export const unitSchema = z
     duty: z.array(id).default([]),
     escalatesTo: id.optional(),
     receives: z.array(z.enum(['escalations', 'referrals'])).default([]),
+    /** The referral types a provider takes (default: every type in `referralTypes`). */
+    referralTypes: z.array(z.string().min(1)).optional(),
     channel: z
       .object({
         slack: z
@@ -172,6 +174,13 @@ export const crossReferenceIssues = (raw: unknown): Issue[] => {
     if (typeof escalatesTo === 'string' && !unitIds.has(escalatesTo)) {
       issues.push({ path: ['units', index, 'escalatesTo'], message: `unknown unit "${escalatesTo}" (expected an id listed under units)` });
     }
+  });
+  const types = list(field(raw, 'referralTypes'));
+  units.forEach((unit, index) => {
+    list(field(unit, 'referralTypes')).forEach((type, at) => {
+      if (types.length > 0 && typeof type === 'string' && !types.includes(type))
+        issues.push({ path: ['units', index, 'referralTypes', at], message: `unknown referral type "${type}" (expected one listed under referralTypes)` });
+    });
   });
   const hours = field(raw, 'workingHours');
   const start = field(hours, 'start');

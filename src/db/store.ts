@@ -1,6 +1,7 @@
 import type { Database, Db } from './database.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
 import { createDigestRunsRepository } from './digest-runs.repository.js';
+import { createDigestRepository } from './digest.repository.js';
 import { createDutyRepository } from './duty.repository.js';
 import type { Executor } from './executor.js';
 import { createItemsRepository } from './items.repository.js';
@@ -26,6 +27,7 @@ const createRepositories = (executor: Executor) => ({
   retention: createRetentionRepository(executor),
   workflowItems: createWorkflowItemsRepository(executor),
   digestRuns: createDigestRunsRepository(executor),
+  digest: createDigestRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -17,6 +17,7 @@ export interface DecisionInput {
   rationale?: string | null;
   personId?: string | null;
   date?: string | null;
+  unitId?: string | null;
   platform: Platform;
 }
 
@@ -77,8 +78,12 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
     const row = await loadItem(module, repos, args.itemId);
     if (!row) throw new DomainError({ code: 'item.not_found' });
     if (args.personId) module.checkPerson?.({ row, personId: args.personId, directory });
+    if (args.unitId) {
+      const unitError = module.checkUnit?.({ row, unitId: args.unitId, directory });
+      if (unitError) throw new DomainError({ code: 'input.invalid', details: { field: definition.actions[args.action]?.input.unit?.field ?? 'unit', message: unitError } });
+    }
     const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, at: now };
+    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, at: now };
     const applied = transition({ definition, facts, command });
     if ('refusal' in applied) throw await refusalError({ repos, module, row, ...applied.refusal });
     const result = applied.result;

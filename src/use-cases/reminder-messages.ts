@@ -80,7 +80,8 @@ export const renderReminderMessage = (args: {
     text: `${headline}: ${label} for ${ref} (${item.row.crn})${whose} is ${lateText}`,
     title: `${headline}: ${label} ${ref}, ${lateText}`,
     fields,
-    notice: actions.length > 0 ? undefined : item.itemType === 'referral' ? `Open /cases ${item.row.crn} to see the referral and act on it.` : `Please make sure ${args.owedBy} acts on this today.`,
+    // Someone who cannot act (a senior manager above the provider) is asked to see that it is done, never sent to a command.
+    notice: actions.length > 0 ? undefined : `Please make sure ${args.owedBy} acts on this today.`,
     actions,
     item: { type: item.itemType, id: item.row.id, version: item.row.version, ref },
   };

@@ -69,6 +69,9 @@ export const referralWords = {
     decline: { label: 'Decline', past: 'declined', done: 'Declined' },
     withdraw: { label: 'Withdraw', past: 'withdrawn', done: 'Withdrawn' },
     change_release_date: { label: 'Change release date', past: 'release date changed', done: 'Release date changed' },
+    return_misallocated: { label: 'Return as misallocated', past: 'returned as misallocated', done: 'Returned as misallocated' },
+    take_back: { label: 'Take back', past: 'taken back', done: 'Taken back' },
+    send_on: { label: 'Send to another provider', past: 'sent to another provider', done: 'Sent to another provider' },
   },
   person: 'Worker',
   state: {
@@ -79,6 +82,8 @@ export const referralWords = {
     delivered: 'Delivered',
     declined: 'Declined by the provider',
     withdrawn: 'Withdrawn',
+    misallocated: 'Returned as misallocated, awaiting the referring unit',
+    taken_back: 'Taken back by the referring unit',
   },
   message: {
     received: 'New referral',
@@ -95,6 +100,10 @@ export const referralWords = {
     withdrawn: 'Referral withdrawn',
     release_date_changed: 'Release date changed',
     status: 'Referral',
+    take_back_requested: 'Misallocated referral: take it back or send it on',
+    misallocated: 'Referral returned as misallocated',
+    taken_back: 'Misallocated referral taken back',
+    sent_on: 'Referral sent to another provider',
   },
 };
 

@@ -164,6 +164,15 @@ const REFERRAL_ALLOWED: [string, string, ReferralRole][] = [
     ['change_release_date', state, 'raiser'] as [string, string, ReferralRole],
     ['change_release_date', state, 'sender_manager'] as [string, string, ReferralRole],
   ]),
+  // A provider returns a referral sent to it wrongly; the referring unit takes it back or sends it on.
+  ...(['awaiting_acknowledgement', 'acknowledged'] as const).flatMap((state) => [
+    ['return_misallocated', state, 'provider_duty'] as [string, string, ReferralRole],
+    ['return_misallocated', state, 'provider_manager'] as [string, string, ReferralRole],
+  ]),
+  ['take_back', 'misallocated', 'raiser'],
+  ['take_back', 'misallocated', 'sender_manager'],
+  ['send_on', 'misallocated', 'raiser'],
+  ['send_on', 'misallocated', 'sender_manager'],
 ];
 
 describe('referral authority: every state × action × role', () => {
@@ -171,7 +180,7 @@ describe('referral authority: every state × action × role', () => {
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = REFERRAL_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
     const referral = { state, raisedBy: 'officer', senderUnitId: 'sender', providerUnitId: 'provider', assignedWorkerId: 'worker' };
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', unitId: 'other-provider', at: new Date(0) };
     const refusal = checkReferralAuthority({ facts: referral, command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -196,7 +205,7 @@ const DEFINITIONS: { definition: AnyWorkflow; facts: (state: string) => { state:
 describe.each(DEFINITIONS)('$definition.itemType definition: every state × action × role', ({ definition, facts: factsFor }) => {
   const cases = definition.states.flatMap((state: string) => Object.keys(definition.actions).flatMap((action) => definition.roles.map((role: string) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', unitId: 'other-provider', at: new Date(0) };
     const applied = transition({ definition, facts: factsFor(state), command });
     if ('refusal' in applied) {
       expect(applied.refusal.code).toMatch(/^(item\.moved_on|[a-z]+\.not_[a-z_]+|action\.not_allowed|escalation\.own_escalation|escalation\.handover_already_confirmed)$/);

@@ -81,6 +81,8 @@ const TABLE: Row[] = [
   { action: 'referral.decline', form: true, setup: referral(), allowed: 'will', refused: 'tom', to: 'declined' },
   { action: 'referral.withdraw', form: true, setup: referral(), allowed: 'amara', refused: 'will', to: 'withdrawn' },
   { action: 'referral.change_release_date', form: true, setup: referral(), allowed: 'tom', refused: 'will', to: 'awaiting_acknowledgement' },
+  { action: 'referral.return_misallocated', form: true, setup: referral(), allowed: 'will', refused: 'amara', to: 'misallocated' },
+  { action: 'referral.take_back', form: false, setup: referral(['will', 'return_misallocated']), allowed: 'amara', refused: 'will', to: 'taken_back' },
 ];
 
 const VALUES = { rationale: 'Recorded through the parity test.', personId: 'omar', releaseDate: '2027-07-01' };

@@ -225,7 +225,9 @@ const actions: Record<EscalationAction, Rule> = {
     input: { rationale: 'required' },
     meets: 'all',
     starts: ['takeBack'],
-    buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation'],
+    // Wherever the receiving side sees the case before the handover is done: once a case manager is named at
+    // acceptance, the handover request (to a named duty officer), its reminders and the manager's digest.
+    buttonOn: ['escalation.reallocation_requested', 'deadline:reallocation', 'escalation.handover_requested', 'escalation.handover_half_confirmed', 'deadline:handover'],
     style: 'danger',
     apply: ({ facts }) => ({
       to: 'misallocated',

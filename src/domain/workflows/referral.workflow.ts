@@ -1,17 +1,30 @@
 import { type Effect, notify, person } from '../workflow.types.js';
+import { misallocationActions } from './referral-misallocation.workflow.js';
 import type { ActionDefinition, WorkflowDefinition } from './workflow.js';
 
 /**
  * Referral to a provider unit (the domain specification): sent → acknowledged → assessed → action plan → delivered,
  * with decline and withdraw branches. Deadlines come from the release date and the org's policy.
  */
-export const REFERRAL_STATES = ['awaiting_acknowledgement', 'acknowledged', 'assessed', 'planned', 'delivered', 'declined', 'withdrawn'] as const;
+export const REFERRAL_STATES = ['awaiting_acknowledgement', 'acknowledged', 'assessed', 'planned', 'delivered', 'declined', 'withdrawn', 'misallocated', 'taken_back'] as const;
 export type ReferralState = (typeof REFERRAL_STATES)[number];
 
 export const REFERRAL_ROLES = ['assigned_worker', 'provider_duty', 'provider_manager', 'raiser', 'sender_manager'] as const;
 export type ReferralRole = (typeof REFERRAL_ROLES)[number];
 
-export const REFERRAL_ACTIONS = ['acknowledge', 'assign', 'record_assessment', 'submit_action_plan', 'record_delivery', 'decline', 'withdraw', 'change_release_date'] as const;
+export const REFERRAL_ACTIONS = [
+  'acknowledge',
+  'assign',
+  'record_assessment',
+  'submit_action_plan',
+  'record_delivery',
+  'decline',
+  'withdraw',
+  'change_release_date',
+  'return_misallocated',
+  'take_back',
+  'send_on',
+] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 
 export interface ReferralFacts {
@@ -24,8 +37,9 @@ export interface ReferralFacts {
 
 export interface ReferralPatch {
   state?: ReferralState;
-  assignedWorkerId?: string;
+  assignedWorkerId?: string | null;
   releaseDate?: string;
+  providerUnitId?: string;
   closedAt?: Date;
 }
 
@@ -139,12 +153,13 @@ const actions: Record<ReferralAction, Rule> = {
       effects: [{ type: 'recomputeDeadlines' }, notify(raiser(facts), 'referral.release_date_changed'), notify(owner(facts), 'referral.release_date_changed')],
     }),
   },
+  ...misallocationActions,
 };
 
 export const referralWorkflow: WorkflowDefinition<ReferralState, ReferralRole, ReferralAction, ReferralFacts, ReferralPatch> = {
   itemType: 'referral',
   states: REFERRAL_STATES,
-  terminal: ['delivered', 'declined', 'withdrawn'],
+  terminal: ['delivered', 'declined', 'withdrawn', 'taken_back'],
   roles: REFERRAL_ROLES,
   roleOrder: REFERRAL_ROLES,
   actions,

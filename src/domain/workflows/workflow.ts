@@ -18,6 +18,8 @@ export interface InputNeed {
   rationale: RationaleRule;
   person?: { need: 'required' | 'optional'; field: string };
   date?: { need: 'required'; field: string };
+  /** A unit chosen from a list (e.g. the next provider of a misallocated referral). */
+  unit?: { need: 'required'; field: string };
 }
 
 /** A person's command: the click plus what they typed or chose. */
@@ -30,6 +32,8 @@ export interface Command<R extends string = string> {
   personId?: string | null;
   /** A date (local YYYY-MM-DD) when the action takes one. */
   date?: string | null;
+  /** A unit id when the action takes one. */
+  unitId?: string | null;
   at: Date;
 }
 
@@ -98,6 +102,7 @@ export const inputRefusal = (args: { definition: AnyWorkflow; command: Command }
   if (input.rationale === 'required' && !command.rationale?.trim()) return { code: 'rationale.required', details: { action: command.action } };
   if (input.person?.need === 'required' && !command.personId) return { code: 'input.invalid', details: { field: input.person.field } };
   if (input.date && !command.date) return { code: 'input.invalid', details: { field: input.date.field } };
+  if (input.unit && !command.unitId) return { code: 'input.invalid', details: { field: input.unit.field } };
   return null;
 };
 
@@ -151,13 +156,13 @@ export const allowedActions = (args: { definition: AnyWorkflow; facts: { state: 
 export const needsForm = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
   if (!input) return false;
-  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date);
+  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date) || Boolean(input.unit);
 };
 
 /** Does this action take any input at all (a form with optional fields still makes sense for it)? */
 export const takesInput = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
-  return Boolean(input && (input.rationale !== 'none' || input.person || input.date));
+  return Boolean(input && (input.rationale !== 'none' || input.person || input.date || input.unit));
 };
 
 /** The actions whose buttons belong on a message (a message key, or `deadline:<kind>`), in definition order. */

@@ -9,6 +9,7 @@ import { stateWords, words } from '../../words/catalogue.js';
 import type { UseCaseContext } from '../context.js';
 import { reminderPolicy } from '../reminder-policy.js';
 import type { WorkflowModule } from './workflow-module.js';
+import { sendOnProviders, sendOnRefusal } from './referral-send-on.js';
 
 /** Release date types used by HMPPS: conditional, automatic, parole eligibility, HDC eligibility, post-recall. */
 export const RELEASE_TYPES: Record<string, string> = {
@@ -75,6 +76,8 @@ export const referralModule: WorkflowModule<ReferralRow, ReferralFacts> = {
     const staff = provider ? [...provider.members, ...provider.duty, provider.manager, provider.seniorManager] : [];
     if (!staff.includes(personId)) throw new DomainError({ code: 'person.not_in_unit', details: { field: 'worker', unitId: row.providerUnitId } });
   },
+  unitOptions: ({ row, directory }) => sendOnProviders({ row, directory }),
+  checkUnit: ({ row, unitId, directory }) => sendOnRefusal({ row, unitId, directory }),
   preparePatch: ({ ctx, row, patch }) => {
     if (typeof patch.releaseDate !== 'string') return patch;
     const raisedOn = localDate({ calendar: ctx.directory.calendar, at: row.createdAt });
@@ -85,6 +88,7 @@ export const referralModule: WorkflowModule<ReferralRow, ReferralFacts> = {
   afterUpdate: async ({ ctx, repos, before, row, transition, command, now }) => {
     const recomputed = transition.effects.some((effect) => effect.type === 'recomputeDeadlines') ? await recomputeDeadlines({ ctx, repos, row, now }) : [];
     if (command.action === 'assign') return { workerId: command.personId ?? undefined };
+    if (command.action === 'send_on') return { fromProviderUnitId: before.providerUnitId, toProviderUnitId: row.providerUnitId };
     if (command.action !== 'change_release_date') return {};
     return { releaseDateFrom: before.releaseDate, releaseDateTo: row.releaseDate, referBy: row.referBy, lateWeeks: row.lateWeeks, deadlines: recomputed };
   },

@@ -48,6 +48,10 @@ export interface WorkflowModule<Row extends ItemRecord = ItemRecord, Facts exten
   personUnit(row: Row): string;
   /** A named person the workflow will not take (e.g. a worker outside the provider unit). */
   checkPerson?(args: { row: Row; personId: string; directory: Directory }): void;
+  /** The units a "unit" input offers (e.g. the providers a misallocated referral can be sent on to). */
+  unitOptions?(args: { row: Row; directory: Directory }): { id: string; name: string }[];
+  /** Why this unit cannot be chosen (a sentence for the form), or null when it can. */
+  checkUnit?(args: { row: Row; unitId: string; directory: Directory }): string | null;
   /** Fields derived from the patch before it is stored (e.g. lateness from a new release date). */
   preparePatch?(args: { ctx: UseCaseContext; row: Row; patch: Record<string, unknown> }): Record<string, unknown>;
   /** Work after the update and before the audit (e.g. deadlines recomputed); returns extra audit details. */
@@ -57,7 +61,7 @@ export interface WorkflowModule<Row extends ItemRecord = ItemRecord, Facts exten
     before: Row;
     row: Row;
     transition: Transition;
-    command: { action: string; personId?: string | null; date?: string | null };
+    command: { action: string; personId?: string | null; date?: string | null; unitId?: string | null };
     now: Date;
   }): Promise<Record<string, unknown>>;
   present(args: { row: Row; directory: Directory }): ItemPresentation;
