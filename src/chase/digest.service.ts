@@ -5,7 +5,8 @@ import { isWorkingDay, localDate, startOfLocalDay } from '../domain/time/working
 import { type ChatAction, itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
-import { dutyToday, enqueueMessage } from '../use-cases/effects.js';
+import { enqueueMessage } from '../use-cases/effects.js';
+import { uncoveredDutyFallback } from '../use-cases/duty-rota.js';
 import { orgViewFor } from '../use-cases/org-view.js';
 import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
 import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
@@ -19,9 +20,6 @@ const MANAGER_ACTIONS = 20;
 
 /** Everyone who belongs with a unit, for scoping undelivered messages and unreachable people. */
 const unitPeople = (unit: OrgUnit) => new Set([unit.manager, ...unit.members, ...unit.duty]);
-
-/** Does this unit keep a duty desk (it receives work, or the org file gives it a rota)? */
-const hasDutyDesk = (directory: Directory, unit: OrgUnit) => unit.duty.length > 0 || unit.receives.length > 0 || directory.org.units.some((other) => other.escalatesTo === unit.id);
 
 /** What every unit's notes are drawn from, read once per digest run (not once per unit). */
 interface RunFacts {
@@ -46,8 +44,8 @@ const notesFor = async (args: { repos: Repositories; directory: Directory; unit:
     if (event.at.getTime() < since.getTime()) continue;
     for (const id of (event.details.people as string[] | undefined) ?? []) if (people.has(id)) unreachable.add(directory.nameOf(id));
   }
-  const uncovered = hasDutyDesk(directory, unit) && (await dutyToday({ repos, directory, unitId: unit.id, now })).length === 0;
-  return { uncoveredFallback: uncovered ? directory.nameOf(unit.manager) : null, undelivered, unreachable: [...unreachable] };
+  const uncoveredFallback = await uncoveredDutyFallback({ repos, directory, unitId: unit.id, now });
+  return { uncoveredFallback, undelivered, unreachable: [...unreachable] };
 };
 
 /** Write one unit's digests (channel and manager DM) to the outbox; the dedupe keys make it once a day. */

@@ -58,6 +58,8 @@ export const dutyAssignments = pgTable(
       .notNull()
       .references(() => units.id),
     onDate: date('on_date', { mode: 'string' }).notNull(),
+    /** The last day of a ranged change (inclusive); null: the change is for `onDate` only. */
+    untilDate: date('until_date', { mode: 'string' }),
     personIds: jsonb('person_ids').$type<string[]>().notNull(),
     setBy: text('set_by').references(() => people.id),
     setAt: created(),
@@ -268,3 +270,4 @@ export const boardSessions = pgTable(
 
 // The edge and operations tables (Teams references, replay ledger, registered workflows, digest runs).
 export * from './schema-edge.js';
+export * from './schema-duty.js';
