@@ -99,6 +99,9 @@ export const escalations = pgTable(
     newCaseManagerId: text('new_case_manager_id').references(() => people.id),
     handoverOldConfirmedAt: ts('handover_old_confirmed_at'),
     handoverNewConfirmedAt: ts('handover_new_confirmed_at'),
+    /** The agreed time of the handover meeting (Schedule handover), and its video-call link if any. */
+    handoverAt: ts('handover_at'),
+    handoverLink: text('handover_link'),
     createdAt: created(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     closedAt: ts('closed_at'),

@@ -17,6 +17,8 @@ export interface DecisionInput {
   rationale?: string | null;
   personId?: string | null;
   date?: string | null;
+  /** A meeting's agreed time and link (Schedule handover), already checked by the form. */
+  meeting?: { at: Date; link: string | null } | null;
   platform: Platform;
 }
 
@@ -78,7 +80,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
     if (!row) throw new DomainError({ code: 'item.not_found' });
     if (args.personId) module.checkPerson?.({ row, personId: args.personId, directory });
     const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, at: now };
+    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, meeting: args.meeting, at: now };
     const applied = transition({ definition, facts, command });
     if ('refusal' in applied) throw await refusalError({ repos, module, row, ...applied.refusal });
     const result = applied.result;

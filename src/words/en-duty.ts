@@ -8,6 +8,18 @@ export const dutyWords = {
       range_too_long: '{{input}}: a duty change covers at most a year. Nothing was changed.',
     },
   },
+  meeting: {
+    date: 'Date of the handover meeting',
+    time: 'Time (HH:MM)',
+    time_hint: 'In the organisation time zone; at least a few minutes from now.',
+    link: 'Video-call link (optional)',
+    choose_date: 'Choose a date',
+    choose_time: 'Enter a time as HH:MM, e.g. 14:30',
+    in_the_past: 'That time has already passed: choose a time from now on',
+    link_not_https: 'Enter a full https:// link, or leave it empty',
+    field_at: 'Handover meeting',
+    field_link: 'Video call',
+  },
   rota: {
     week_title: 'Duty for {{unit}}: the next 7 days',
     week_text: 'Duty for {{unit}} from {{from}} to {{until}}',

@@ -18,6 +18,8 @@ export interface InputNeed {
   rationale: RationaleRule;
   person?: { need: 'required' | 'optional'; field: string };
   date?: { need: 'required'; field: string };
+  /** A meeting: a local date and time, and an optional https link (the handover meeting). */
+  meeting?: { need: 'required'; field: string };
 }
 
 /** A person's command: the click plus what they typed or chose. */
@@ -30,6 +32,8 @@ export interface Command<R extends string = string> {
   personId?: string | null;
   /** A date (local YYYY-MM-DD) when the action takes one. */
   date?: string | null;
+  /** A meeting's agreed time and optional link, when the action takes one (validated by the form). */
+  meeting?: { at: Date; link: string | null } | null;
   at: Date;
 }
 
@@ -98,6 +102,7 @@ export const inputRefusal = (args: { definition: AnyWorkflow; command: Command }
   if (input.rationale === 'required' && !command.rationale?.trim()) return { code: 'rationale.required', details: { action: command.action } };
   if (input.person?.need === 'required' && !command.personId) return { code: 'input.invalid', details: { field: input.person.field } };
   if (input.date && !command.date) return { code: 'input.invalid', details: { field: input.date.field } };
+  if (input.meeting && !command.meeting) return { code: 'input.invalid', details: { field: input.meeting.field } };
   return null;
 };
 
@@ -151,13 +156,13 @@ export const allowedActions = (args: { definition: AnyWorkflow; facts: { state: 
 export const needsForm = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
   if (!input) return false;
-  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date);
+  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date) || Boolean(input.meeting);
 };
 
 /** Does this action take any input at all (a form with optional fields still makes sense for it)? */
 export const takesInput = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
-  return Boolean(input && (input.rationale !== 'none' || input.person || input.date));
+  return Boolean(input && (input.rationale !== 'none' || input.person || input.date || input.meeting));
 };
 
 /** The actions whose buttons belong on a message (a message key, or `deadline:<kind>`), in definition order. */
