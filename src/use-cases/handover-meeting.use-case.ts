@@ -55,9 +55,10 @@ export const parseMeeting = (args: { values: FormValues; directory: Directory; n
   if (!match) errors.handoverTime = words('meeting.choose_time');
   const linkError = link ? linkProblem(link) : null;
   if (linkError) errors.handoverLink = linkError;
-  if (Object.keys(errors).length > 0 || !date || !match) return { ok: false, fieldErrors: errors };
-  const at = atLocalTime({ timeZone: args.directory.org.timezone, date, time: `${match[1]?.padStart(2, '0')}:${match[2]}` });
-  if (at.getTime() <= args.now.getTime()) return { ok: false, fieldErrors: { handoverTime: words('meeting.in_the_past') } };
+  const at = date && match && !errors.handoverDate ? atLocalTime({ timeZone: args.directory.org.timezone, date, time: `${match[1]?.padStart(2, '0')}:${match[2]}` }) : null;
+  if (at && at.getTime() <= args.now.getTime()) errors.handoverTime = words('meeting.in_the_past');
+  // Every mistake at once, so the form is corrected in one go.
+  if (Object.keys(errors).length > 0 || !at) return { ok: false, fieldErrors: errors };
   return { ok: true, meeting: { at, link } };
 };
 

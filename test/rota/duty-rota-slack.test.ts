@@ -17,7 +17,14 @@ describe('Slack: the duty rota over time, over HTTP', () => {
   beforeAll(async () => {
     const fake = await startFakeSlack();
     const t = await startTestApp({ org: rotaOrg(), env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } }); // Tue 24 Nov 2026, 10:00
-    h = { t, fake, stop: async () => (await t.stop(), await fake.close()) };
+    h = {
+      t,
+      fake,
+      stop: async () => {
+        await t.stop();
+        await fake.close();
+      },
+    };
   });
   afterAll(async () => {
     await h?.stop();
