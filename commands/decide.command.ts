@@ -10,6 +10,7 @@ import { loadItem } from '../src/use-cases/workflows/workflow-module.js';
 import { actionWords, words } from '../src/words/catalogue.js';
 import { type SubmitResult, fieldErrorsFrom, single } from './command.types.js';
 import { notOfferedErrors } from '../src/use-cases/form-options.js';
+import { meetingFormFields, parseMeeting } from '../src/use-cases/handover-meeting.use-case.js';
 
 export const RATIONALE_MAX = 3000;
 
@@ -45,6 +46,7 @@ export const decisionForm = async (args: { ctx: UseCaseContext; actorId: string;
   }
   if (input.date) fields.push({ kind: 'date', name: 'releaseDate', label: words('decision.date') });
   if (input.unit) fields.push(await unitField({ ctx, module, itemId: action.itemId }));
+  if (input.meeting) fields.push(...meetingFormFields());
   if (input.rationale !== 'none') {
     fields.push({
       kind: 'text',
@@ -102,6 +104,8 @@ export const runDecision = async (args: { ctx: UseCaseContext; actorId: string; 
   });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
   const values = parsed.data;
+  const meeting = input.meeting ? parseMeeting({ values: args.values, directory: args.ctx.directory, now: args.ctx.clock.now() }) : null;
+  if (meeting && !meeting.ok) return { ok: false, fieldErrors: meeting.fieldErrors };
   moduleFor(args.ctx, itemType);
   if (input.unit && values.providerUnitId) {
     // A unit that cannot take it gets its own sentence (not "choose from the list"); nothing is stored.
@@ -128,6 +132,7 @@ export const runDecision = async (args: { ctx: UseCaseContext; actorId: string; 
     personId: values.personId || null,
     date: values.releaseDate || null,
     unitId: values.providerUnitId || null,
+    meeting: meeting?.ok ? meeting.meeting : null,
     platform: args.platform,
   });
   return { ok: true, reply: words('decision.done', { label, ref: refOf(module, args.itemId), crn: result.row.crn }) };

@@ -2,7 +2,8 @@ import { DomainError } from '../src/domain/errors.js';
 import { localDateTime } from '../src/domain/time/time-format.js';
 import type { UseCaseContext } from '../src/use-cases/context.js';
 import type { Directory } from '../src/use-cases/directory.js';
-import { dutyBoard, dutyHistory, setDuty } from '../src/use-cases/duty.use-case.js';
+import { dutyBoard, dutyHistory, dutyWeek, setDuty } from '../src/use-cases/duty.use-case.js';
+import { dutyChangeReply, splitDutyWhen } from './duty-when.js';
 import type { TextCommand } from './command.types.js';
 
 /**
@@ -47,8 +48,8 @@ const unitFrom = (ctx: UseCaseContext, token: string) => {
 
 export const dutyCommand: TextCommand = {
   name: 'duty',
-  description: "Show or set today's duty officer for a unit",
-  usageHint: '[unit] [@person]',
+  description: "Show or set a unit's duty officer (today, a day ahead or a range; `week` shows the next 7 days)",
+  usageHint: '[unit] [@person [today|tomorrow|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] | week]',
   async run({ ctx, actorId, text, platform }) {
     const trimmed = text.trim();
     if (!trimmed) return { message: await dutyBoard({ ctx }), private: true };
@@ -69,22 +70,10 @@ export const dutyCommand: TextCommand = {
       ];
       return { message: { ...board, lines }, private: true };
     }
-    const personIds = parsePeople({ directory: ctx.directory, text: peopleText });
-    const result = await setDuty({ ctx, actorId, unitId: unit.id, personIds, platform });
-    const names = (ids: string[]) => (ids.length ? ids.map((id) => ctx.directory.person(id)?.name ?? id).join(', ') : 'nobody');
-    const text_ = `Duty for ${unit.name} today (${result.onDate}): ${names(result.personIds)} (was ${names(result.previous)}). Recorded with your name and the time.`;
-    return {
-      message: {
-        text: text_,
-        title: `Duty changed: ${unit.name}`,
-        fields: [
-          { label: 'Unit', value: unit.name },
-          { label: 'On duty today', value: names(result.personIds) },
-          { label: 'Before', value: names(result.previous) },
-        ],
-        actions: [],
-      },
-      private: true,
-    };
+    if (/^week$/i.test(peopleText)) return { message: await dutyWeek({ ctx, unitId: unit.id }), private: true };
+    const { people, when } = splitDutyWhen({ ctx, text: peopleText });
+    const personIds = parsePeople({ directory: ctx.directory, text: people });
+    const result = await setDuty({ ctx, actorId, unitId: unit.id, personIds, platform, when });
+    return { message: dutyChangeReply({ ctx, unit, result }), private: true };
   },
 };

@@ -3,6 +3,7 @@ import { atLocalTime, isWorkingDay, isWorkingTime, localDate } from '../domain/t
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { sweepDeadlines } from './deadline-sweeper.js';
+import { rotaTick } from '../use-cases/rota-tick.js';
 import { runDigests } from './digest.service.js';
 
 /** setTimeout's ceiling is ~24.8 days; the timer is re-armed after every sweep anyway. */
@@ -76,6 +77,7 @@ export const createChaseScheduler = (args: { ctx: UseCaseContext; sweepCron: str
     do {
       sweepAgain = false;
       lastSweepAt = ctx.clock.now();
+      await rotaTick({ ctx }); // duty desks follow the rota at the day's turn; handover meetings an hour ahead
       const result = await sweepDeadlines({ ctx, metrics });
       reminders += result.reminders;
       lastClaimed = result.deadlines;

@@ -1,6 +1,7 @@
 import type { OrgUnit } from '../config/org.schema.js';
 import type { DueRow } from '../db/digest.repository.js';
 import type { ReferralRow } from '../db/items.repository.js';
+import { resolveDuty } from '../domain/duty-rota.js';
 import type { OrgView } from '../domain/policy/org-view.js';
 import { formatLateness, localDateTime } from '../domain/time/time-format.js';
 import { localDate } from '../domain/time/working-time.js';
@@ -24,9 +25,15 @@ export interface UnitDigest {
 
 const emptyDigest = (): UnitDigest => ({ overdue: [], dueToday: [], referred: [], releaseSoon: [], actions: [] });
 
-/** Today's duty of every unit: the day's latest /duty change, else the org file's default. */
-export const dutyOfDay = (args: { directory: Directory; changes: ReadonlyMap<string, string[]> }): Map<string, readonly string[]> =>
-  new Map(args.directory.org.units.map((unit) => [unit.id, args.changes.get(unit.id) ?? unit.duty]));
+/** Today's duty of every unit: the day's newest /duty change, else the unit's rota for the weekday, else its default. */
+export const dutyOfDay = (args: { directory: Directory; day: string; changes: ReadonlyMap<string, string[]> }): Map<string, readonly string[]> =>
+  new Map(
+    args.directory.org.units.map((unit) => {
+      const personIds = args.changes.get(unit.id);
+      const change = personIds ? { id: 0, personIds, setBy: null, setAt: new Date(0) } : undefined;
+      return [unit.id, resolveDuty({ date: args.day, change, rota: unit.rota, defaultDuty: unit.duty }).personIds];
+    }),
+  );
 
 /** Who owes a deadline, in words, from the day's duty snapshot (as `resolveOwners` says it, without the store). */
 export const owedByOf = (args: { directory: Directory; owners: DueRow['deadline']['owners']; duty: ReadonlyMap<string, readonly string[]> }): string => {

@@ -6,6 +6,7 @@ import { isWorkingDay, localDate, startOfLocalDay } from '../domain/time/working
 import { itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Directory } from '../use-cases/directory.js';
+import { keepsDutyDesk } from '../use-cases/duty-rota.js';
 import { type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
 import { outboxRowsFor } from '../use-cases/effects.js';
 import { orgViewWithDuty } from '../use-cases/org-view.js';
@@ -19,7 +20,6 @@ const RELEASE_CALLOUT_WEEKS = 12;
 const unitPeople = (unit: OrgUnit) => new Set([unit.manager, ...unit.members, ...unit.duty]);
 
 /** Does this unit keep a duty desk (it receives work, or the org file gives it a rota)? */
-const hasDutyDesk = (directory: Directory, unit: OrgUnit) => unit.duty.length > 0 || unit.receives.length > 0 || directory.org.units.some((other) => other.escalatesTo === unit.id);
 
 /** What every unit's notes are drawn from, read once per digest run (not once per unit). */
 interface RunFacts {
@@ -48,7 +48,7 @@ const notesFor = async (args: { directory: Directory; unit: OrgUnit; now: Date; 
     if (event.at.getTime() < since.getTime()) continue;
     for (const id of (event.details.people as string[] | undefined) ?? []) if (people.has(id)) unreachable.add(directory.nameOf(id));
   }
-  const uncovered = hasDutyDesk(directory, unit) && (facts.duty.get(unit.id) ?? []).length === 0;
+  const uncovered = keepsDutyDesk(directory, unit.id) && (facts.duty.get(unit.id) ?? []).length === 0;
   return { uncoveredFallback: uncovered ? directory.nameOf(unit.manager) : null, undelivered, unreachable: [...unreachable] };
 };
 
@@ -108,7 +108,7 @@ const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: 
   const tomorrow = daysAfter(today, 1);
   const due = await repos.digest.dueBefore(startOfLocalDay({ timeZone: directory.org.timezone, date: tomorrow }));
   const releaseSoon = await repos.digest.releaseWithoutPlan({ from: today, before: daysAfter(today, 7 * RELEASE_CALLOUT_WEEKS) });
-  const duty = dutyOfDay({ directory, changes: await repos.digest.dutyChanges(today) });
+  const duty = dutyOfDay({ directory, day: today, changes: await repos.digest.dutyChanges(today) });
   const facts: RunFacts = {
     dead: await repos.outbox.dead({ since: new Date(now.getTime() - 7 * DAY_MS) }),
     unreachableEvents: (await repos.records.auditEvents('person.unreachable')).filter((event) => event.at.getTime() >= now.getTime() - 7 * DAY_MS),

@@ -6,6 +6,9 @@ const id = z.string({ message: 'expected an id (letters, digits, - or _)' }).reg
   message: 'expected an id of letters, digits, - or _',
 });
 
+/** The keys of a unit's weekly `rota`, Monday first. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 export const deadlineSpecSchema = z.string({ message: 'expected a duration such as PT2H or "1 working day"' }).transform((text, ctx): DeadlineSpec => {
   const parsed = parseDeadlineSpec(text);
   if (!parsed.ok) {
@@ -57,6 +60,11 @@ export const unitSchema = z
     seniorManager: id.optional(),
     members: z.array(id).default([]),
     duty: z.array(id).default([]),
+    /** The weekly duty pattern; a day it leaves out falls back to `duty`. */
+    rota: z
+      .object(Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(id).optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<z.ZodArray<typeof id>>>)
+      .strict()
+      .optional(),
     escalatesTo: id.optional(),
     receives: z.array(z.enum(['escalations', 'referrals'])).default([]),
     /** The referral types a provider takes (default: every type in `referralTypes`). */
@@ -137,6 +145,23 @@ export const orgSchema = z
     for (const issue of crossReferenceIssues(org)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
+/** A rota entry must name a person of the file who belongs to the unit (manager, member or default duty). */
+const rotaIssues = (args: { unit: unknown; index: number; personIds: ReadonlySet<string> }): Issue[] => {
+  const rota = field(args.unit, 'rota');
+  if (!rota || typeof rota !== 'object') return [];
+  const own = new Set([field(args.unit, 'manager'), ...list(field(args.unit, 'members')), ...list(field(args.unit, 'duty'))]);
+  const issues: Issue[] = [];
+  for (const day of WEEKDAYS) {
+    list(field(rota, day)).forEach((entry, at) => {
+      if (typeof entry !== 'string') return;
+      const path = ['units', args.index, 'rota', day, at];
+      if (!args.personIds.has(entry)) issues.push({ path, message: `unknown person "${entry}" (expected an id listed under people)` });
+      else if (!own.has(entry)) issues.push({ path, message: `"${entry}" is not in this unit (expected its manager, a member or a duty officer)` });
+    });
+  }
+  return issues;
+};
+
 type Issue = { path: (string | number)[]; message: string };
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const field = (value: unknown, key: string): unknown => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
@@ -170,6 +195,7 @@ export const crossReferenceIssues = (raw: unknown): Issue[] => {
     knownPerson(field(unit, 'seniorManager'), ['units', index, 'seniorManager']);
     list(field(unit, 'members')).forEach((member, at) => knownPerson(member, ['units', index, 'members', at]));
     list(field(unit, 'duty')).forEach((member, at) => knownPerson(member, ['units', index, 'duty', at]));
+    issues.push(...rotaIssues({ unit, index, personIds }));
     const escalatesTo = field(unit, 'escalatesTo');
     if (typeof escalatesTo === 'string' && !unitIds.has(escalatesTo)) {
       issues.push({ path: ['units', index, 'escalatesTo'], message: `unknown unit "${escalatesTo}" (expected an id listed under units)` });

@@ -91,6 +91,14 @@ export const createDeadlinesRepository = (db: Executor) => ({
         WHERE ${deadlines}.id = v.id`);
     }
   },
+  /** Open deadlines of one kind falling due in (after, until]: e.g. meetings an hour ahead. */
+  async openOfKindDueBetween(args: { kind: string; after: Date; until: Date }): Promise<DeadlineRow[]> {
+    return db
+      .select()
+      .from(deadlines)
+      .where(and(eq(deadlines.kind, args.kind), isNull(deadlines.metAt), sql`${deadlines.dueAt} > ${args.after.toISOString()}::timestamptz`, lte(deadlines.dueAt, args.until)))
+      .orderBy(asc(deadlines.id));
+  },
   async nextCheckAt(): Promise<Date | null> {
     const [row] = await db
       .select({ at: sql<Date | string | null>`min(${deadlines.nextCheckAt})` })

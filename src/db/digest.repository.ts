@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './executor.js';
 import { deadlines, digestRuns, dutyAssignments, escalations, referrals } from './schema.js';
 
@@ -29,13 +29,13 @@ export const createDigestRepository = (db: Executor) => ({
       .where(and(inArray(referrals.state, BEFORE_PLAN), gte(referrals.releaseDate, args.from), lt(referrals.releaseDate, args.before)))
       .orderBy(asc(referrals.releaseDate), asc(referrals.id));
   },
-  /** The latest duty change of the day for every unit that has one. */
+  /** The newest duty change covering the day (a one-day change or a range) for every unit that has one. */
   async dutyChanges(day: string): Promise<Map<string, string[]>> {
     // A day's changes are few: read them in id order and let the latest per unit win.
     const rows = await db
       .select({ unitId: dutyAssignments.unitId, personIds: dutyAssignments.personIds })
       .from(dutyAssignments)
-      .where(eq(dutyAssignments.onDate, day))
+      .where(or(and(isNull(dutyAssignments.untilDate), eq(dutyAssignments.onDate, day)), and(lte(dutyAssignments.onDate, day), gte(dutyAssignments.untilDate, day))))
       .orderBy(asc(dutyAssignments.id));
     return new Map(rows.map((row) => [row.unitId, row.personIds]));
   },

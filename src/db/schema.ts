@@ -58,6 +58,8 @@ export const dutyAssignments = pgTable(
       .notNull()
       .references(() => units.id),
     onDate: date('on_date', { mode: 'string' }).notNull(),
+    /** The last day of a ranged change (inclusive); null: the change is for `onDate` only. */
+    untilDate: date('until_date', { mode: 'string' }),
     personIds: jsonb('person_ids').$type<string[]>().notNull(),
     setBy: text('set_by').references(() => people.id),
     setAt: created(),
@@ -97,6 +99,9 @@ export const escalations = pgTable(
     newCaseManagerId: text('new_case_manager_id').references(() => people.id),
     handoverOldConfirmedAt: ts('handover_old_confirmed_at'),
     handoverNewConfirmedAt: ts('handover_new_confirmed_at'),
+    /** The agreed time of the handover meeting (Schedule handover), and its video-call link if any. */
+    handoverAt: ts('handover_at'),
+    handoverLink: text('handover_link'),
     createdAt: created(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     closedAt: ts('closed_at'),
@@ -268,3 +273,4 @@ export const boardSessions = pgTable(
 
 // The edge and operations tables (Teams references, replay ledger, registered workflows, digest runs).
 export * from './schema-edge.js';
+export * from './schema-duty.js';

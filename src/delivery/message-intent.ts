@@ -64,6 +64,10 @@ export interface RefreshIntent {
   itemType: ItemType;
   itemId: number;
   version: number;
+  /** Only these people's messages, whatever their version (a request passed on: their buttons retired). */
+  onlyFor?: string[];
+  /** The line the refreshed messages show instead of the last decision (e.g. to whom it passed). */
+  notice?: string;
 }
 
 /** What a sent row's payload becomes once retention has cleared it (see outbox-retention). */

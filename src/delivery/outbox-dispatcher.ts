@@ -47,15 +47,18 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
   /** Bring every earlier message about an item on this platform up to its current status (buttons gone). */
   const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
     const payload = refreshOf(row.payload);
-    const refs = (await store.repos.outbox.messageRefs({ itemType: payload.itemType, itemId: payload.itemId })).filter(
-      (ref) => ref.platform === row.platform && (ref.itemVersion ?? 0) < payload.version,
-    );
+    const { onlyFor } = payload;
+    // A pass-on (onlyFor) retires those people's current messages; a version refresh brings older ones up to date.
+    const due = (ref: { personId: string | null; itemVersion: number | null }) =>
+      onlyFor ? ref.personId !== null && onlyFor.includes(ref.personId) && (ref.itemVersion ?? 0) <= payload.version : (ref.itemVersion ?? 0) < payload.version;
+    const refs = (await store.repos.outbox.messageRefs({ itemType: payload.itemType, itemId: payload.itemId })).filter((ref) => ref.platform === row.platform && due(ref));
     // Nothing was ever sent on this platform about the item: nothing to refresh, connected or not.
     if (refs.length === 0) return;
     if (!sender) throw new DeliveryError({ code: 'sender.not_connected', retryable: true });
     for (const ref of refs) {
-      const message = await renderItemStatus({ ctx, itemType: payload.itemType, itemId: payload.itemId, personId: ref.personId });
-      if (!message) break;
+      const status = await renderItemStatus({ ctx, itemType: payload.itemType, itemId: payload.itemId, personId: ref.personId });
+      if (!status) break;
+      const message = payload.notice ? { ...status, notice: payload.notice } : status;
       try {
         await sender.update({ channel: ref.channel, messageId: ref.messageId, message });
       } catch (error) {
@@ -63,7 +66,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
         if (!(error instanceof DeliveryError) || error.retryable) throw error;
         logger.warn({ outboxId: row.id, messageRefId: ref.id, platform: row.platform, code: error.code }, 'message refresh skipped');
       }
-      await store.repos.outbox.setMessageRefVersion({ id: ref.id, itemVersion: payload.version });
+      if (!onlyFor) await store.repos.outbox.setMessageRefVersion({ id: ref.id, itemVersion: payload.version });
     }
   };
 

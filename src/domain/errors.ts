@@ -23,7 +23,11 @@ export type DomainErrorCode =
   | 'store.unavailable'
   | 'case.not_shown'
   | 'input.not_offered'
-  | 'duty.not_unit_member';
+  | 'duty.not_unit_member'
+  | 'duty.date_malformed'
+  | 'duty.date_past'
+  | 'duty.range_end_before_start'
+  | 'duty.range_too_long';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -18,6 +18,8 @@ export interface DecisionInput {
   personId?: string | null;
   date?: string | null;
   unitId?: string | null;
+  /** A meeting's agreed time and link (Schedule handover), already checked by the form. */
+  meeting?: { at: Date; link: string | null } | null;
   platform: Platform;
 }
 
@@ -83,7 +85,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       if (unitError) throw new DomainError({ code: 'input.invalid', details: { field: definition.actions[args.action]?.input.unit?.field ?? 'unit', message: unitError } });
     }
     const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, at: now };
+    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, meeting: args.meeting, at: now };
     const applied = transition({ definition, facts, command });
     if ('refusal' in applied) throw await refusalError({ repos, module, row, ...applied.refusal });
     const result = applied.result;

@@ -72,6 +72,8 @@ export const buildDirectory = (org: Org): Directory => {
           return deadlines.referral.actionPlan;
         case 'delivery':
           return { kind: 'workingDays', text: 'before release', days: 0 };
+        case 'handoverMeeting':
+          return { kind: 'workingDays', text: 'at the agreed time', days: 0 };
       }
     },
   };

@@ -22,6 +22,8 @@ export interface ItemHandle {
   urgent: boolean;
   /** For the delivery deadline: the release date (local YYYY-MM-DD). */
   releaseDate?: string;
+  /** For the handover meeting deadline: the agreed time. */
+  meetingAt?: Date;
 }
 
 /** The intent of a message for one recipient (a person id, or null for a unit channel), rendered at send time. */
@@ -31,6 +33,7 @@ const dueFor = (args: { directory: Directory; kind: DeadlineKind; item: ItemHand
   if (args.kind === 'delivery' && args.item.releaseDate) {
     return atLocalTime({ timeZone: args.directory.org.timezone, date: args.item.releaseDate, time: '00:00' });
   }
+  if (args.kind === 'handoverMeeting' && args.item.meetingAt) return args.item.meetingAt;
   const spec = args.directory.deadlineSpec({ kind: args.kind, urgent: args.item.urgent });
   return addDeadline({ calendar: args.directory.calendar, from: args.now, spec });
 };

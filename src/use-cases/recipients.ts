@@ -2,16 +2,12 @@ import type { OrgPerson } from '../config/org.schema.js';
 import type { Repositories } from '../db/store.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import type { Recipient } from '../domain/workflow.types.js';
-import { localDate } from '../domain/time/working-time.js';
 import type { Target } from './chat-message.js';
 import type { Directory } from './directory.js';
+import { dutyAt } from './duty-rota.js';
 
-/** Today's duty officers for a unit: the latest /duty change for today, else the org file's rota. */
-export const dutyToday = async (args: { repos: Repositories; directory: Directory; unitId: string; now: Date }): Promise<string[]> => {
-  const today = localDate({ calendar: args.directory.calendar, at: args.now });
-  const change = await args.repos.duty.latest({ unitId: args.unitId, onDate: today });
-  return change ? change.personIds : (args.directory.unit(args.unitId)?.duty ?? []);
-};
+/** Today's duty officers for a unit (dated change > weekly rota > default duty: see duty-rota.ts). */
+export const dutyToday = async (args: { repos: Repositories; directory: Directory; unitId: string; now: Date }): Promise<string[]> => (await dutyAt(args)).personIds;
 
 export interface ResolvedRecipient {
   personIds: string[];

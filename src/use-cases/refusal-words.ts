@@ -65,6 +65,11 @@ export const refusalWords = (args: { error: Pick<DomainError, 'code' | 'details'
         person: nameOf(args.directory, details.personId) ?? words('refusal.duty.that_person'),
         unit: typeof details.unitId === 'string' ? (args.directory?.unit(details.unitId)?.name ?? details.unitId) : words('refusal.duty.that_unit'),
       });
+    case 'duty.date_malformed':
+    case 'duty.date_past':
+    case 'duty.range_end_before_start':
+    case 'duty.range_too_long':
+      return words(`refusal.${code}`, { input: typeof details.input === 'string' ? details.input : '' });
     case 'input.invalid':
       return typeof details.field === 'string' ? words('refusal.input.invalid_field', { field: details.field.replace(/([A-Z])/g, ' $1').toLowerCase() }) : words('refusal.input.invalid');
     default:

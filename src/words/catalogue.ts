@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { en } from './en.js';
+import { dutyWords } from './en-duty.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
 import { refsWords } from './en-refs.js';
 
@@ -18,6 +19,8 @@ void i18n.init({
   returnNull: false,
   showSupportNotice: false,
 });
+
+i18n.addResourceBundle('en', 'translation', dutyWords, true, false);
 
 export type WordValues = Record<string, string | number>;
 

@@ -19,6 +19,7 @@ export const escalationWords = {
     confirm_handover: { label: 'Handover done', past: 'handover confirmed', done: 'Handover confirmed' },
     return_misallocated: { label: 'Return as misallocated', past: 'returned as misallocated', done: 'Returned as misallocated' },
     take_back: { label: 'Take back', past: 'taken back', done: 'Taken back' },
+    schedule_handover: { label: 'Schedule handover', past: 'handover scheduled', done: 'Handover scheduled' },
   },
   person: 'New case manager',
   state: {
@@ -52,6 +53,8 @@ export const escalationWords = {
     take_back_requested: 'Take back a misallocated case',
     taken_back: 'Case taken back by the sending unit',
     status: 'Escalation',
+    handover_scheduled: 'Handover meeting scheduled',
+    handover_meeting_soon: 'Handover meeting in an hour',
   },
 };
 

@@ -32,6 +32,9 @@ const transitionReferral = transitionWith(referralWorkflow);
  * Who may do what, written out by hand from shared/domain.md (not derived from the rules table), then
  * checked against every (state × action × role) combination: exactly these succeed, all others are refused.
  */
+/** The handover meeting an action may take (Schedule handover), as the form hands it over. */
+const MEETING = { at: new Date('2026-11-25T14:00:00Z'), link: null };
+
 const ESCALATION_ALLOWED: [string, string, EscalationRole][] = [
   ['countersign', 'awaiting_countersign', 'countersigner'],
   ['return', 'awaiting_countersign', 'countersigner'],
@@ -49,6 +52,7 @@ const ESCALATION_ALLOWED: [string, string, EscalationRole][] = [
   ['reallocate', 'awaiting_reallocation', 'acceptor'],
   ['confirm_handover', 'awaiting_handover', 'old_case_manager'],
   ['confirm_handover', 'awaiting_handover', 'new_case_manager'],
+  ['schedule_handover', 'awaiting_handover', 'new_case_manager'],
   ...(['awaiting_reallocation', 'awaiting_handover'] as const).flatMap((state) => [
     ['return_misallocated', state, 'receiving_duty'] as [string, string, EscalationRole],
     ['return_misallocated', state, 'receiving_manager'] as [string, string, EscalationRole],
@@ -72,7 +76,7 @@ describe('escalation authority: every state × action × role', () => {
   const cases = ESCALATION_STATES.flatMap((state) => ESCALATION_ACTIONS.flatMap((action) => ESCALATION_ROLES.map((role) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = ESCALATION_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', at: new Date('2026-11-24T10:00:00Z') };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', meeting: MEETING, at: new Date('2026-11-24T10:00:00Z') };
     const refusal = checkEscalationAuthority({ facts: facts(state), command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -205,7 +209,7 @@ const DEFINITIONS: { definition: AnyWorkflow; facts: (state: string) => { state:
 describe.each(DEFINITIONS)('$definition.itemType definition: every state × action × role', ({ definition, facts: factsFor }) => {
   const cases = definition.states.flatMap((state: string) => Object.keys(definition.actions).flatMap((action) => definition.roles.map((role: string) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', unitId: 'other-provider', at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', unitId: 'other-provider', meeting: MEETING, at: new Date(0) };
     const applied = transition({ definition, facts: factsFor(state), command });
     if ('refusal' in applied) {
       expect(applied.refusal.code).toMatch(/^(item\.moved_on|[a-z]+\.not_[a-z_]+|action\.not_allowed|escalation\.own_escalation|escalation\.handover_already_confirmed)$/);

@@ -24,7 +24,19 @@ export type EscalationState = (typeof ESCALATION_STATES)[number];
 export const ESCALATION_ROLES = ['raiser', 'old_case_manager', 'countersigner', 'sender_manager', 'receiving_duty', 'receiving_manager', 'acceptor', 'new_case_manager'] as const;
 export type EscalationRole = (typeof ESCALATION_ROLES)[number];
 
-export const ESCALATION_ACTIONS = ['countersign', 'return', 'resubmit', 'withdraw', 'accept', 'decline', 'reallocate', 'confirm_handover', 'return_misallocated', 'take_back'] as const;
+export const ESCALATION_ACTIONS = [
+  'countersign',
+  'return',
+  'resubmit',
+  'withdraw',
+  'accept',
+  'decline',
+  'reallocate',
+  'confirm_handover',
+  'return_misallocated',
+  'take_back',
+  'schedule_handover',
+] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
 
 /** The facts of an escalation the workflow needs; the store holds more. */
@@ -38,6 +50,9 @@ export interface EscalationFacts {
   newCaseManagerId: string | null;
   handoverOldConfirmedAt: Date | null;
   handoverNewConfirmedAt: Date | null;
+  /** The agreed handover meeting, once scheduled. */
+  handoverAt?: Date | null;
+  handoverLink?: string | null;
 }
 
 export interface EscalationPatch {
@@ -47,6 +62,8 @@ export interface EscalationPatch {
   handoverOldConfirmedAt?: Date;
   handoverNewConfirmedAt?: Date;
   closedAt?: Date;
+  handoverAt?: Date;
+  handoverLink?: string | null;
 }
 
 type Rule = ActionDefinition<EscalationState, EscalationRole, EscalationFacts, EscalationPatch>;
@@ -119,7 +136,7 @@ const confirmHandover: Rule = {
   roles: ['old_case_manager', 'new_case_manager'],
   refusal: 'escalation.not_case_manager',
   input: { rationale: 'optional' },
-  buttonOn: ['escalation.handover_requested', 'escalation.handover_half_confirmed', 'deadline:handover'],
+  buttonOn: ['escalation.handover_requested', 'escalation.handover_half_confirmed', 'deadline:handover', 'escalation.handover_scheduled', 'deadline:handoverMeeting'],
   style: 'primary',
   check: ({ facts, command }) => {
     const done =
@@ -145,6 +162,29 @@ const confirmHandover: Rule = {
     }
     const other = oldDone ? facts.newCaseManagerId : facts.raisedBy;
     return { to: 'awaiting_handover', patch, effects: other ? [notify(person(other), 'escalation.handover_half_confirmed', { withActions: true })] : [] };
+  },
+};
+
+/**
+ * The new case manager agrees a time (and optionally a video-call link) for the professional conversation. Both
+ * are told; the meeting becomes a deadline at that time, chased like any other until both confirm the handover.
+ * Scheduling again replaces the earlier time.
+ */
+const scheduleHandover: Rule = {
+  from: ['awaiting_handover'],
+  roles: ['new_case_manager'],
+  refusal: 'escalation.not_case_manager',
+  input: { rationale: 'none', meeting: { need: 'required', field: 'handoverAt' } },
+  starts: ['handoverMeeting'],
+  buttonOn: ['escalation.handover_requested', 'escalation.handover_scheduled'],
+  apply: ({ facts, command }) => {
+    const meeting = command.meeting as { at: Date; link: string | null };
+    const both = [person(facts.raisedBy), person(facts.newCaseManagerId ?? command.actorId)];
+    return {
+      to: 'awaiting_handover',
+      patch: { handoverAt: meeting.at, handoverLink: meeting.link },
+      effects: [start('handoverMeeting', both, facts.receivingUnitId), ...both.map((to) => notify(to, 'escalation.handover_scheduled', { withActions: true }))],
+    };
   },
 };
 
@@ -218,6 +258,7 @@ const actions: Record<EscalationAction, Rule> = {
     },
   },
   confirm_handover: confirmHandover,
+  schedule_handover: scheduleHandover,
   return_misallocated: {
     from: ['awaiting_reallocation', 'awaiting_handover'],
     roles: RECEIVING,

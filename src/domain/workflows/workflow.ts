@@ -20,6 +20,8 @@ export interface InputNeed {
   date?: { need: 'required'; field: string };
   /** A unit chosen from a list (e.g. the next provider of a misallocated referral). */
   unit?: { need: 'required'; field: string };
+  /** A meeting: a local date and time, and an optional https link (the handover meeting). */
+  meeting?: { need: 'required'; field: string };
 }
 
 /** A person's command: the click plus what they typed or chose. */
@@ -34,6 +36,8 @@ export interface Command<R extends string = string> {
   date?: string | null;
   /** A unit id when the action takes one. */
   unitId?: string | null;
+  /** A meeting's agreed time and optional link, when the action takes one (validated by the form). */
+  meeting?: { at: Date; link: string | null } | null;
   at: Date;
 }
 
@@ -103,6 +107,7 @@ export const inputRefusal = (args: { definition: AnyWorkflow; command: Command }
   if (input.person?.need === 'required' && !command.personId) return { code: 'input.invalid', details: { field: input.person.field } };
   if (input.date && !command.date) return { code: 'input.invalid', details: { field: input.date.field } };
   if (input.unit && !command.unitId) return { code: 'input.invalid', details: { field: input.unit.field } };
+  if (input.meeting && !command.meeting) return { code: 'input.invalid', details: { field: input.meeting.field } };
   return null;
 };
 
@@ -156,13 +161,13 @@ export const allowedActions = (args: { definition: AnyWorkflow; facts: { state: 
 export const needsForm = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
   if (!input) return false;
-  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date) || Boolean(input.unit);
+  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date) || Boolean(input.unit) || Boolean(input.meeting);
 };
 
 /** Does this action take any input at all (a form with optional fields still makes sense for it)? */
 export const takesInput = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
-  return Boolean(input && (input.rationale !== 'none' || input.person || input.date || input.unit));
+  return Boolean(input && (input.rationale !== 'none' || input.person || input.date || input.unit || input.meeting));
 };
 
 /** The actions whose buttons belong on a message (a message key, or `deadline:<kind>`), in definition order. */

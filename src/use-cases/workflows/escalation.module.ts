@@ -4,6 +4,7 @@ import { escalationPolicy } from '../../domain/policy/escalation.policy.js';
 import { type EscalationFacts, type EscalationState, escalationWorkflow } from '../../domain/workflows/escalation.workflow.js';
 import { stateWords, words } from '../../words/catalogue.js';
 import type { WorkflowModule } from './workflow-module.js';
+import { handoverMeetingFields } from '../handover-meeting.use-case.js';
 
 export const ESCALATION_REASONS: Record<string, string> = {
   rosh_increase: 'RoSH increase',
@@ -26,7 +27,7 @@ export const escalationModule: WorkflowModule<EscalationRow, EscalationFacts> = 
   facts: escalationFacts,
   policy: escalationPolicy,
   table: ({ items }) => ({ get: items.escalation, byIds: items.escalationsByIds, update: items.updateEscalation }),
-  handle: (row) => ({ itemType: 'escalation', itemId: row.id, version: row.version, crn: row.crn, urgent: row.urgency === 'urgent' }),
+  handle: (row) => ({ itemType: 'escalation', itemId: row.id, version: row.version, crn: row.crn, urgent: row.urgency === 'urgent', meetingAt: row.handoverAt ?? undefined }),
   personUnit: (row) => row.receivingUnitId,
   afterUpdate: async ({ command }) => ({ caseManagerId: command.personId ?? undefined }),
   present: ({ row, directory }) => {
@@ -37,6 +38,7 @@ export const escalationModule: WorkflowModule<EscalationRow, EscalationFacts> = 
       { label: 'To', value: directory.unit(row.receivingUnitId)?.name ?? row.receivingUnitId },
     ];
     if (row.newCaseManagerId) people.push({ label: 'New case manager', value: directory.nameOf(row.newCaseManagerId) });
+    if (row.handoverAt) people.push(...handoverMeetingFields({ directory, at: row.handoverAt, link: row.handoverLink }));
     const details = [
       { label: 'Reason', value: ESCALATION_REASONS[row.reason] ?? row.reason },
       { label: 'Summary', value: row.summary },
