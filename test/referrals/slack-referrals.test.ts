@@ -291,7 +291,7 @@ describe('Slack: referrals from the buttons, their digests and the misallocation
     await decideEscalation({ ctx, actorId: 'dev', escalationId: handingOver, action: 'accept', rationale: 'Mine.', caseManagerId: 'dev', platform: 'slack' });
     await drain();
     const handover = lastDm(SLACK.dev, 'Handover needed');
-    expect(ids(handover)).toEqual(['escalation.confirm_handover', 'escalation.return_misallocated']);
+    expect(ids(handover)).toEqual(['escalation.confirm_handover', 'escalation.schedule_handover', 'escalation.return_misallocated']);
     expect(ids(lastDm(SLACK.amara, 'Handover needed'))).toEqual(['escalation.confirm_handover']);
     await returnFrom(handover, handingOver);
     expect(h.fake.violations).toEqual([]);

@@ -217,7 +217,7 @@ describe('Teams: referrals from the card buttons, the manager digest and both mi
     await decideEscalation({ ctx, actorId: 'dev', escalationId: second, action: 'accept', rationale: 'Mine.', caseManagerId: 'dev', platform: 'teams' });
     await drain();
     const handover = lastCard('dev', 'Handover needed');
-    expect(verbs(handover)).toEqual(['escalation.confirm_handover', 'escalation.return_misallocated']);
+    expect(verbs(handover)).toEqual(['escalation.confirm_handover', 'escalation.schedule_handover', 'escalation.return_misallocated']);
     await returnFrom('dev', handover, second);
 
     // Accepted naming Omar (awaiting handover): Omar, not on the duty desk, has no such button; the receiving manager
@@ -225,7 +225,7 @@ describe('Teams: referrals from the card buttons, the manager digest and both mi
     const third = await raise('X700003');
     await decideEscalation({ ctx, actorId: 'dev', escalationId: third, action: 'accept', rationale: 'Omar has capacity.', caseManagerId: 'omar', platform: 'teams' });
     await drain();
-    expect(verbs(lastCard('omar', 'Handover needed'))).toEqual(['escalation.confirm_handover']);
+    expect(verbs(lastCard('omar', 'Handover needed'))).toEqual(['escalation.confirm_handover', 'escalation.schedule_handover']);
     const handoverDue = (await repos().deadlines.openForItem({ itemType: 'escalation', itemId: third })).find((d) => d.kind === 'handover')!;
     expect(handoverDue.dueAt.toISOString()).toBe('2026-12-22T17:00:00.000Z');
     t.clock.set('2026-12-24T10:00:00Z'); // more than one working day late, in working hours: the manager's rung

@@ -32,7 +32,7 @@ describe('Teams: the handover meeting, over HTTP', () => {
     await drain();
 
     const [handoverCard] = devCards(/Handover needed/);
-    expect(executeActions(handoverCard!).map((action) => action.verb)).toEqual(['escalation.confirm_handover', 'escalation.schedule_handover']);
+    expect(executeActions(handoverCard!).map((action) => action.verb)).toEqual(['escalation.confirm_handover', 'escalation.schedule_handover', 'escalation.return_misallocated']);
     const schedule = actionNamed(handoverCard!, 'escalation.schedule_handover');
     const form = h.cardOf(await h.invoke('dev', 'escalation.schedule_handover', schedule.data as Record<string, unknown>));
     expect(inputIds(form)).toEqual(['handoverDate', 'handoverTime', 'handoverLink']);
