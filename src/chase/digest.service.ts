@@ -12,6 +12,7 @@ import { type DigestEntry, type DigestNotes, renderChannelDigest, renderManagerD
 import { type ChasedItem, deadlineButtons, deadlineLabel } from '../use-cases/reminder-messages.js';
 import type { DeadlineRow } from '../db/deadlines.repository.js';
 import { resolveOwners } from './deadline-sweeper.js';
+import { reachNotes } from './reach-notes.js';
 
 const DAY_MS = 86_400_000;
 /** Buttons in a manager's digest DM (Slack allows 25 elements per actions block; a phone screen fewer). */
@@ -106,6 +107,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
     }
   }
   const notes = await notesFor({ repos, directory, unit, now, today, facts: args.facts });
+  Object.assign(notes, await reachNotes({ ctx, repos, unit, now, today }));
   const dateLabel = localDateTime({ timeZone, at: now }).split(', ')[0] ?? today;
   let written = 0;
   if (ctx.reach.some((provider) => provider.unitChannel(unit))) {
@@ -122,7 +124,7 @@ const digestUnit = async (args: { ctx: UseCaseContext; repos: Repositories; unit
     });
     written += result.enqueued;
   }
-  const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0;
+  const hasNotes = notes.uncoveredFallback !== null || notes.undelivered.length > 0 || notes.unreachable.length > 0 || Boolean(notes.channelsNotReached?.length || notes.teamsInstallRefused?.length);
   if (overdue.length > 0 || hasNotes) {
     const message = renderManagerDigest({ unitName: unit.name, dateLabel, overdue, actions: actions.slice(0, MANAGER_ACTIONS), notes });
     const result = await enqueueMessage({

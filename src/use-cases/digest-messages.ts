@@ -17,6 +17,10 @@ export interface DigestNotes {
   uncoveredFallback: string | null;
   undelivered: string[];
   unreachable: string[];
+  /** Unit channels the bot cannot post to now (a Teams channel whose team has not installed the app). */
+  channelsNotReached?: string[];
+  /** People the Teams app could not be installed for (Microsoft Graph refused). */
+  teamsInstallRefused?: string[];
 }
 
 const entryLine = (entry: DigestEntry) => [entry.ref, entry.crn, entry.kindLabel, entry.owedBy, entry.late ? `${entry.late} late` : `due ${entry.dueTime}`].join(' · ');
@@ -25,6 +29,8 @@ const noteLines = (notes: DigestNotes): string[] => [
   ...(notes.uncoveredFallback ? [`Duty desk uncovered today: nobody is on duty, duty messages go to ${notes.uncoveredFallback}.`] : []),
   ...notes.undelivered.map((line) => `Not delivered: ${line}`),
   ...(notes.unreachable.length > 0 ? [`The bot cannot reach: ${notes.unreachable.join(', ')} (no usable Slack or Teams account).`] : []),
+  ...(notes.channelsNotReached ?? []).map((line) => `Channel not reached: ${line}.`),
+  ...(notes.teamsInstallRefused?.length ? [`Teams app could not be installed for: ${notes.teamsInstallRefused.join(', ')} (refused by Microsoft Graph; see "Not delivered").`] : []),
 ];
 
 const countsText = (overdue: number, dueToday: number) => `${overdue} overdue, ${dueToday} due today`;
