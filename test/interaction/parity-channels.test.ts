@@ -29,16 +29,18 @@ interface Facts {
   buttons: number;
 }
 
-const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeMrkdwn = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** What a Slack channel message says: header, section fields (`*label*\nvalue`), line sections, buttons. */
 const slackFacts = (call: SlackCall): Facts => {
   const blocks = (call.args.blocks ?? []) as { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: unknown[] }[];
-  const facts = blocks.flatMap((block) => block.fields ?? []).map((field) => {
-    const [label = '', ...value] = field.text.split('\n');
-    return { label: unescape(label.replace(/^\*|\*$/g, '')), value: unescape(value.join('\n')) };
-  });
-  const lines = blocks.filter((block) => block.type === 'section' && !block.fields && block.text).flatMap((block) => unescape(block.text!.text).split('\n'));
+  const facts = blocks
+    .flatMap((block) => block.fields ?? [])
+    .map((field) => {
+      const [label = '', ...value] = field.text.split('\n');
+      return { label: unescapeMrkdwn(label.replace(/^\*|\*$/g, '')), value: unescapeMrkdwn(value.join('\n')) };
+    });
+  const lines = blocks.filter((block) => block.type === 'section' && !block.fields && block.text).flatMap((block) => unescapeMrkdwn(block.text!.text).split('\n'));
   return { title: blocks.find((block) => block.type === 'header')?.text?.text ?? '', facts, lines, buttons: blocks.filter((block) => block.type === 'actions').length };
 };
 
@@ -73,7 +75,16 @@ describe('Slack and Teams channels get the same facts for the same item and the 
 
   it('the incoming-escalation notice', async () => {
     const ctx = p.t.app.ctx;
-    const input = { crn: 'P900100', roshCurrent: 'MEDIUM', roshNew: 'VERY_HIGH', reason: 'other', urgency: 'urgent', receivingUnitId: 'north-pp', summary: 'Narrative that stays in DMs.', oasysReviewed: true } as const;
+    const input = {
+      crn: 'P900100',
+      roshCurrent: 'MEDIUM',
+      roshNew: 'VERY_HIGH',
+      reason: 'other',
+      urgency: 'urgent',
+      receivingUnitId: 'north-pp',
+      summary: 'Narrative that stays in DMs.',
+      oasysReviewed: true,
+    } as const;
     const { row } = await raiseEscalation({ ctx, actorId: 'amara', input, platform: 'slack' });
     await decideEscalation({ ctx, actorId: 'tom', escalationId: row.id, action: 'countersign', rationale: 'Set-up step.', platform: 'slack' });
     await p.t.app.dispatcher.drain();
@@ -87,7 +98,16 @@ describe('Slack and Teams channels get the same facts for the same item and the 
 
   it('the morning digest of every unit, with an overdue escalation and a referral', async () => {
     const ctx = p.t.app.ctx;
-    const input = { crn: 'P300401', referralType: 'Resettlement', providerUnitId: 'gateway-resettle', prison: 'HMP Leeds', releaseDate: '2027-06-01', releaseType: 'CRD', needs: [], notes: 'Stays private.' };
+    const input = {
+      crn: 'P300401',
+      referralType: 'Resettlement',
+      providerUnitId: 'gateway-resettle',
+      prison: 'HMP Leeds',
+      releaseDate: '2027-06-01',
+      releaseType: 'CRD',
+      needs: [],
+      notes: 'Stays private.',
+    };
     const { row } = await raiseReferral({ ctx, actorId: 'amara', input, platform: 'slack' });
     await decideReferral({ ctx, actorId: 'will', referralId: row.id, action: 'acknowledge', rationale: null, platform: 'slack' });
     p.t.clock.set('2026-11-25T09:00:00Z');
