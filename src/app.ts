@@ -18,7 +18,10 @@ import { systemClock } from './system-clock.js';
 import { createTeamsAdapter } from './teams/teams.adapter.js';
 import { reachWarnings } from './delivery/reach.js';
 import { slackReach } from './slack/slack-reach.js';
-import { teamsReach } from './teams/teams-reach.js';
+import { createTeamsReach } from './teams/teams-reach.js';
+import { graphInstallSettings } from './teams/teams-graph-install.js';
+import { channelProblems } from './delivery/channel-reach.js';
+import { registerChannelReachGauge } from './http/channel-metrics.js';
 import type { UseCaseContext } from './use-cases/context.js';
 import { syncOrg } from './use-cases/org.use-case.js';
 import { createOrgOps } from './ops/org-ops.js';
@@ -47,13 +50,15 @@ export interface AppOptions {
 export const createApp = async (options: AppOptions) => {
   const logger = options.logger ?? createLogger({ level: options.env.LOG_LEVEL });
   const clock = options.clock ?? systemClock;
+  // Config that can still be refused is read before the database is opened (and locked).
+  const graph = graphInstallSettings(options.env);
   const database: Database = await openDatabase({ databaseUrl: options.env.DATABASE_URL, migrationsUrl: options.env.MIGRATIONS_DATABASE_URL, dataDir: options.env.DATA_DIR });
   const store = createStore(database);
   const metrics = createMetrics({ store, clock });
   const wakeups: ((what: { outbox: boolean; deadlines: boolean }) => void)[] = [];
   const workflows = workflowRegistry(options.workflows);
   // Both platforms' reach is registered even when one is not configured: its messages wait in the outbox.
-  const reach = [slackReach, teamsReach];
+  const reach = [slackReach, createTeamsReach({ proactiveInstall: graph !== null })];
   for (const line of reachWarnings({ reach, units: options.org.units })) logger.warn({ component: 'delivery' }, line);
   const orgOps = createOrgOps({ store, clock, logger, metrics, org: options.org, text: options.orgText, fileName: options.orgFile });
   // `directory` reads the org holder on every access: a reload swaps it for the next request (src/ops/org-holder.ts).
@@ -69,6 +74,10 @@ export const createApp = async (options: AppOptions) => {
     onCommitted: (what) => wakeups.forEach((wake) => wake(what)),
   };
   await syncOrg({ ctx, org: options.org, fileName: options.orgFile, text: options.orgText });
+  // A configured channel the bot cannot post to is named at start, in /metrics and in the digest, never skipped.
+  for (const problem of await channelProblems({ reach, units: options.org.units, repos: store.repos }))
+    logger.warn({ component: 'delivery', unitId: problem.unitId, channel: problem.channel }, `unit ${problem.unitId}: ${problem.problem}`);
+  registerChannelReachGauge({ registry: metrics.registry, store, reach, units: () => ctx.directory.org.units });
 
   const settings = platformSettings(options.env);
   const lifecycle = createHttpLifecycle();
@@ -79,7 +88,7 @@ export const createApp = async (options: AppOptions) => {
   const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle, logger });
   const board = createBoard({ ctx, env: options.env, db: database.db, http });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http, boardUrl: board.board?.settings.baseUrl }) : null;
-  const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV });
+  const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV, graph });
   if (slack?.mode === 'socket') lifecycle.check('slackSocket', () => slack.socketOpen());
   finishHttpApp(http);
 

@@ -10,6 +10,7 @@ import { keepsDutyDesk } from '../use-cases/duty-rota.js';
 import { type DigestNotes, renderChannelDigest, renderManagerDigest } from '../use-cases/digest-messages.js';
 import { outboxRowsFor } from '../use-cases/effects.js';
 import { orgViewWithDuty } from '../use-cases/org-view.js';
+import { reachNotes } from './reach-notes.js';
 import { MANAGER_ACTIONS, type UnitDigest, dutyOfDay, groupDigests, daysAfter } from './digest-plan.js';
 
 const DAY_MS = 86_400_000;
@@ -37,7 +38,7 @@ const notesFor = async (args: { directory: Directory; unit: OrgUnit; now: Date; 
   const since = facts.lastRun.get(unit.id) ?? new Date(now.getTime() - DAY_MS);
   const undelivered = facts.dead
     .filter((row) => row.createdAt.getTime() >= since.getTime())
-    .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && row.target.id === unit.channel.slack))
+    .filter((row) => (row.target.personId && people.has(row.target.personId)) || (row.target.kind === 'channel' && (row.target.id === unit.channel.slack || row.target.id === unit.channel.teams)))
     .map((row) => {
       const about = row.itemType && row.itemId ? itemRef(row.itemType as 'escalation' | 'referral', row.itemId) : row.dedupeKey.split(':')[0];
       const to = row.target.personId ? directory.nameOf(row.target.personId) : `channel ${row.target.id}`;
@@ -118,9 +119,10 @@ const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: 
   const teamsReachable = await repos.teams.reachable();
   const org = orgViewWithDuty({ directory, duty });
   const grouped = groupDigests({ directory, workflows: ctx.workflows, org, duty, due, releaseSoon, now, today });
+  const reach = await reachNotes({ ctx, repos, units, lastRun: runs.lastBefore, now });
   const rows: NewOutboxRow[] = [];
   for (const unit of units) {
-    const notes = await notesFor({ directory, unit, now, facts });
+    const notes = { ...(await notesFor({ directory, unit, now, facts })), ...reach.get(unit.id) };
     const digest = grouped.get(unit.id) ?? { overdue: [], dueToday: [], referred: [], releaseSoon: [], actions: [] };
     rows.push(...(await unitRows({ ctx, repos, unit, digest, notes, now, today, teamsReachable })));
   }

@@ -63,6 +63,13 @@ export const envSchema = z.object({
   ),
   /** Entra authority for token validation and acquisition (sovereign clouds; tests point it at a loopback server). */
   MICROSOFT_APP_AUTHORITY: optionalText.refine((value) => !value || /^https?:\/\//.test(value), { message: 'expected a URL' }),
+  /** Teams app catalog id: reach people who have not installed the app by installing it for them (Microsoft Graph). */
+  MICROSOFT_APP_CATALOG_ID: optionalText,
+  /** Microsoft Graph's base URL (national clouds; tests point it at a loopback fake). */
+  MICROSOFT_GRAPH_URL: z.string().url({ message: 'expected a URL such as https://graph.microsoft.com/v1.0' }).default('https://graph.microsoft.com/v1.0'),
+  /** The app registration Graph tokens are asked for (default: the bot's own MICROSOFT_APP_ID and password). */
+  MICROSOFT_GRAPH_CLIENT_ID: optionalText,
+  MICROSOFT_GRAPH_CLIENT_SECRET: optionalText,
   /** The owner role that runs migrations; DATABASE_URL is then the runtime role with only the grants it needs. */
   MIGRATIONS_DATABASE_URL: optionalText.refine((value) => !value || /^postgres(ql)?:\/\//.test(value), { message: 'expected a postgres:// URL' }),
   /** Sent outbox rows lose their rendered message after this long (the record stays in items and decisions). */

@@ -75,7 +75,10 @@ export const unitSchema = z
           .string()
           .regex(/^[CG][A-Z0-9]{2,}$/, { message: 'expected a Slack channel id such as C0NORTH3' })
           .optional(),
-        teams: z.string().optional(),
+        teams: z
+          .string()
+          .regex(/^19:[^\s@]+@thread\.(tacv2|skype)$/, { message: 'expected a Teams channel id such as 19:abc123@thread.tacv2' })
+          .optional(),
       })
       .strict()
       .default({}),

@@ -12,6 +12,7 @@ import { createRecordsRepository } from './records.repository.js';
 import { createReplayLedgerRepository } from './replay-ledger.repository.js';
 import { createRetentionRepository } from './retention.repository.js';
 import { createTeamsRepository } from './teams-conversations.repository.js';
+import { createTeamsChannelsRepository } from './teams-channels.repository.js';
 import { createWorkflowItemsRepository } from './workflow-items.repository.js';
 
 const createRepositories = (executor: Executor) => ({
@@ -22,6 +23,7 @@ const createRepositories = (executor: Executor) => ({
   outbox: createOutboxRepository(executor),
   duty: createDutyRepository(executor),
   teams: createTeamsRepository(executor),
+  teamsChannels: createTeamsChannelsRepository(executor),
   replayLedger: createReplayLedgerRepository(executor),
   ops: createOpsRepository(executor),
   retention: createRetentionRepository(executor),

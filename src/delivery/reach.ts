@@ -15,6 +15,11 @@ export interface ReachProvider {
   unitChannel(unit: OrgUnit): Target | null;
   /** Org settings this platform accepts but cannot deliver to yet (said once at start, never silently ignored). */
   unsupported?(unit: OrgUnit): string | null;
+  /**
+   * Why the unit's channel on this platform cannot be posted to right now (e.g. the app is not installed in its
+   * team), else null. Its posts wait; start-up, /metrics and the digest name the channel (src/delivery/channel-reach.ts).
+   */
+  channelProblem?(args: { unit: OrgUnit; repos: Repositories }): Promise<string | null>;
 }
 
 /** Tell once, at start, about org settings no registered provider delivers to. */

@@ -4,7 +4,9 @@ import type { Request, Response } from 'express';
 import { AgentApplication, CloudAdapter, type TurnState } from '@microsoft/agents-hosting';
 import { ActivityTypes } from '@microsoft/agents-activity';
 import { appTypeOf, buildAuthConfig, refuseAfterAuth, refuseBeforeAuth, serviceHostValidator, teamsMode, type TeamsMode } from './teams-auth.js';
+import { type ChannelPoster, createChannelPoster } from './teams-channel-post.js';
 import { createProactive } from './teams-proactive.js';
+import { type TeamEventHandlers, registerTeamRoutes } from './teams-team-events.js';
 import { errorSummary, registerRoutes, sendErrorInvokeResponse } from './teams-routes.js';
 
 export { isLoopbackAddress } from './teams-auth.js';
@@ -31,7 +33,7 @@ export interface TeamsLogger {
   warn(o: object, msg?: string): void;
   error(o: object, msg?: string): void;
 }
-export interface TeamsBot {
+export interface TeamsBot extends ChannelPoster {
   /** Mount at POST /api/messages, after express.json(). */
   handle: (req: Request, res: Response) => Promise<void>;
   sendProactive(args: { reference: unknown; message: TeamsOutgoing }): Promise<{ activityId?: string }>;
@@ -61,6 +63,8 @@ export function createTeamsBot(args: {
   /** Entra authority override (sovereign clouds; tests: a loopback OpenID/JWKS server). */
   authority?: string;
   handlers: TeamsHandlers;
+  /** Installs in a team and its channel changes (conversationUpdate with the team in channelData). */
+  teamEvents?: TeamEventHandlers;
   logger?: TeamsLogger;
 }): TeamsBot {
   const log = args.logger ?? noopLogger;
@@ -73,6 +77,7 @@ export function createTeamsBot(args: {
 
   const app = adapter ? new AgentApplication<TurnState>({ adapter, agentAppId: appId, agentName: args.botName }) : null;
   if (app) {
+    if (adapter && args.teamEvents) registerTeamRoutes({ app, adapter, handlers: args.teamEvents, log }); // before the personal routes: first match wins
     registerRoutes({ app, handlers: args.handlers, log });
     app.onError(async (context, error) => {
       log.error({ err: errorSummary(error), activityType: context.activity.type }, 'teams turn failed');
@@ -115,5 +120,6 @@ export function createTeamsBot(args: {
     }
   }
 
-  return { handle, authenticated: mode === 'authenticated', mode, ...proactive };
+  const channels = createChannelPoster({ adapter, appId: appId ?? LOCAL_APP_ID, botName: args.botName });
+  return { handle, authenticated: mode === 'authenticated', mode, ...proactive, ...channels };
 }

@@ -109,6 +109,9 @@ function parseReference(reference: unknown): ConversationReference {
   return rest as ConversationReference;
 }
 
+/** A connector or SDK failure as a TeamsDeliveryError (status and Retry-After kept for the outbox). */
+export const connectorFailure = (err: unknown): TeamsDeliveryError => toDeliveryError(err);
+
 function toDeliveryError(err: unknown): TeamsDeliveryError {
   if (err instanceof TeamsDeliveryError) return err;
   if (err instanceof HttpError) {

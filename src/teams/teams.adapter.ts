@@ -2,7 +2,9 @@ import express from 'express';
 import type { ChatSender } from '../delivery/sender.types.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
+import { createTeamChannelHandlers } from './teams-channel-install.js';
 import { createTeamsBot } from './teams-endpoint.js';
+import { type GraphInstallSettings, createGraphInstaller } from './teams-graph-install.js';
 import { createTeamsHandlers } from './teams-handlers.js';
 import { createTeamsSender } from './teams-sender.js';
 
@@ -25,7 +27,15 @@ const BODY_LIMIT = '256kb';
  * without it only TEAMS_EMULATOR=1 serves loopback callers (emulator, tests); otherwise Teams is off and the
  * description says how to turn it on.
  */
-export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: TeamsSettings; metrics: Metrics; http: express.Express; nodeEnv?: string }) => {
+export const createTeamsAdapter = async (args: {
+  ctx: UseCaseContext;
+  settings: TeamsSettings;
+  metrics: Metrics;
+  http: express.Express;
+  nodeEnv?: string;
+  /** Proactive installation through Microsoft Graph (MICROSOFT_APP_CATALOG_ID), or null. */
+  graph?: GraphInstallSettings | null;
+}) => {
   const { ctx, settings } = args;
   const bot = createTeamsBot({
     appId: settings.appId,
@@ -38,10 +48,12 @@ export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: 
     nodeEnv: args.nodeEnv,
     botName: 'DutyDesk',
     handlers: createTeamsHandlers({ ctx, metrics: args.metrics }),
+    teamEvents: createTeamChannelHandlers({ ctx }),
     logger: ctx.logger,
   });
   args.http.post('/api/messages', express.json({ limit: BODY_LIMIT }), (req, res) => bot.handle(req, res));
-  const sender: ChatSender = createTeamsSender({ ctx, bot });
+  const installer = args.graph ? createGraphInstaller(args.graph) : null;
+  const sender: ChatSender = createTeamsSender({ ctx, bot, installer, tenantId: settings.tenantId });
   const description =
     bot.mode === 'authenticated'
       ? `http /api/messages (authenticated, app id ${settings.appId})`

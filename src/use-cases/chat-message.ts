@@ -34,6 +34,8 @@ export type Target =
   | { platform: 'slack'; kind: 'user'; id: string; personId: string }
   | { platform: 'slack'; kind: 'channel'; id: string }
   | { platform: 'teams'; kind: 'user'; id: string; personId: string }
+  /** A Teams channel (`19:…@thread.tacv2`) in a team the app is installed in. */
+  | { platform: 'teams'; kind: 'channel'; id: string }
   /** Update every earlier message about an item on this platform (buttons gone, who did what). */
   | { platform: 'slack' | 'teams'; kind: 'refresh'; id: string };
 

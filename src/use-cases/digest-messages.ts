@@ -30,6 +30,10 @@ export interface DigestNotes {
   uncoveredFallback: string | null;
   undelivered: string[];
   unreachable: string[];
+  /** Unit channels the bot cannot post to now (a Teams channel whose team has not installed the app). */
+  channelsNotReached?: string[];
+  /** People the Teams app could not be installed for (Microsoft Graph refused). */
+  teamsInstallRefused?: string[];
 }
 
 /** What a unit's digest lists besides its own deadlines (both optional: a unit with no referrals has neither). */
@@ -45,6 +49,8 @@ const noteLines = (notes: DigestNotes): string[] => [
   ...(notes.uncoveredFallback ? [`Duty desk uncovered today: nobody is on duty, duty messages go to ${notes.uncoveredFallback}.`] : []),
   ...notes.undelivered.map((line) => `Not delivered: ${line}`),
   ...(notes.unreachable.length > 0 ? [`The bot cannot reach: ${notes.unreachable.join(', ')} (no usable Slack or Teams account).`] : []),
+  ...(notes.channelsNotReached ?? []).map((line) => `Channel not reached: ${line}.`),
+  ...(notes.teamsInstallRefused?.length ? [`Teams app could not be installed for: ${notes.teamsInstallRefused.join(', ')} (refused by Microsoft Graph; see "Not delivered").`] : []),
 ];
 
 const referralLines = (extra: DigestReferrals): string[] => [

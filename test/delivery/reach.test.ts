@@ -8,14 +8,13 @@ describe('reach providers', () => {
   const org = exampleOrg((text) => text.replace('channel: { slack: C0NORTHPP }', 'channel: { slack: C0NORTHPP, teams: "19:pp@thread.tacv2" }'));
   const unit = (id: string) => org.units.find((entry) => entry.id === id)!;
 
-  it('says at start which org settings no platform delivers to, instead of ignoring them', () => {
-    expect(reachWarnings({ reach: [slackReach, teamsReach], units: org.units })).toEqual([
-      'unit north-pp: channel.teams is set, but Teams channel messages are not delivered yet (its people still get their DMs)',
-    ]);
+  it('has nothing left that a platform accepts but never delivers (a Teams channel is delivered now)', () => {
+    expect(reachWarnings({ reach: [slackReach, teamsReach], units: org.units })).toEqual([]);
   });
 
   it('gives each platform its own address for a unit channel', () => {
     expect(slackReach.unitChannel(unit('north-pp'))).toEqual({ platform: 'slack', kind: 'channel', id: 'C0NORTHPP' });
-    expect(teamsReach.unitChannel(unit('north-pp'))).toBeNull();
+    expect(teamsReach.unitChannel(unit('north-pp'))).toEqual({ platform: 'teams', kind: 'channel', id: '19:pp@thread.tacv2' });
+    expect(teamsReach.unitChannel(unit('north-3'))).toBeNull();
   });
 });

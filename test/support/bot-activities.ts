@@ -102,3 +102,49 @@ export async function postActivity(args: { baseUrl: string; activity: object; to
   }
   return { status: res.status, json, text };
 }
+
+/** A team-scope conversationUpdate as Teams sends it: the General channel's conversation, the team in channelData. */
+function teamBase(args: { serviceUrl: string; teamId: string; teamName?: string; tenantId?: string; appId?: string; eventType: string; channel?: { id: string; name?: string } }): BotActivity {
+  const tenantId = args.tenantId ?? TEST_TENANT_ID;
+  const now = new Date().toISOString();
+  return {
+    type: 'conversationUpdate',
+    id: `f:${randomUUID()}`,
+    timestamp: now,
+    channelId: 'msteams',
+    serviceUrl: args.serviceUrl,
+    from: { id: '29:1installer', aadObjectId: '3f1e9a52-7c4b-4d2e-9a61-00000000face', name: 'Team Owner' },
+    conversation: { isGroup: true, conversationType: 'channel', tenantId, id: args.teamId },
+    recipient: { id: `28:${args.appId ?? TEST_APP_ID}`, name: 'dutydesk' },
+    channelData: {
+      eventType: args.eventType,
+      team: { id: args.teamId, name: args.teamName ?? 'North Region', aadGroupId: randomUUID() },
+      ...(args.channel ? { channel: args.channel } : {}),
+      tenant: { id: tenantId },
+    },
+  };
+}
+
+/** The app added to a team: Teams says so with the bot among membersAdded (eventType teamMemberAdded). */
+export function teamInstallActivity(args: { serviceUrl: string; teamId: string; teamName?: string; tenantId?: string; appId?: string }): BotActivity {
+  const activity = teamBase({ ...args, eventType: 'teamMemberAdded' });
+  return { ...activity, membersAdded: [{ id: (activity.recipient as { id: string }).id }] };
+}
+
+/** The app removed from a team (the bot among membersRemoved). */
+export function teamUninstallActivity(args: { serviceUrl: string; teamId: string; tenantId?: string; appId?: string }): BotActivity {
+  const activity = teamBase({ ...args, eventType: 'teamMemberRemoved' });
+  return { ...activity, membersRemoved: [{ id: (activity.recipient as { id: string }).id }] };
+}
+
+/** A channel created, restored, renamed or deleted in a team the app is in. */
+export function channelEventActivity(args: {
+  serviceUrl: string;
+  teamId: string;
+  eventType: 'channelCreated' | 'channelDeleted' | 'channelRenamed' | 'channelRestored';
+  channel: { id: string; name?: string };
+  tenantId?: string;
+  appId?: string;
+}): BotActivity {
+  return teamBase(args);
+}

@@ -40,18 +40,32 @@ export interface FakeConnector {
   cards(): object[];
   /** Register a card that reached the user another way (e.g. an Action.Execute invoke response). */
   recordCard(card: object): void;
+  /** A team the bot may be installed in: `GET /v3/teams/{teamId}/conversations` lists these channels. */
+  addTeam(args: { teamId: string; channels: { id: string; name?: string }[] }): void;
+  /** New threads the bot started in team channels (create-conversation with channelData.channel), in order. */
+  channelPosts(channelId?: string): ChannelPost[];
   /** The next `times` requests (default 1) fail with `status`, optionally with a Retry-After header. */
   failNext(status: number, options?: { times?: number; retryAfterSeconds?: number }): void;
   reset(): void;
   close(): Promise<void>;
 }
 
+/** A thread started in a channel: Teams names it `<channel>;messageid=<root activity id>`. */
+export interface ChannelPost {
+  channelId: string;
+  conversationId: string;
+  activityId: string;
+  activity: SentActivity;
+}
+
+const TEAM_CHANNELS_ROUTE = /^\/v3\/teams\/([^/]+)\/conversations\/?$/;
 const CONVERSATION_ROUTE = /^\/v3\/conversations\/([^/]+)(?:\/activities(?:\/([^/]+))?)?\/?$/;
 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const requests: RecordedConnectorRequest[] = [];
   const extraCards: Array<{ seq: number; card: object }> = [];
   const failures: Array<{ status: number; retryAfterSeconds?: number }> = [];
+  const teams = new Map<string, { id: string; name?: string }[]>();
   let seq = 0;
   let counter = 0;
 
@@ -89,7 +103,22 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     }
 
     let answer: object = {};
-    if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
+    const teamChannels = TEAM_CHANNELS_ROUTE.exec(path);
+    const channelId = channelOf(body);
+    if (method === 'GET' && teamChannels) {
+      const channels = teams.get(safeDecode(teamChannels[1] ?? ''));
+      if (!channels) {
+        record.status = 404;
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NotFound', message: 'team not found or bot not installed' } }));
+        return;
+      }
+      answer = { conversations: channels.map((channel) => ({ id: channel.id, ...(channel.name ? { name: channel.name } : {}) })) };
+    } else if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations' && channelId) {
+      // A new thread in a channel: the answer names it after the channel and the root post's id.
+      const activityId = `${Date.now()}${++counter}`;
+      record.responseId = `${channelId};messageid=${activityId}`;
+      answer = { id: record.responseId, activityId };
+    } else if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
       record.responseId = `a:fake-conversation-${++counter}`;
       answer = { id: record.responseId };
     } else if (method === 'POST' && match && path.includes('/activities')) {
@@ -117,8 +146,28 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     updates,
     activitiesTo: (conversationId) => requests.filter((r) => isSend(r) && r.conversationId === conversationId).map((r) => asActivity(r, r.responseId ?? '')),
     cards() {
-      const fromActivities = requests.filter((r) => isSend(r) || isUpdate(r)).flatMap((r) => cardsIn(r.body).map((card) => ({ seq: seqOf(r), card })));
+      const fromActivities = requests
+        .filter((r) => isSend(r) || isUpdate(r) || (r.method === 'POST' && r.status < 400 && channelOf(r.body) !== undefined))
+        .flatMap((r) => [...cardsIn(r.body), ...cardsIn(isObject(r.body) ? r.body.activity : undefined)].map((card) => ({ seq: seqOf(r), card })));
       return [...fromActivities, ...extraCards].sort((a, b) => a.seq - b.seq).map((c) => c.card);
+    },
+    addTeam({ teamId, channels }) {
+      teams.set(teamId, channels);
+    },
+    channelPosts(channelId) {
+      return requests
+        .filter((r) => r.method === 'POST' && r.status < 400 && r.path.replace(/\/$/, '') === '/v3/conversations' && channelOf(r.body) !== undefined)
+        .map((r) => {
+          const body = r.body as { activity?: Record<string, unknown> };
+          const conversationId = r.responseId ?? '';
+          return {
+            channelId: channelOf(r.body) as string,
+            conversationId,
+            activityId: conversationId.split(';messageid=')[1] ?? '',
+            activity: { ...(body.activity ?? {}), id: conversationId } as SentActivity,
+          };
+        })
+        .filter((post) => channelId === undefined || post.channelId === channelId);
     },
     recordCard(card) {
       extraCards.push({ seq: ++seq, card });
@@ -138,6 +187,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 function cardsIn(body: unknown): object[] {
   if (!isObject(body) || !Array.isArray(body.attachments)) return [];
   return body.attachments.filter((a): a is { contentType: string; content: object } => isObject(a) && a.contentType === ADAPTIVE_CARD_CONTENT_TYPE && isObject(a.content)).map((a) => a.content);
+}
+
+/** The channel a create-conversation asks for (`channelData.channel.id`), if any. */
+function channelOf(body: unknown): string | undefined {
+  const channel = isObject(body) && isObject(body.channelData) ? body.channelData.channel : undefined;
+  return isObject(channel) && typeof channel.id === 'string' ? channel.id : undefined;
 }
 
 function seqOf(r: RecordedConnectorRequest): number {
