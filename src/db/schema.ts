@@ -268,3 +268,4 @@ export const boardSessions = pgTable(
 
 // The edge and operations tables (Teams references, replay ledger, registered workflows, digest runs).
 export * from './schema-edge.js';
+export * from './schema-teams-files.js';

@@ -11,6 +11,7 @@ import { createRecordsRepository } from './records.repository.js';
 import { createReplayLedgerRepository } from './replay-ledger.repository.js';
 import { createRetentionRepository } from './retention.repository.js';
 import { createTeamsRepository } from './teams-conversations.repository.js';
+import { createTeamsFileOffersRepository } from './teams-file-offers.repository.js';
 import { createWorkflowItemsRepository } from './workflow-items.repository.js';
 
 const createRepositories = (executor: Executor) => ({
@@ -26,6 +27,7 @@ const createRepositories = (executor: Executor) => ({
   retention: createRetentionRepository(executor),
   workflowItems: createWorkflowItemsRepository(executor),
   digestRuns: createDigestRunsRepository(executor),
+  teamsFileOffers: createTeamsFileOffersRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

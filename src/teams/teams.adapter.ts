@@ -2,7 +2,7 @@ import express from 'express';
 import type { ChatSender } from '../delivery/sender.types.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
-import { createTeamsBot } from './teams-endpoint.js';
+import { type TeamsBot, createTeamsBot } from './teams-endpoint.js';
 import { createTeamsHandlers } from './teams-handlers.js';
 import { createTeamsSender } from './teams-sender.js';
 
@@ -25,9 +25,10 @@ const BODY_LIMIT = '256kb';
  * without it only TEAMS_EMULATOR=1 serves loopback callers (emulator, tests); otherwise Teams is off and the
  * description says how to turn it on.
  */
-export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: TeamsSettings; metrics: Metrics; http: express.Express; nodeEnv?: string }) => {
+export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: TeamsSettings; metrics: Metrics; http: express.Express; nodeEnv?: string; boardUrl?: string }) => {
   const { ctx, settings } = args;
-  const bot = createTeamsBot({
+  let bot: TeamsBot | undefined = undefined; // the handlers answer a group-chat mention proactively, through the bot
+  bot = createTeamsBot({
     appId: settings.appId,
     appPassword: settings.appPassword,
     tenantId: settings.tenantId,
@@ -37,7 +38,7 @@ export const createTeamsAdapter = async (args: { ctx: UseCaseContext; settings: 
     authority: settings.authority,
     nodeEnv: args.nodeEnv,
     botName: 'DutyDesk',
-    handlers: createTeamsHandlers({ ctx, metrics: args.metrics }),
+    handlers: createTeamsHandlers({ ctx, metrics: args.metrics, bot: () => bot, boardUrl: args.boardUrl }),
     logger: ctx.logger,
   });
   args.http.post('/api/messages', express.json({ limit: BODY_LIMIT }), (req, res) => bot.handle(req, res));

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { en } from './en.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
+import { teamsUiWords } from './en-teams-ui.js';
 
 /**
  * The one catalogue of user words (i18next). Platform code asks for a key and gets plain text; Slack and Teams
@@ -11,7 +12,7 @@ void i18n.init({
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
-  resources: { en: { translation: { ...en, workflow: { escalation: escalationWords, referral: referralWords } } } },
+  resources: { en: { translation: { ...en, ...teamsUiWords, workflow: { escalation: escalationWords, referral: referralWords } } } },
   // Plain text out: each platform escapes for its own markup when it renders.
   interpolation: { escapeValue: false },
   returnNull: false,
