@@ -10,6 +10,8 @@ import type { TeamsOutgoing } from './teams-endpoint.js';
 import { messageCard } from './teams-cards.js';
 
 export const HOME_COMMAND = 'home';
+/** `home` in the command list Teams shows (Slack has its App Home instead). */
+export const homeLine = () => `${HOME_COMMAND}: ${words('teamsUi.home_help')}`;
 
 export const welcomeCard = () =>
   messageCard({
@@ -17,7 +19,7 @@ export const welcomeCard = () =>
     title: words('teamsUi.welcome_title'),
     fields: [],
     actions: [],
-    lines: [words('teamsUi.welcome_text'), words('teamsUi.welcome_home'), ...helpLines(), `${HOME_COMMAND}: ${words('teamsUi.home_title')}`],
+    lines: [words('teamsUi.welcome_text'), words('teamsUi.welcome_home'), ...helpLines(), homeLine()],
   });
 
 /** The person's queue as Slack's App Home shows it (same data, myQueue), with the board's address when there is one. */

@@ -10,7 +10,7 @@ import type { TeamsBot, TeamsHandlers, TeamsOutgoing, TeamsUser } from './teams-
 import { normaliseTeamsMentions } from './teams-mentions.js';
 import { recordTeamsReference } from './teams-references.js';
 import { createTeamsDialogs } from './teams-dialogs.js';
-import { HOME_COMMAND, answerInPersonalChat, homeMessage, welcomeCard } from './teams-everywhere.js';
+import { HOME_COMMAND, answerInPersonalChat, homeLine, homeMessage, welcomeCard } from './teams-everywhere.js';
 import { answerFileConsent, fileOf, offerFile } from './teams-files.js';
 
 type CardAnswer = { card?: object; message?: string };
@@ -39,7 +39,7 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
   };
 
   const helpCard = (lines: string[]): AdaptiveCard =>
-    messageCard({ text: words('help.title'), title: words('help.title'), fields: [], actions: [], lines: [...lines, words('help.help_line'), words('help.decisions')] });
+    messageCard({ text: words('help.title'), title: words('help.title'), fields: [], actions: [], lines: [...lines, homeLine(), words('help.help_line'), words('help.decisions')] });
 
   /** The core's neutral reply as what Teams shows: a card in place of the clicked one, or a short message. */
   const answer = (reply: Reply): CardAnswer => {

@@ -18,5 +18,6 @@ export const teamsUiWords = {
     welcome_home: 'Type home at any time for what you owe, overdue first.',
     home_board: 'The managers’ board (your units, every item and the weekly reports): {{url}}/board',
     home_title: 'DutyDesk home',
+    home_help: 'What I owe, overdue first (the same queue as the Slack App Home)',
   },
 };
