@@ -2,6 +2,7 @@
 // FormDefinition → card with inputs and an Action.Execute submit. Pure functions: no store, no workflow rules.
 import { type ChatAction, type ChatMessage, encodeActionValue } from '../use-cases/chat-message.js';
 import type { FieldErrors, FormDefinition, FormField, FormValues } from '../use-cases/form.types.js';
+import { words } from '../words/catalogue.js';
 import { safeCardText } from './teams-text.js';
 
 export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body: object[]; actions?: object[] } & Record<string, unknown>;
@@ -171,7 +172,7 @@ export const formCard = (args: {
   }
   const submit = { type: 'Action.Execute', title: form.submitLabel, verb: FORM_SUBMIT_VERB, style: 'positive', associatedInputs: 'auto', data: { [FORM_KEY]: submission } };
   // Opening the dialog sends no input (associatedInputs none): the dialog starts from the same form, afresh.
-  const dialog = { type: 'Action.Submit', title: 'Open in a dialog', associatedInputs: 'none', data: { msteams: TASK_FETCH, [FORM_KEY]: submission } };
+  const dialog = { type: 'Action.Submit', title: words('teamsUi.open_dialog'), associatedInputs: 'none', data: { msteams: TASK_FETCH, [FORM_KEY]: submission } };
   return card(body, args.openInDialog ? [submit, dialog] : [submit], form.title);
 };
 
