@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../commands/index.js';
+import { HOME_COMMAND } from '../src/teams/teams-everywhere.js';
 import { pngSize } from './teams-icons.js';
 import { writeZip } from './zip-writer.js';
 
@@ -69,11 +70,17 @@ export const checkManifest = (manifest: Record<string, any>): string[] => {
   const problems: string[] = [];
   const bot = manifest.bots?.[0];
   if (!bot || !bot.scopes?.includes('personal')) problems.push('manifest.json: one bot with the "personal" scope is required');
-  const titles = new Set<string>((bot?.commandLists ?? []).flatMap((list: { commands: { title: string }[] }) => list.commands.map((c) => c.title)));
-  for (const command of [...COMMANDS.map((c) => c.name), 'help']) {
-    if (!titles.has(command)) problems.push(`manifest.json: the command list lacks "${command}" (commands/index.ts registers it)`);
+  type CommandList = { scopes: string[]; commands: { title: string }[] };
+  const lists: CommandList[] = bot?.commandLists ?? [];
+  // Every scope the bot is in lists every command (a mention outside the personal chat is answered inside it);
+  // the personal scope also has `home` (teams-everywhere.ts).
+  for (const scope of bot?.scopes ?? []) {
+    const titles = new Set(lists.filter((list) => list.scopes.includes(scope)).flatMap((list) => list.commands.map((c) => c.title)));
+    for (const command of [...COMMANDS.map((c) => c.name), 'help', ...(scope === 'personal' ? [HOME_COMMAND] : [])]) {
+      if (!titles.has(command)) problems.push(`manifest.json: the ${scope} command list lacks "${command}" (commands/index.ts registers it)`);
+    }
   }
-  if (titles.size > 10) problems.push('manifest.json: Teams allows at most 10 bot commands');
+  for (const list of lists) if (list.commands.length > 10) problems.push('manifest.json: Teams allows at most 10 bot commands per command list');
   for (const list of bot?.commandLists ?? []) {
     for (const c of list.commands as { title: string; description: string }[]) {
       if (c.title.length > 32 || c.description.length > 128) problems.push(`manifest.json: command "${c.title}" title ≤ 32 and description ≤ 128 characters`);

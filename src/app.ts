@@ -88,7 +88,7 @@ export const createApp = async (options: AppOptions) => {
   const http = createHttpApp({ store, metrics, health: orgOps.health, lifecycle, logger });
   const board = createBoard({ ctx, env: options.env, db: database.db, http });
   const slack = settings.slack ? await createSlackAdapter({ ctx, settings: settings.slack, metrics, http, boardUrl: board.board?.settings.baseUrl }) : null;
-  const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV, graph });
+  const teams = await createTeamsAdapter({ ctx, settings: settings.teams, metrics, http, nodeEnv: options.env.NODE_ENV, graph, boardUrl: board.board?.settings.baseUrl });
   if (slack?.mode === 'socket') lifecycle.check('slackSocket', () => slack.socketOpen());
   finishHttpApp(http);
 

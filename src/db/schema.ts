@@ -275,3 +275,4 @@ export const boardSessions = pgTable(
 export * from './schema-edge.js';
 export * from './schema-duty.js';
 export * from './schema-teams.js';
+export * from './schema-teams-files.js';

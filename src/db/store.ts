@@ -13,6 +13,7 @@ import { createReplayLedgerRepository } from './replay-ledger.repository.js';
 import { createRetentionRepository } from './retention.repository.js';
 import { createTeamsRepository } from './teams-conversations.repository.js';
 import { createTeamsChannelsRepository } from './teams-channels.repository.js';
+import { createTeamsFileOffersRepository } from './teams-file-offers.repository.js';
 import { createWorkflowItemsRepository } from './workflow-items.repository.js';
 
 const createRepositories = (executor: Executor) => ({
@@ -30,6 +31,7 @@ const createRepositories = (executor: Executor) => ({
   workflowItems: createWorkflowItemsRepository(executor),
   digestRuns: createDigestRunsRepository(executor),
   digest: createDigestRepository(executor),
+  teamsFileOffers: createTeamsFileOffersRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

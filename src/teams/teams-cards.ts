@@ -2,6 +2,7 @@
 // FormDefinition → card with inputs and an Action.Execute submit. Pure functions: no store, no workflow rules.
 import { type ChatAction, type ChatMessage, encodeActionValue } from '../use-cases/chat-message.js';
 import type { FieldErrors, FormDefinition, FormField, FormValues } from '../use-cases/form.types.js';
+import { words } from '../words/catalogue.js';
 import { safeCardText } from './teams-text.js';
 
 export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body: object[]; actions?: object[] } & Record<string, unknown>;
@@ -34,14 +35,20 @@ const card = (body: object[], actions: object[] = [], fallbackText?: string): Ad
 const text = (value: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: safeCardText(value), wrap: true, ...extra });
 const title = (value: string) => text(value, { weight: 'Bolder', size: 'Medium', style: 'heading' });
 
-/** A decision button: the verb is the action id, the data carries the item (never anything personal). */
-export const actionButton = (action: ChatAction) => ({
-  type: 'Action.Execute',
-  title: action.label,
-  verb: action.id,
-  data: { value: encodeActionValue(action), needsForm: action.needsForm },
-  ...(action.style ? { style: action.style === 'primary' ? 'positive' : 'destructive' } : {}),
-});
+/** What a dialog-opening button sends: Teams turns `msteams.type` into a `task/fetch` invoke with this data. */
+export const TASK_FETCH = { type: 'task/fetch' } as const;
+
+/**
+ * A decision button; the data carries the item (never anything personal). A click that opens a form (the core's
+ * answer, in `needsForm`) opens it in a Teams dialog (`task/fetch`); a one-click decision is an Action.Execute.
+ */
+export const actionButton = (action: ChatAction) => {
+  const style = action.style ? { style: action.style === 'primary' ? 'positive' : 'destructive' } : {};
+  if (action.needsForm) {
+    return { type: 'Action.Submit', title: action.label, data: { msteams: TASK_FETCH, value: encodeActionValue(action), needsForm: true, action: action.id }, ...style };
+  }
+  return { type: 'Action.Execute', title: action.label, verb: action.id, data: { value: encodeActionValue(action), needsForm: action.needsForm }, ...style };
+};
 
 /** A notification, DM or status as a card. Buttons are card-level Action.Execute actions. */
 export const messageCard = (message: ChatMessage): AdaptiveCard => {
@@ -61,8 +68,8 @@ export const messageCard = (message: ChatMessage): AdaptiveCard => {
     const { mimeType, content, filename } = message.attachment;
     body.push({ type: 'Image', url: `data:${mimeType};base64,${content}`, altText: `${message.title} (${filename}); the figures are listed above`, size: 'Stretch', spacing: 'Medium' });
   } else if (message.attachment) {
-    // Files from a bot need Teams' file-consent flow (supportsFiles), which DutyDesk does not do yet.
-    body.push(text(`The file ${message.attachment.filename} cannot be delivered in Teams yet: take this export on Slack.`, { color: 'Warning', spacing: 'Medium' }));
+    // The file itself goes through Teams' file consent flow in the personal chat (teams-files.ts).
+    body.push(text(`The file ${message.attachment.filename} is offered in your personal chat with DutyDesk.`, { isSubtle: true, spacing: 'Medium' }));
   }
   return card(body, message.actions.map(actionButton), message.text);
 };
@@ -126,7 +133,17 @@ const inputFor = (field: FormField, value: string | string[] | undefined): objec
  * A form as a card: one input per field (ids = field names), required fields marked for Teams' own check, the
  * server's field errors under their inputs, and an Action.Execute submit carrying the form context.
  */
-export const formCard = (args: { form: FormDefinition; command?: string; text?: string; values?: FormValues; errors?: FieldErrors }): AdaptiveCard => {
+export const formCard = (args: {
+  form: FormDefinition;
+  command?: string;
+  text?: string;
+  values?: FormValues;
+  errors?: FieldErrors;
+  /** 'dialog': the card inside a Teams dialog (Action.Submit → task/submit); 'chat' (default): a card in the chat. */
+  mode?: 'chat' | 'dialog';
+  /** A typed command's form in the chat also offers to open the same form in a dialog. */
+  openInDialog?: boolean;
+}): AdaptiveCard => {
   const { form } = args;
   const errors = args.errors ?? {};
   const body: object[] = [title(form.title)];
@@ -150,8 +167,13 @@ export const formCard = (args: { form: FormDefinition; command?: string; text?: 
     ...(args.command ? { command: args.command } : {}),
     ...(args.text ? { text: args.text.slice(0, 200) } : {}),
   };
+  if (args.mode === 'dialog') {
+    return card(body, [{ type: 'Action.Submit', title: form.submitLabel, style: 'positive', associatedInputs: 'auto', data: { [FORM_KEY]: submission } }], form.title);
+  }
   const submit = { type: 'Action.Execute', title: form.submitLabel, verb: FORM_SUBMIT_VERB, style: 'positive', associatedInputs: 'auto', data: { [FORM_KEY]: submission } };
-  return card(body, [submit], form.title);
+  // Opening the dialog sends no input (associatedInputs none): the dialog starts from the same form, afresh.
+  const dialog = { type: 'Action.Submit', title: words('teamsUi.open_dialog'), associatedInputs: 'none', data: { msteams: TASK_FETCH, [FORM_KEY]: submission } };
+  return card(body, args.openInDialog ? [submit, dialog] : [submit], form.title);
 };
 
 /** The form context back from a submit's data, or null when the data is not one of our forms. */

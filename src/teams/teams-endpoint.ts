@@ -8,6 +8,7 @@ import { type ChannelPoster, createChannelPoster } from './teams-channel-post.js
 import { createProactive } from './teams-proactive.js';
 import { type TeamEventHandlers, registerTeamRoutes } from './teams-team-events.js';
 import { errorSummary, registerRoutes, sendErrorInvokeResponse } from './teams-routes.js';
+import { registerInvokeRoutes } from './teams-invoke-routes.js';
 
 export { isLoopbackAddress } from './teams-auth.js';
 export { TeamsDeliveryError } from './teams-proactive.js';
@@ -19,14 +20,28 @@ export interface TeamsUser {
   name?: string;
 }
 /** card = Adaptive Card JSON, sent as an attachment of contentType 'application/vnd.microsoft.card.adaptive'. */
-export type TeamsOutgoing = { text?: string; card?: object };
+export type TeamsOutgoing = { text?: string; card?: object; attachments?: TeamsAttachment[] };
+/** Any other attachment (a file consent card, a file info card), sent as is after the card. */
+export type TeamsAttachment = { contentType: string; name?: string; contentUrl?: string; content?: unknown };
 export interface TeamsHandlers {
   /** `reply` is only usable until this promise settles. conversationType: 'personal' | 'groupChat' | 'channel'. */
   onMessage(args: { user: TeamsUser; text: string; reference: unknown; conversationType?: string; reply: (message: TeamsOutgoing) => Promise<void> }): Promise<void>;
   /** The returned card replaces the clicked card; else `message` is shown. A card wins when both are given. */
   onCardAction(args: { user: TeamsUser; verb: string; data: Record<string, unknown>; reference: unknown }): Promise<{ card?: object; message?: string }>;
   /** Personal scope only; may fire twice for one install (installationUpdate + conversationUpdate): be idempotent. */
-  onInstall?(args: { user: TeamsUser; reference: unknown }): Promise<void>;
+  onInstall?(args: { user: TeamsUser; reference: unknown; event?: 'installationUpdate' | 'conversationUpdate'; reply?: (message: TeamsOutgoing) => Promise<void> }): Promise<void>;
+  /** Invokes other than Action.Execute (teams-invoke-routes.ts): the invoke response body, or null when not ours. */
+  onInvoke?(args: TeamsInvoke): Promise<{ status: number; body?: unknown } | null>;
+}
+export interface TeamsInvoke {
+  /** e.g. 'task/fetch', 'task/submit', 'fileConsent/invoke'. */
+  name: string;
+  user: TeamsUser;
+  value: Record<string, unknown>;
+  reference: unknown;
+  conversationType?: string;
+  /** A message into the conversation the invoke came from, while the invoke is being answered. */
+  send: (message: TeamsOutgoing) => Promise<void>;
 }
 export interface TeamsLogger {
   info(o: object, msg?: string): void;
@@ -78,6 +93,7 @@ export function createTeamsBot(args: {
   const app = adapter ? new AgentApplication<TurnState>({ adapter, agentAppId: appId, agentName: args.botName }) : null;
   if (app) {
     if (adapter && args.teamEvents) registerTeamRoutes({ app, adapter, handlers: args.teamEvents, log }); // before the personal routes: first match wins
+    registerInvokeRoutes({ app, handlers: args.handlers, log }); // before the general routes: first match wins
     registerRoutes({ app, handlers: args.handlers, log });
     app.onError(async (context, error) => {
       log.error({ err: errorSummary(error), activityType: context.activity.type }, 'teams turn failed');

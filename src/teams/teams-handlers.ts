@@ -6,13 +6,16 @@ import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { words } from '../words/catalogue.js';
 import { type AdaptiveCard, FORM_SUBMIT_VERB, formCard, formSubmissionOf, formValuesOf, messageCard, noticeCard } from './teams-cards.js';
-import type { TeamsHandlers, TeamsUser } from './teams-endpoint.js';
+import type { TeamsBot, TeamsHandlers, TeamsOutgoing, TeamsUser } from './teams-endpoint.js';
 import { normaliseTeamsMentions } from './teams-mentions.js';
 import { recordTeamsReference } from './teams-references.js';
+import { createTeamsDialogs } from './teams-dialogs.js';
+import { HOME_COMMAND, answerInPersonalChat, homeLine, homeMessage, welcomeCard } from './teams-everywhere.js';
+import { answerFileConsent, fileOf, offerFile } from './teams-files.js';
 
 type CardAnswer = { card?: object; message?: string };
 
-export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metrics }): TeamsHandlers => {
+export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metrics; bot?: () => TeamsBot | undefined; boardUrl?: string }): TeamsHandlers => {
   const { ctx, metrics } = args;
   const log = ctx.logger;
 
@@ -36,7 +39,7 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
   };
 
   const helpCard = (lines: string[]): AdaptiveCard =>
-    messageCard({ text: words('help.title'), title: words('help.title'), fields: [], actions: [], lines: [...lines, words('help.help_line'), words('help.decisions')] });
+    messageCard({ text: words('help.title'), title: words('help.title'), fields: [], actions: [], lines: [...lines, homeLine(), words('help.help_line'), words('help.decisions')] });
 
   /** The core's neutral reply as what Teams shows: a card in place of the clicked one, or a short message. */
   const answer = (reply: Reply): CardAnswer => {
@@ -61,29 +64,66 @@ export const createTeamsHandlers = (args: { ctx: UseCaseContext; metrics: Metric
     return reply;
   };
 
+  const outgoing = (shown: CardAnswer): TeamsOutgoing => (shown.card ? { card: shown.card } : { text: shown.message ?? '' });
+  const dialogs = createTeamsDialogs({ ctx, chatAnswer: (reply) => outgoing(answer(reply)), logged });
+
+  /** A typed command, answered through `send` (the personal chat, wherever it was asked). */
+  const runTyped = async (user: TeamsUser, text: string, send: (message: TeamsOutgoing) => Promise<void>) => {
+    const personId = personOf(user);
+    if (!personId) {
+      log.info({ platform: 'teams', known: false }, 'teams message from a person not in the org file');
+      await send({ text: words('directory.not_in_teams') });
+      return;
+    }
+    const cleaned = normaliseTeamsMentions({ text, directory: ctx.directory });
+    const [word = '', ...rest] = cleaned.split(/\s+/);
+    const name = word.replace(/^\//, '').toLowerCase();
+    if (name === HOME_COMMAND) return send({ card: messageCard(await homeMessage({ ctx, personId, boardUrl: args.boardUrl })) });
+    const reply = logged('command', await handleCommand({ ctx, platform: 'teams', actorId: personId, name, text: rest.join(' ') }));
+    const file = reply.kind === 'message' ? fileOf(reply.message) : null;
+    if (reply.kind === 'message' && file && (await offerFile({ ctx, aadObjectId: user.aadObjectId ?? '', personId, message: reply.message, file, summaryCard: messageCard, send }))) return;
+    if (reply.kind === 'form') return send({ card: formCard({ form: reply.form, command: reply.command, text: reply.text, values: reply.values, errors: reply.errors, openInDialog: true }) });
+    await send(outgoing(answer(reply)));
+  };
+
   return {
-    async onInstall({ user, reference }) {
+    async onInstall({ user, reference, event, reply }) {
       await saveReference(user, reference, 'install');
+      // Teams sends installationUpdate and conversationUpdate for one install: the welcome goes with the second only.
+      if (event === 'conversationUpdate' && reply) await reply({ card: welcomeCard() });
     },
 
     async onMessage({ user, text, reference, conversationType, reply: reply_ }) {
       await timed('message', async () => {
         if (conversationType && conversationType !== 'personal') {
-          await reply_({ text: words('teams.personal_only') });
+          const bot = args.bot?.();
+          if (!bot) return reply_({ text: words('teams.personal_only') });
+          await answerInPersonalChat({
+            ctx,
+            aadObjectId: user.aadObjectId,
+            sendProactive: async (to, message) => void (await bot.sendProactive({ reference: to, message })),
+            replyHere: reply_,
+            answer: (send) => runTyped(user, text, send),
+          });
           return;
         }
         await saveReference(user, reference, 'message');
+        await runTyped(user, text, reply_);
+      });
+    },
+
+    async onInvoke({ name, user, value, send }) {
+      return timed(name, async () => {
         const personId = personOf(user);
-        if (!personId) {
-          log.info({ platform: 'teams', known: false }, 'teams message from a person not in the org file');
-          await reply_({ text: words('directory.not_in_teams') });
-          return;
+        if (name === 'fileConsent/invoke') {
+          await answerFileConsent({ ctx, aadObjectId: user.aadObjectId, personId, value, send });
+          return { status: 200 };
         }
-        const cleaned = normaliseTeamsMentions({ text, directory: ctx.directory });
-        const [word = '', ...rest] = cleaned.split(/\s+/);
-        const reply = logged('command', await handleCommand({ ctx, platform: 'teams', actorId: personId, name: word.replace(/^\//, '').toLowerCase(), text: rest.join(' ') }));
-        const shown = answer(reply);
-        await reply_(shown.card ? { card: shown.card } : { text: shown.message ?? '' });
+        const data = typeof value.data === 'object' && value.data !== null ? (value.data as Record<string, unknown>) : {};
+        if (!personId) return { status: 200, body: { task: { type: 'message', value: words('directory.not_in_teams') } } };
+        if (name === 'task/fetch') return { status: 200, body: await dialogs.fetch({ personId, data, send }) };
+        if (name === 'task/submit') return { status: 200, body: await dialogs.submit({ personId, data, send }) };
+        return null;
       });
     },
 

@@ -36,26 +36,30 @@ export function registerRoutes(args: { app: AgentApplication<TurnState>; handler
     }
   });
 
-  const install = async (context: TurnContext): Promise<void> => {
+  const install = async (context: TurnContext, event: 'installationUpdate' | 'conversationUpdate'): Promise<void> => {
     if (!handlers.onInstall || !isPersonal(context)) return;
-    await handlers.onInstall({ user: userOf(context), reference: referenceOf(context) });
+    const reply = async (message: TeamsOutgoing) => {
+      await context.sendActivity(toActivity(message));
+    };
+    await handlers.onInstall({ user: userOf(context), reference: referenceOf(context), event, reply });
   };
   app.onActivity(ActivityTypes.InstallationUpdate, async (context) => {
     const action = String(context.activity.action ?? '').toLowerCase();
-    if (action === 'add' || action === 'add-upgrade') await install(context);
+    if (action === 'add' || action === 'add-upgrade') await install(context, 'installationUpdate');
   });
   app.onConversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
-    if (botId && context.activity.membersAdded?.some((m) => m.id === botId)) await install(context);
+    if (botId && context.activity.membersAdded?.some((m) => m.id === botId)) await install(context, 'conversationUpdate');
   });
 }
 
 export function toActivity(message: TeamsOutgoing): Activity {
-  if (!message.text && !message.card) throw new TypeError('a Teams message needs text or a card');
+  if (!message.text && !message.card && !message.attachments?.length) throw new TypeError('a Teams message needs text, a card or an attachment');
+  const attachments = [...(message.card ? [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: message.card }] : []), ...(message.attachments ?? [])];
   return Activity.fromObject({
     type: ActivityTypes.Message,
     ...(message.text ? { text: safeCardText(message.text), textFormat: 'markdown' } : {}),
-    ...(message.card ? { attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: message.card }] } : {}),
+    ...(attachments.length > 0 ? { attachments } : {}),
   });
 }
 
@@ -64,7 +68,7 @@ export async function sendErrorInvokeResponse(context: TurnContext): Promise<voi
   await context.sendActivity(Activity.fromObject({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } }));
 }
 
-function userOf(context: TurnContext): TeamsUser {
+export function userOf(context: TurnContext): TeamsUser {
   const from = context.activity.from;
   return { id: from?.id ?? '', aadObjectId: from?.aadObjectId || undefined, name: from?.name || undefined };
 }
@@ -80,7 +84,7 @@ function isPersonal(context: TurnContext): boolean {
   return conversation?.conversationType === 'personal' || (conversation?.conversationType === undefined && !conversation?.isGroup);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -3,7 +3,7 @@ import type { ChatSender } from '../delivery/sender.types.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { createTeamChannelHandlers } from './teams-channel-install.js';
-import { createTeamsBot } from './teams-endpoint.js';
+import { type TeamsBot, createTeamsBot } from './teams-endpoint.js';
 import { type GraphInstallSettings, createGraphInstaller } from './teams-graph-install.js';
 import { createTeamsHandlers } from './teams-handlers.js';
 import { createTeamsSender } from './teams-sender.js';
@@ -35,9 +35,11 @@ export const createTeamsAdapter = async (args: {
   nodeEnv?: string;
   /** Proactive installation through Microsoft Graph (MICROSOFT_APP_CATALOG_ID), or null. */
   graph?: GraphInstallSettings | null;
+  boardUrl?: string;
 }) => {
   const { ctx, settings } = args;
-  const bot = createTeamsBot({
+  let bot: TeamsBot | undefined = undefined; // the handlers answer a group-chat mention proactively, through the bot
+  bot = createTeamsBot({
     appId: settings.appId,
     appPassword: settings.appPassword,
     tenantId: settings.tenantId,
@@ -47,7 +49,7 @@ export const createTeamsAdapter = async (args: {
     authority: settings.authority,
     nodeEnv: args.nodeEnv,
     botName: 'DutyDesk',
-    handlers: createTeamsHandlers({ ctx, metrics: args.metrics }),
+    handlers: createTeamsHandlers({ ctx, metrics: args.metrics, bot: () => bot, boardUrl: args.boardUrl }),
     teamEvents: createTeamChannelHandlers({ ctx }),
     logger: ctx.logger,
   });

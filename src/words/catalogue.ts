@@ -3,6 +3,7 @@ import { en } from './en.js';
 import { dutyWords } from './en-duty.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
 import { refsWords } from './en-refs.js';
+import { teamsUiWords } from './en-teams-ui.js';
 
 /**
  * The one catalogue of user words (i18next). Platform code asks for a key and gets plain text; Slack and Teams
@@ -13,7 +14,7 @@ void i18n.init({
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
-  resources: { en: { translation: { ...en, ...refsWords, workflow: { escalation: escalationWords, referral: referralWords } } } },
+  resources: { en: { translation: { ...en, ...refsWords, ...teamsUiWords, workflow: { escalation: escalationWords, referral: referralWords } } } },
   // Plain text out: each platform escapes for its own markup when it renders.
   interpolation: { escapeValue: false },
   returnNull: false,

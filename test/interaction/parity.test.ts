@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideEscalation, raiseEscalation } from '../../src/use-cases/escalations.use-case.js';
 import { decideReferral, raiseReferral } from '../../src/use-cases/referrals.use-case.js';
 import { type Parity, type Person, startParity } from './parity-support.js';
+import { exportVia, homeVia } from './parity-views.js';
+import { EXPORT_COLUMNS } from '../../src/use-cases/export.use-case.js';
 
 /**
  * One table, two platforms: every action of both workflows, by someone allowed and by someone refused, clicked on
@@ -126,6 +128,59 @@ describe('Slack and Teams give the same answers for every action of every workfl
       // A refused click never opens a form and changes nothing; the allowed one goes through.
       expect(slack).toMatchObject({ refusedOpensForm: false, refusedStateKept: true, allowedOpensForm: row.form, allowedRefusal: null, allowedState: row.to });
       expect(slack?.refusal).toMatch(/Nothing was changed|You raised this escalation/);
+    },
+    60_000,
+  );
+});
+
+/**
+ * What a person asks to see, on both platforms: a case's export (the file's facts, or the same refusal) and the
+ * home view (the same queue lines and buttons), for the same case and the same people.
+ */
+type ViewRow = { view: 'export'; who: Person; file: boolean; refusal?: RegExp } | { view: 'home'; who: Person; items: number };
+
+const VIEWS: ViewRow[] = [
+  { view: 'export', who: 'tom', file: true }, // the raiser's manager: need to know, and a manager
+  { view: 'export', who: 'kate', file: true }, // the receiving unit's manager
+  { view: 'export', who: 'priya', file: false, refusal: /^P100200: not shown\. Only people with a role on this case can see it\.$/ }, // a manager, no role
+  { view: 'export', who: 'amara', file: false, refusal: /^You are not allowed to take that decision on this item\. Nothing was changed\.$/ }, // a role on the case, not a manager
+  { view: 'home', who: 'tom', items: 1 }, // owes the countersign
+  { view: 'home', who: 'amara', items: 0 },
+];
+
+describe('Slack and Teams show the same facts for the same case: exports and the home view', () => {
+  let p: Parity;
+  beforeAll(async () => {
+    p = await startParity();
+    await raiseEscalation({ ctx: p.t.app.ctx, actorId: 'amara', input: ESCALATION, platform: 'slack' });
+  }, 60_000);
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it.each(VIEWS)(
+    '$view for $who',
+    async (row) => {
+      if (row.view === 'export') {
+        const slack = await exportVia({ p, platform: 'slack', who: row.who, crn: ESCALATION.crn });
+        const teams = await exportVia({ p, platform: 'teams', who: row.who, crn: ESCALATION.crn });
+        expect(teams).toEqual(slack);
+        if (row.file) {
+          expect(slack.filename).toBe('P100200-timeline.csv');
+          expect(slack.refusal).toBeNull();
+          expect(slack.rows[0]).toBe(EXPORT_COLUMNS.slice(1).join(','));
+          expect(slack.rows.filter((line) => /,decision,raise,amara,/.test(line))).toHaveLength(1);
+        } else {
+          expect(slack).toMatchObject({ filename: null, rows: [] });
+          expect(slack.refusal).toMatch(row.refusal!);
+        }
+        return;
+      }
+      const slack = await homeVia({ p, platform: 'slack', who: row.who });
+      const teams = await homeVia({ p, platform: 'teams', who: row.who });
+      expect(teams).toEqual(slack);
+      expect(slack.items).toHaveLength(row.items);
+      if (row.items > 0) expect(slack.items[0]).toMatch(/^ESC-\d{6} · P100200 · /);
     },
     60_000,
   );

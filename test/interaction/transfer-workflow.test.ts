@@ -134,7 +134,7 @@ describe('a third workflow registered at composition (a two-step transfer reques
     p.teams
       .activitiesTo(`a:personal-1${aadOf(who)}`)
       .flatMap((activity) => activity.attachments ?? [])
-      .map((attachment) => attachment.content as { body: { text?: string }[]; actions?: { verb: string; data: { value: string } }[] })
+      .map((attachment) => attachment.content as { body: { text?: string }[]; actions?: { verb?: string; data: { value: string; action?: string } }[] })
       .filter((card) => JSON.stringify(card.body).includes(ref))
       .flatMap((card) => card.actions ?? []);
 
@@ -183,7 +183,8 @@ describe('a third workflow registered at composition (a two-step transfer reques
   it('runs the same on Teams, and refuses the requester approving her own transfer in the same words as Slack', async () => {
     const { id, ref } = await raise();
     const buttons = teamsButtons('priya', ref);
-    expect(buttons.map((button) => button.verb)).toEqual(['transfer.approve', 'transfer.decline']);
+    // Both need a rationale: each opens a Teams dialog (msteams task/fetch), named by the action in its data.
+    expect(buttons.map((button) => button.verb ?? button.data.action)).toEqual(['transfer.approve', 'transfer.decline']);
     const invoke = async (who: Person, verb: string, data: Record<string, unknown>) => {
       const { actionExecuteActivity } = await import('../support/bot-activities.js');
       const res = await postActivity({ baseUrl: p.t.baseUrl, activity: actionExecuteActivity({ serviceUrl: p.teams.url, userAadId: aadOf(who), userName: who, verb, data }) });
@@ -194,10 +195,19 @@ describe('a third workflow registered at composition (a two-step transfer reques
     const slackRefusal = await p.act({ platform: 'slack', who: 'amara', value: buttons[0]!.data.value, actionId: 'transfer.approve', values: {} });
     expect(slackRefusal).toEqual({ opensForm: false, refusal: refused.value });
 
-    const form = (await invoke('priya', 'transfer.approve', { value: buttons[0]!.data.value })).value as { body: { id?: string }[]; actions: { data: object }[] };
+    const task = async (kind: 'fetch' | 'submit', data: Record<string, unknown>) => {
+      const { taskFetchActivity, taskSubmitActivity } = await import('../support/bot-activities-ui.js');
+      const activity = (kind === 'fetch' ? taskFetchActivity : taskSubmitActivity)({ serviceUrl: p.teams.url, userAadId: aadOf('priya'), userName: 'priya', data });
+      return (await postActivity({ baseUrl: p.t.baseUrl, activity })).json as { task: { type: string; value: unknown } };
+    };
+    const opened = await task('fetch', buttons[0]!.data);
+    expect(opened.task.type).toBe('continue');
+    const form = (opened.task.value as { card: { content: { body: { id?: string }[]; actions: { data: object }[] } } }).card.content;
     expect(form.body.filter((element) => element.id).map((element) => element.id)).toEqual(['rationale']);
-    const done = await invoke('priya', 'form.submit', { ...form.actions[0]!.data, rationale: 'Room in North Team 5.' });
-    expect(JSON.stringify(done.value)).toMatch(/Transfer approved by Priya Shah/);
+    const priyaBefore = p.teams.activitiesTo(`a:personal-1${aadOf('priya')}`).length;
+    const done = await task('submit', { ...form.actions[0]!.data, rationale: 'Room in North Team 5.' });
+    expect(done.task.type).toBe('message'); // the dialog closes; the chat gets the item as it now stands
+    expect(JSON.stringify(p.teams.activitiesTo(`a:personal-1${aadOf('priya')}`).slice(priyaBefore))).toMatch(/Transfer approved by Priya Shah/);
     await p.t.app.dispatcher.drain();
     const complete = teamsButtons('amara', ref).find((button) => button.verb === 'transfer.complete');
     const closed = await invoke('amara', 'transfer.complete', { value: complete!.data.value });

@@ -27,7 +27,23 @@ export type SentActivity = Record<string, unknown> & {
   attachments?: Array<{ contentType?: string; content?: unknown }>;
 };
 
+/** A file PUT to one of the fake's OneDrive-style upload URLs (what a file consent accept points the bot at). */
+export interface RecordedUpload {
+  /** The upload session's name, as given to uploadUrl(). */
+  session: string;
+  method: string;
+  contentRange?: string;
+  contentLength?: string;
+  bytes: Buffer;
+}
+
 export interface FakeConnector {
+  /**
+   * A loopback upload session URL, as Teams puts in `uploadInfo.uploadUrl` of an accepted file consent; what the
+   * bot PUTs there is recorded in uploads(). `status` lets the session refuse the upload.
+   */
+  uploadUrl(session: string, options?: { status?: number }): string;
+  uploads(): RecordedUpload[];
   /** serviceUrl to put into activities; ends with '/'. */
   url: string;
   requests: RecordedConnectorRequest[];
@@ -59,10 +75,14 @@ export interface ChannelPost {
 }
 
 const TEAM_CHANNELS_ROUTE = /^\/v3\/teams\/([^/]+)\/conversations\/?$/;
+const UPLOAD_ROUTE = /^\/upload\/([^/]+)$/;
+const header = (req: IncomingMessage, name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
 const CONVERSATION_ROUTE = /^\/v3\/conversations\/([^/]+)(?:\/activities(?:\/([^/]+))?)?\/?$/;
 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const requests: RecordedConnectorRequest[] = [];
+  const uploads: RecordedUpload[] = [];
+  const uploadStatus = new Map<string, number>();
   const extraCards: Array<{ seq: number; card: object }> = [];
   const failures: Array<{ status: number; retryAfterSeconds?: number }> = [];
   const teams = new Map<string, { id: string; name?: string }[]>();
@@ -76,9 +96,21 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readJson(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const upload = UPLOAD_ROUTE.exec(path);
+    if (upload) {
+      const session = safeDecode(upload[1] ?? '');
+      const bytes = await readBody(req);
+      uploads.push({ session, method, contentRange: header(req, 'content-range'), contentLength: header(req, 'content-length'), bytes });
+      const status = uploadStatus.get(session) ?? 201;
+      // OneDrive answers the last byte range with the created drive item.
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify(status < 300 ? { id: `fake-item-${session}`, name: session, size: bytes.length } : { error: { code: 'accessDenied' } }));
+      return;
+    }
+    const body = await readJson(req);
     const match = CONVERSATION_ROUTE.exec(path);
     const record: RecordedConnectorRequest = {
       method,
@@ -141,6 +173,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 
   return {
     url: `${origin}/`,
+    uploadUrl(session, options) {
+      if (options?.status) uploadStatus.set(session, options.status);
+      return `${origin}/upload/${encodeURIComponent(session)}`;
+    },
+    uploads: () => [...uploads],
     requests,
     activities,
     updates,
@@ -177,6 +214,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     },
     reset() {
       requests.length = 0;
+      uploads.length = 0;
       extraCards.length = 0;
       failures.length = 0;
     },

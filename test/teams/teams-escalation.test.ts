@@ -36,21 +36,26 @@ describe('Teams: a mixed-platform escalation (officer on Slack, manager and duty
     expect(cardText(countersignCard!)).toMatch(/Countersign needed: ESC-000001/);
     expect(cardText(countersignCard!)).toMatch(/Breached licence conditions/); // narrative only in the DM
     const countersign = actionNamed(countersignCard!, 'escalation.countersign');
-    expect(countersign.data).toEqual({ value: `escalation:${id}:escalation.countersign`, needsForm: true });
-    expect(executeActions(countersignCard!).map((a) => a.verb)).toEqual(['escalation.countersign', 'escalation.return']);
+    expect(countersign.data).toEqual({ msteams: { type: 'task/fetch' }, value: `escalation:${id}:escalation.countersign`, needsForm: true, action: 'escalation.countersign' });
+    expect(executeActions(countersignCard!).map((a) => (a.data as { action: string }).action)).toEqual(['escalation.countersign', 'escalation.return']);
 
-    // The button opens the rationale form in place of the card.
-    const form = h.cardOf(await h.invoke('tom', 'escalation.countersign', countersign.data as Record<string, unknown>));
+    // The button opens the rationale form in a dialog.
+    const form = h.dialogOf(await h.task('tom', 'fetch', countersign.data as Record<string, unknown>));
     expect(inputIds(form)).toEqual(['rationale']);
-    const submit = actionNamed(form, 'form.submit');
+    const [submit] = executeActions(form);
 
-    // No rationale: the form comes back with the error under the field, nothing changes.
-    const invalid = h.cardOf(await h.invoke('tom', 'form.submit', { ...(submit.data as object), rationale: ' ' }));
+    // No rationale: the dialog comes back with the error under the field, nothing changes.
+    const invalid = h.dialogOf(await h.task('tom', 'submit', { ...(submit!.data as object), rationale: ' ' }));
     expect(cardText(invalid)).toMatch(/Give your rationale/);
     expect((await app.store.repos.items.escalation(id))?.state).toBe('awaiting_countersign');
 
     h.t.clock.advance(20 * 60_000);
-    const done = h.cardOf(await h.invoke('tom', 'form.submit', { ...(submit.data as object), rationale: 'Agree, risk has risen.' }));
+    const tomBefore = h.cardsTo('tom').length;
+    const closed = await h.task('tom', 'submit', { ...(submit!.data as object), rationale: 'Agree, risk has risen.' });
+    expect(closed.task).toEqual({ type: 'message', value: 'Countersign: done for ESC-000001 (X123456). Recorded with your name and the time.' });
+    // The dialog closes; the chat gets the item as it now stands.
+    expect(h.cardsTo('tom').slice(tomBefore)).toHaveLength(1);
+    const done = h.cardsTo('tom').at(-1)!;
     expect(executeActions(done)).toEqual([]);
     expect(cardText(done)).toMatch(/Countersigned by Tom Reyes, Tue 24 Nov 2026, 10:20/);
     expect(cardText(done)).toMatch(/State: Awaiting duty acceptance/);
@@ -70,10 +75,12 @@ describe('Teams: a mixed-platform escalation (officer on Slack, manager and duty
     expect(cardText(refreshedCard)).toMatch(/Countersigned by Tom Reyes/);
 
     const accept = actionNamed(acceptanceCard, 'escalation.accept');
-    const acceptForm = h.cardOf(await h.invoke('dev', 'escalation.accept', accept.data as Record<string, unknown>));
+    const acceptForm = h.dialogOf(await h.task('dev', 'fetch', accept.data as Record<string, unknown>));
     expect(inputIds(acceptForm)).toEqual(['personId', 'rationale']);
-    const acceptSubmit = actionNamed(acceptForm, 'form.submit');
-    const accepted = h.cardOf(await h.invoke('dev', 'form.submit', { ...(acceptSubmit.data as object), personId: 'omar', rationale: 'Accepted on duty.' }));
+    const [acceptSubmit] = executeActions(acceptForm);
+    const acceptedDialog = await h.task('dev', 'submit', { ...(acceptSubmit!.data as object), personId: 'omar', rationale: 'Accepted on duty.' });
+    expect(acceptedDialog.task.type).toBe('message');
+    const accepted = h.cardsTo('dev').at(-1)!;
     expect(cardText(accepted)).toMatch(/Accepted by Dev Patel/);
     expect(executeActions(accepted)).toEqual([]);
     expect(await app.store.repos.items.escalation(id)).toMatchObject({ state: 'awaiting_handover', acceptedBy: 'dev', newCaseManagerId: 'omar' });

@@ -4,6 +4,7 @@
 import { expect } from 'vitest';
 import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { actionExecuteActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
+import { taskFetchActivity, taskSubmitActivity } from '../support/bot-activities-ui.js';
 import { type FakeConnector, type SentActivity, startFakeConnector } from '../support/fake-connector.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { buttonsOf, escalationValues } from '../slack/slack-harness.js';
@@ -26,6 +27,7 @@ export const teamsOrg = () =>
   );
 
 export type InvokeAnswer = { statusCode: number; type: string; value: unknown };
+export type TaskAnswer = { task: { type: string; value: unknown } };
 type Json = Record<string, unknown>;
 
 export const conversationOf = (who: TeamsPerson) => `a:personal-1${AAD[who]}`;
@@ -45,6 +47,10 @@ export interface TeamsHarness {
   install(who: TeamsPerson): Promise<number>;
   say(who: TeamsPerson, text: string): Promise<{ status: number; replies: SentActivity[] }>;
   invoke(who: TeamsPerson, verb: string, data: Json): Promise<InvokeAnswer>;
+  /** A dialog button clicked (task/fetch) or a dialog submitted (task/submit): the task answer's body. */
+  task(who: TeamsPerson, kind: 'fetch' | 'submit', data: Json): Promise<TaskAnswer>;
+  /** The card of a dialog left open (fails when the dialog closed with a message). */
+  dialogOf(answer: TaskAnswer): Json;
   /** The card of an invoke answer (fails when the answer is a message). */
   cardOf(answer: InvokeAnswer): Json;
   /** Cards the fake received in new messages to this person's 1:1 conversation, in order. */
@@ -118,6 +124,19 @@ export const startTeamsHarness = async (options: { env?: Record<string, string>;
       if (answer.type === 'application/vnd.microsoft.card.adaptive') fake.recordCard(answer.value as object);
       return answer;
     },
+    async task(who, kind, data) {
+      const activity = (kind === 'fetch' ? taskFetchActivity : taskSubmitActivity)({ ...base(who), data });
+      const res = await postActivity({ baseUrl: t.baseUrl, activity });
+      expect(res.status).toBe(200);
+      const answer = res.json as TaskAnswer;
+      const card = answer.task.type === 'continue' ? (answer.task.value as { card: { content: object } }).card.content : undefined;
+      if (card) fake.recordCard(card);
+      return answer;
+    },
+    dialogOf(answer) {
+      expect(answer.task.type, `expected a dialog, got ${JSON.stringify(answer.task.value)}`).toBe('continue');
+      return (answer.task.value as { card: { content: Json } }).card.content;
+    },
     cardOf,
     cardsTo(who) {
       return fake
@@ -148,14 +167,14 @@ export const until = async (check: () => Promise<boolean>, what: string): Promis
   }
 };
 
-/** Every Action.Execute in a card (card-level actions and ActionSets). */
+/** Every button in a card: Action.Execute, and Action.Submit (a dialog to open); card-level and in ActionSets. */
 export const executeActions = (card: Json): Json[] => {
   const found: Json[] = [];
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (typeof node !== 'object' || node === null) return;
     const record = node as Json;
-    if (record.type === 'Action.Execute') found.push(record);
+    if (record.type === 'Action.Execute' || record.type === 'Action.Submit') found.push(record);
     for (const [key, value] of Object.entries(record)) if (key !== 'data') walk(value);
   };
   walk(card);
@@ -163,7 +182,7 @@ export const executeActions = (card: Json): Json[] => {
 };
 
 export const actionNamed = (card: Json, verb: string): Json => {
-  const action = executeActions(card).find((candidate) => candidate.verb === verb);
+  const action = executeActions(card).find((candidate) => candidate.verb === verb || (candidate.data as Json | undefined)?.action === verb);
   expect(action, `no ${verb} button in ${JSON.stringify(executeActions(card).map((a) => a.verb))}`).toBeDefined();
   return action as Json;
 };

@@ -152,7 +152,7 @@ describe('Teams: typed commands, forms, refusals, double clicks and reminders', 
     expect(reminders.length).toBeGreaterThan(0);
     const reminder = reminders.at(-1)!;
     expect(cardText(reminder)).toMatch(/Reminder/);
-    expect(actionNamed(reminder, 'escalation.countersign').data).toEqual({ value: countersignValue(id), needsForm: true });
+    expect(actionNamed(reminder, 'escalation.countersign').data).toEqual({ msteams: { type: 'task/fetch' }, value: countersignValue(id), needsForm: true, action: 'escalation.countersign' });
     expect(validateAdaptiveCard(reminder)).toEqual([]);
     h.expectAllCardsValid();
   });

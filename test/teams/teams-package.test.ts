@@ -56,10 +56,16 @@ describe('the Teams app package', () => {
     expect(manifest).toMatchObject({ manifestVersion: '1.16', id: APP_ID, version: '0.1.0', icons: { color: 'color.png', outline: 'outline.png' } });
     expect(JSON.stringify(manifest)).not.toMatch(/\$\{\{/);
     expect(manifest.bots).toHaveLength(1);
-    expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ['personal'] });
-    const titles = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
-    expect(titles).toEqual(['escalate', 'refer', 'duty', 'cases', 'help']);
-    for (const command of COMMANDS) expect(titles).toContain(command.name);
+    expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ['personal', 'team', 'groupChat'], supportsFiles: true });
+    const lists = manifest.bots[0].commandLists.map((list: { scopes: string[]; commands: { title: string }[] }) => [list.scopes, list.commands.map((c) => c.title)]);
+    expect(lists).toEqual([
+      [['personal'], ['home', 'escalate', 'refer', 'duty', 'cases', 'help']],
+      [
+        ['team', 'groupChat'],
+        ['escalate', 'refer', 'duty', 'cases', 'help'],
+      ],
+    ]);
+    for (const command of COMMANDS) for (const [, titles] of lists) expect(titles).toContain(command.name);
     expect(pngSize(entries.get('color.png')!)).toEqual({ width: 192, height: 192 });
     expect(pngSize(entries.get('outline.png')!)).toEqual({ width: 32, height: 32 });
   });
