@@ -65,6 +65,8 @@ export const refusalWords = (args: { error: Pick<DomainError, 'code' | 'details'
         person: nameOf(args.directory, details.personId) ?? words('refusal.duty.that_person'),
         unit: typeof details.unitId === 'string' ? (args.directory?.unit(details.unitId)?.name ?? details.unitId) : words('refusal.duty.that_unit'),
       });
+    case 'referral.no_other_provider':
+      return words('refusal.referral.no_other_provider', { type: typeof details.type === 'string' ? details.type : '' });
     case 'input.invalid':
       return typeof details.field === 'string' ? words('refusal.input.invalid_field', { field: details.field.replace(/([A-Z])/g, ' $1').toLowerCase() }) : words('refusal.input.invalid');
     default:

@@ -1,7 +1,7 @@
 import i18next from 'i18next';
 import { en } from './en.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
-import { refsWords } from './en-refs.js';
+import { refsRefusalWords, refsWords } from './en-refs.js';
 
 /**
  * The one catalogue of user words (i18next). Platform code asks for a key and gets plain text; Slack and Teams
@@ -18,6 +18,7 @@ void i18n.init({
   returnNull: false,
   showSupportNotice: false,
 });
+i18n.addResourceBundle('en', 'translation', refsRefusalWords, true, false);
 
 export type WordValues = Record<string, string | number>;
 
