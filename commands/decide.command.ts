@@ -73,6 +73,8 @@ const unitField = async (args: { ctx: UseCaseContext; module: ReturnType<typeof 
   const row = await loadItem(args.module, args.ctx.store.repos, args.itemId);
   if (!row) throw new DomainError({ code: 'item.not_found' });
   const options = args.module.unitOptions?.({ row, directory: args.ctx.directory }) ?? [];
+  // An empty choice is no form at all (Slack refuses a select without options): say why it cannot be sent on.
+  if (options.length === 0) throw new DomainError({ code: 'referral.no_other_provider', details: { type: (row as { referralType?: string }).referralType ?? '' } });
   return { kind: 'select', name: 'providerUnitId', label: words('refs.provider'), options: options.map((unit: { id: string; name: string }) => ({ value: unit.id, label: unit.name })) };
 };
 

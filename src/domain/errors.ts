@@ -14,6 +14,7 @@ export type DomainErrorCode =
   | 'escalation.not_case_manager'
   | 'escalation.handover_already_confirmed'
   | 'referral.not_provider'
+  | 'referral.no_other_provider'
   | 'rationale.required'
   | 'person.unknown'
   | 'person.not_in_unit'

@@ -70,6 +70,8 @@ export const refusalWords = (args: { error: Pick<DomainError, 'code' | 'details'
     case 'duty.range_end_before_start':
     case 'duty.range_too_long':
       return words(`refusal.${code}`, { input: typeof details.input === 'string' ? details.input : '' });
+    case 'referral.no_other_provider':
+      return words('refusal.referral.no_other_provider', { type: typeof details.type === 'string' ? details.type : '' });
     case 'input.invalid':
       return typeof details.field === 'string' ? words('refusal.input.invalid_field', { field: details.field.replace(/([A-Z])/g, ' $1').toLowerCase() }) : words('refusal.input.invalid');
     default:

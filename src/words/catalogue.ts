@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import { en } from './en.js';
 import { dutyWords } from './en-duty.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
-import { refsWords } from './en-refs.js';
+import { refsRefusalWords, refsWords } from './en-refs.js';
 import { teamsUiWords } from './en-teams-ui.js';
 
 /**
@@ -20,6 +20,7 @@ void i18n.init({
   returnNull: false,
   showSupportNotice: false,
 });
+i18n.addResourceBundle('en', 'translation', refsRefusalWords, true, false);
 
 i18n.addResourceBundle('en', 'translation', dutyWords, true, false);
 

@@ -13,3 +13,10 @@ export const refsWords = {
     referred_overdue: 'Overdue referral: {{line}}',
   },
 } as const;
+
+/** Refusal words of the misallocation return, merged into the catalogue's `refusal` entries. */
+export const refsRefusalWords = {
+  refusal: {
+    referral: { no_other_provider: 'No other provider takes {{type}} referrals, so it cannot be sent on: take it back instead. Nothing was changed.' },
+  },
+} as const;

@@ -145,7 +145,7 @@ describe('/duty, /cases and the export on a real PostgreSQL engine', () => {
     ]);
     const will = (await cases('will', '')).message;
     expect(will.lines).toEqual(['REF-000001 · Q100003 · Provider assessment · due Thu 10 Dec 2026, 17:00']);
-    expect(will.actions.map((action) => action.id)).toEqual(['referral.acknowledge', 'referral.assign', 'referral.decline']);
+    expect(will.actions.map((action) => action.id)).toEqual(['referral.acknowledge', 'referral.assign', 'referral.decline', 'referral.return_misallocated']);
     expect((await cases('amara', '')).message).toMatchObject({ text: 'Nothing waiting for you.', lines: [], actions: [] });
   });
 

@@ -80,7 +80,7 @@ describe('referrals and misallocation returns on a real PostgreSQL engine', () =
     const id = row.id;
     expect(await keys('referral', id)).toEqual([`referral:${id}:v1:referral.received:will:slack:U0WILL`, `referral:${id}:v1:referral.raised_confirmation:amara:slack:U0AMARA`]);
     const received = await queuedMessage({ ctx: ctx(), row: (await outbox('referral', id))[0]! });
-    expect(received.actions.map((action) => action.id)).toEqual(['referral.acknowledge', 'referral.assign', 'referral.decline']);
+    expect(received.actions.map((action) => action.id)).toEqual(['referral.acknowledge', 'referral.assign', 'referral.decline', 'referral.return_misallocated']);
     const open = await repos().deadlines.openForItem({ itemType: 'referral', itemId: id });
     expect(open.map((d) => [d.kind, d.dueAt.toISOString()]).sort()).toEqual([
       ['delivery', '2027-05-31T23:00:00.000Z'], // midnight London (BST) on release day
