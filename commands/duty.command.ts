@@ -48,8 +48,8 @@ const unitFrom = (ctx: UseCaseContext, token: string) => {
 
 export const dutyCommand: TextCommand = {
   name: 'duty',
-  description: "Show or set a unit's duty officer (today, a day ahead or a range; `week` shows the next 7 days)",
-  usageHint: '[unit] [@person [today|tomorrow|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] | week]',
+  description: "Show or set a unit's duty officer for today, a later day or a range of days; week shows the next 7 days",
+  usageHint: '[unit] [@person] [today|tomorrow|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD], or [unit] week',
   async run({ ctx, actorId, text, platform }) {
     const trimmed = text.trim();
     if (!trimmed) return { message: await dutyBoard({ ctx }), private: true };

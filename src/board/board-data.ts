@@ -7,6 +7,7 @@ import { itemRef, parseItemRef } from '../use-cases/chat-message.js';
 import type { ChatAction } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { dutyToday } from '../use-cases/effects.js';
+import { dutyOn } from '../use-cases/duty-rota.js';
 import { type BoardScope, maySeeItem, scopeUnits } from './board-access.js';
 import { type BoardItem, boardActions, rolesOn } from './board-actions.js';
 
@@ -117,8 +118,8 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
     const weekDuty: { date: string; names: string[] }[] = [];
     for (let day = 0; day < 7; day += 1) {
       const date = addDays(today, day);
-      const change = await repos.duty.latest({ unitId, onDate: date });
-      weekDuty.push({ date, names: (change ? change.personIds : unit.duty).map((id) => directory.nameOf(id)) });
+      const onDay = await dutyOn({ repos, directory, unitId, date }); // change > rota > default, as everywhere
+      weekDuty.push({ date, names: onDay.personIds.map((id) => directory.nameOf(id)) });
     }
     views.push({
       unitId,
