@@ -4,6 +4,7 @@ import type { PlannedReminder } from '../domain/reminder-ladder.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { type PlannedDeadline, planDeadline, writeChaseBatch } from './chase-batch.js';
+import { absencesOnce } from './chase-recipients.js';
 
 export { type Owed, loadChasedItem, resolveOwners, rungRecipients } from './chase-recipients.js';
 
@@ -28,6 +29,7 @@ const withBatchCache = async (args: { repos: Repositories; due: DeadlineRow[] })
   const duty = new Map<string, ReturnType<Repositories['duty']['latest']>>();
   return {
     ...repos,
+    absences: absencesOnce(repos), // who is away, read once per batch
     items: {
       ...repos.items,
       escalation: async (id) => escalations.get(id) ?? repos.items.escalation(id),

@@ -1,4 +1,5 @@
 import type { Database, Db } from './database.js';
+import { createAbsencesRepository } from './absences.repository.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
 import { createDigestRunsRepository } from './digest-runs.repository.js';
 import { createDutyRepository } from './duty.repository.js';
@@ -26,6 +27,7 @@ const createRepositories = (executor: Executor) => ({
   retention: createRetentionRepository(executor),
   workflowItems: createWorkflowItemsRepository(executor),
   digestRuns: createDigestRunsRepository(executor),
+  absences: createAbsencesRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -101,7 +101,8 @@ export const timeline = async (args: { ctx: UseCaseContext; crn: string }): Prom
       const d = step.decision;
       const took = step.elapsedMs === null ? '' : ` · took ${formatDuration(step.elapsedMs)} (${formatWorkingDuration(step.workingMs)} working)`;
       const rationale = d.rationale ? ` · “${d.rationale}”` : '';
-      lines.push(`  ${localDateTime({ timeZone: zone, at: d.decidedAt })} · ${step.actorName} (${d.actorRole}) · ${d.action.replaceAll('_', ' ')}${rationale}${took}`);
+      const behalf = d.onBehalfOf ? ` on behalf of ${history.nameOf(d.onBehalfOf)} (${d.onBehalfRole})` : '';
+      lines.push(`  ${localDateTime({ timeZone: zone, at: d.decidedAt })} · ${step.actorName} (${d.actorRole})${behalf} · ${d.action.replaceAll('_', ' ')}${rationale}${took}`);
     }
     for (const entry of item.deadlines) {
       lines.push(`  Deadline ${entry.label}: due ${localDateTime({ timeZone: zone, at: entry.deadline.dueAt })}, ${entry.outcome}`);

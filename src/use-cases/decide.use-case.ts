@@ -1,8 +1,9 @@
 import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
 import type { Effect } from '../domain/workflow.types.js';
-import { type Command, authorityRefusal, roleLabel, transition } from '../domain/workflows/workflow.js';
+import { type Command, authorityRefusal, transition } from '../domain/workflows/workflow.js';
 import { alreadyDoneError } from './already-done.js';
+import { decisionCapacity } from './cover-decision.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyEffects } from './effects.js';
 import { orgViewFor } from './org-view.js';
@@ -30,7 +31,7 @@ export const moduleFor = (ctx: UseCaseContext, itemType: string): AnyModule => {
 export const rolesOn = async (args: { ctx: UseCaseContext; repos: Repositories; module: AnyModule; row: ItemRecord; personId: string; now: Date }) => {
   const facts = args.module.facts(args.row);
   const org = await orgViewFor({ repos: args.repos, directory: args.ctx.directory, now: args.now, dutyUnits: args.module.policy.dutyUnits(facts) });
-  return { facts, roles: args.module.policy.roles({ facts, personId: args.personId, org }) };
+  return { facts, org, roles: args.module.policy.roles({ facts, personId: args.personId, org }) };
 };
 
 const refusalError = async (args: { repos: Repositories; module: AnyModule; row: ItemRecord; code: string; details?: Record<string, unknown> }) =>
@@ -77,8 +78,11 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
     const row = await loadItem(module, repos, args.itemId);
     if (!row) throw new DomainError({ code: 'item.not_found' });
     if (args.personId) module.checkPerson?.({ row, personId: args.personId, directory });
-    const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, at: now };
+    const { facts, roles, org } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
+    const asked: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, at: now };
+    // Absence cover: a delegate or acting manager decides with the other person's roles, recorded on their behalf.
+    const capacity = decisionCapacity({ module, facts, command: asked, org });
+    const { command } = capacity;
     const applied = transition({ definition, facts, command });
     if ('refusal' in applied) throw await refusalError({ repos, module, row, ...applied.refusal });
     const result = applied.result;
@@ -94,7 +98,9 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       itemId: row.id,
       action: args.action,
       actorId,
-      actorRole: roleLabel(definition, roles) || 'none',
+      actorRole: capacity.actorRole,
+      onBehalfOf: capacity.onBehalfOf,
+      onBehalfRole: capacity.onBehalfRole,
       fromState: result.from,
       toState: result.to,
       rationale: args.rationale?.trim() || null,
@@ -109,7 +115,15 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       itemType,
       itemId: row.id,
       crn: row.crn,
-      details: { ref: itemRefOf(module, row.id), from: result.from, to: result.to, decisionId: decision.id, platform: args.platform, ...extra },
+      details: {
+        ref: itemRefOf(module, row.id),
+        from: result.from,
+        to: result.to,
+        decisionId: decision.id,
+        platform: args.platform,
+        ...(capacity.onBehalfOf ? { onBehalfOf: capacity.onBehalfOf, onBehalfRole: capacity.onBehalfRole, actorRole: capacity.actorRole } : {}),
+        ...extra,
+      },
     });
     await applyItemEffects({
       ctx,
