@@ -4,6 +4,7 @@ import type { PlannedReminder } from '../domain/reminder-ladder.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { type PlannedDeadline, planDeadline, writeChaseBatch } from './chase-batch.js';
+import { passStartedAbsences } from '../use-cases/away.use-case.js';
 import { absencesOnce } from './chase-recipients.js';
 
 export { type Owed, loadChasedItem, resolveOwners, rungRecipients } from './chase-recipients.js';
@@ -68,6 +69,7 @@ const sweepBatch = async (args: { ctx: UseCaseContext; repos: Repositories; now:
  */
 export const sweepDeadlines = async (args: { ctx: UseCaseContext; metrics: Metrics }): Promise<{ reminders: number; deadlines: number }> => {
   const { ctx, metrics } = args;
+  await passStartedAbsences({ ctx }); // absences whose start has come: their pending requests go to the delegate
   let reminders = 0;
   let deadlines = 0;
   for (let batch = 0; batch < MAX_BATCHES; batch++) {

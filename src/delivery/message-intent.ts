@@ -27,6 +27,8 @@ export interface ItemIntent {
   deadlines: { kind: DeadlineKind; dueAt: string }[];
   /** The rationale of the decision that queued the message (also in the decisions table; carried to avoid a join). */
   rationale?: { actorId: string; text: string | null; action: string } | null;
+  /** A line shown on the message (e.g. "Passed to you: Tom Reyes is away until 4 Dec"). */
+  notice?: string;
 }
 
 /**
@@ -64,6 +66,12 @@ export interface RefreshIntent {
   itemType: ItemType;
   itemId: number;
   version: number;
+  /**
+   * Only this person's messages, whatever version they showed, with `notice` as their line: a request passed to
+   * someone else (use-cases/pass-request.ts) retires the buttons the first person still holds.
+   */
+  personId?: string;
+  notice?: string;
 }
 
 /** What a sent row's payload becomes once retention has cleared it (see outbox-retention). */

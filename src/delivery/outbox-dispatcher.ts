@@ -48,14 +48,15 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
   const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
     const payload = refreshOf(row.payload);
     const refs = (await store.repos.outbox.messageRefs({ itemType: payload.itemType, itemId: payload.itemId })).filter(
-      (ref) => ref.platform === row.platform && (ref.itemVersion ?? 0) < payload.version,
+      (ref) => ref.platform === row.platform && (payload.personId ? ref.personId === payload.personId : (ref.itemVersion ?? 0) < payload.version),
     );
     // Nothing was ever sent on this platform about the item: nothing to refresh, connected or not.
     if (refs.length === 0) return;
     if (!sender) throw new DeliveryError({ code: 'sender.not_connected', retryable: true });
     for (const ref of refs) {
-      const message = await renderItemStatus({ ctx, itemType: payload.itemType, itemId: payload.itemId, personId: ref.personId });
-      if (!message) break;
+      const status = await renderItemStatus({ ctx, itemType: payload.itemType, itemId: payload.itemId, personId: ref.personId });
+      if (!status) break;
+      const message = payload.notice ? { ...status, notice: payload.notice } : status;
       try {
         await sender.update({ channel: ref.channel, messageId: ref.messageId, message });
       } catch (error) {
@@ -63,7 +64,8 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
         if (!(error instanceof DeliveryError) || error.retryable) throw error;
         logger.warn({ outboxId: row.id, messageRefId: ref.id, platform: row.platform, code: error.code }, 'message refresh skipped');
       }
-      await store.repos.outbox.setMessageRefVersion({ id: ref.id, itemVersion: payload.version });
+      // A person's refresh (a passed request) leaves the version alone: the item's next refresh still reaches it.
+      if (!payload.personId) await store.repos.outbox.setMessageRefVersion({ id: ref.id, itemVersion: payload.version });
     }
   };
 

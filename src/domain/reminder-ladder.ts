@@ -97,7 +97,9 @@ export const chaseSchedule = (args: { dueAt: Date; urgent: boolean; policy: Remi
   const { dueAt, urgent, policy, calendar } = args;
   const chaseable = (at: Date) => (urgent ? at : nextWorkingTime({ calendar, from: at }));
   return [
-    { rung: 'owner', at: chaseable(dueAt), repeat: policy.repeatEvery.text },
+    // The owner is asked "by" the deadline itself (their request went out at the start); the rungs above from
+    // the first moment the sweep may send them (working time for standard items).
+    { rung: 'owner', at: dueAt, repeat: policy.repeatEvery.text },
     { rung: 'manager', at: chaseable(addDeadline({ calendar, from: dueAt, spec: asOffset(policy.managerAfter, calendar) })) },
     { rung: 'seniorManager', at: chaseable(addDeadline({ calendar, from: dueAt, spec: asOffset(policy.seniorManagerAfter, calendar) })) },
   ];

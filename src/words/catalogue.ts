@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { en } from './en.js';
+import { awayWords } from './en-away.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
 
 /**
@@ -11,7 +12,7 @@ void i18n.init({
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
-  resources: { en: { translation: { ...en, workflow: { escalation: escalationWords, referral: referralWords } } } },
+  resources: { en: { translation: { ...en, away: awayWords, workflow: { escalation: escalationWords, referral: referralWords } } } },
   // Plain text out: each platform escapes for its own markup when it renders.
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -58,7 +58,7 @@ describe('the Teams app package', () => {
     expect(manifest.bots).toHaveLength(1);
     expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ['personal'] });
     const titles = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
-    expect(titles).toEqual(['escalate', 'refer', 'duty', 'cases', 'help']);
+    expect(titles).toEqual(['escalate', 'refer', 'duty', 'cases', 'away', 'help']);
     for (const command of COMMANDS) expect(titles).toContain(command.name);
     expect(pngSize(entries.get('color.png')!)).toEqual({ width: 192, height: 192 });
     expect(pngSize(entries.get('outline.png')!)).toEqual({ width: 32, height: 32 });
