@@ -114,7 +114,7 @@ export const escalateCommand: FormCommand = {
     // Who is really asked (a delegate while the countersigner is away) and who comes next: the chase plan.
     const plan = await chasePlanFor({ ctx, itemType: 'escalation', itemId: raised.row.id, kind: 'countersign' });
     const asked = plan.steps[0]?.people.map((id: string) => ctx.directory.nameOf(id)).join(' and ') ?? countersigner;
-    const behalf = asked === countersigner ? '' : ` on behalf of ${countersigner}, who is away`;
+    const behalf = asked === countersigner ? '' : ` for ${countersigner}, who is away,`;
     return { ok: true, reply: `${raised.ref} raised for ${raised.row.crn}${urgent}. ${asked} has been asked to countersign${behalf} by ${due}.${plan.text ? ` Chase plan: ${plan.text}.` : ''}` };
   },
 };
