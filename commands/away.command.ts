@@ -58,6 +58,6 @@ export const awayCommand: TextCommand = {
       request.kind === 'off'
         ? await endAbsence({ ctx, actorId, personId: request.personId, platform })
         : await recordAbsence({ ctx, actorId, personId: request.personId, from: request.from, until: request.until, delegateId: request.delegateId, platform });
-    return { message: { text: done.text, title: 'Away', fields: [], actions: [] }, private: true };
+    return { message: { text: done.text, title: 'Away', fields: [], lines: [done.text], actions: [] }, private: true };
   },
 };
