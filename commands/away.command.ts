@@ -6,10 +6,7 @@ import { resolvePersonToken } from './duty.command.js';
 const RANGE = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
 
 /** `/away` in all its forms (shared/interface.md "Absence and delegation"), read from what was typed. */
-export type AwayRequest =
-  | { kind: 'list' }
-  | { kind: 'off'; personId: string }
-  | { kind: 'record'; personId: string; from: string | null; until: string; delegateId: string | null };
+export type AwayRequest = { kind: 'list' } | { kind: 'off'; personId: string } | { kind: 'record'; personId: string; from: string | null; until: string; delegateId: string | null };
 
 const usage = () => new DomainError({ code: 'away.usage' });
 

@@ -87,15 +87,7 @@ export const passStartedAbsences = async (args: { ctx: UseCaseContext }): Promis
  * Record an absence: from now (`from` null) or from the start of `from`, to the end of `until` (organisation time
  * zone), with an optional named delegate. Every bad input is refused before anything is written.
  */
-export const recordAbsence = async (args: {
-  ctx: UseCaseContext;
-  actorId: string;
-  personId: string;
-  from: string | null;
-  until: string;
-  delegateId: string | null;
-  platform: Platform;
-}) => {
+export const recordAbsence = async (args: { ctx: UseCaseContext; actorId: string; personId: string; from: string | null; until: string; delegateId: string | null; platform: Platform }) => {
   const { ctx, actorId, personId } = args;
   const { directory } = ctx;
   const zone = directory.org.timezone;
@@ -186,7 +178,9 @@ export const listAbsences = async (args: { ctx: UseCaseContext; actorId: string 
   const { ctx, actorId } = args;
   const { directory } = ctx;
   const now = ctx.clock.now();
-  const mine = directory.org.units.filter((unit) => unit.members.includes(actorId) || unit.manager === actorId || unit.seniorManager === actorId || unit.deputy === actorId || unit.duty.includes(actorId));
+  const mine = directory.org.units.filter(
+    (unit) => unit.members.includes(actorId) || unit.manager === actorId || unit.seniorManager === actorId || unit.deputy === actorId || unit.duty.includes(actorId),
+  );
   const people = new Set(mine.flatMap((unit) => [unit.manager, ...unit.members, ...unit.duty, ...(unit.deputy ? [unit.deputy] : [])]));
   const rows = (await ctx.store.repos.absences.notOverAt(now)).filter((row) => people.has(row.personId) && row.startsAt.getTime() < now.getTime() + 14 * DAY_MS);
   const facts = asFacts(rows);

@@ -37,15 +37,7 @@ export const requestMessageFor = (args: { module: AnyModule; kind: string; state
  * earlier messages about the item are brought to its status with `fromLine` instead of buttons, and the move is
  * audited. Returns false when there was nothing to pass (no open request for that deadline in the item's state).
  */
-export const passRequest = async (args: {
-  ctx: UseCaseContext;
-  repos: Repositories;
-  deadline: DeadlineRow;
-  from: string;
-  to: string;
-  reason: PassReason;
-  now: Date;
-}): Promise<boolean> => {
+export const passRequest = async (args: { ctx: UseCaseContext; repos: Repositories; deadline: DeadlineRow; from: string; to: string; reason: PassReason; now: Date }): Promise<boolean> => {
   const { ctx, repos, deadline, from, to, reason, now } = args;
   const module = ctx.workflows.get(deadline.itemType);
   const row = module ? await loadItem(module, repos, deadline.itemId) : undefined;

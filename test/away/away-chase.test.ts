@@ -68,9 +68,7 @@ describe('a chase that reaches someone who can act', { timeout: 180_000 }, () =>
 
   it('a countersign overdue with the manager away and no deputy: the senior manager gets the countersign button', async () => {
     h = await startAwayHarness({ org: shortOrg({ deputy: false }) });
-    expect((await away(h, SLACK.tom, 'until 2026-11-27')).text).toBe(
-      'Tom Reyes away from now until Fri 27 Nov; Sam Adeyemi acts for them (the senior manager). Recorded with your name and the time.',
-    );
+    expect((await away(h, SLACK.tom, 'until 2026-11-27')).text).toBe('Tom Reyes away from now until Fri 27 Nov; Sam Adeyemi acts for them (the senior manager). Recorded with your name and the time.');
     const { id, confirmation } = await raise(h, { userId: SLACK.amara, crn: 'X400002' });
     expect(confirmation).toBe(
       'ESC-000001 raised for X400002. Sam Adeyemi has been asked to countersign for Tom Reyes, who is away, by Tue 24 Nov 2026, 11:00. Chase plan: Sam Adeyemi by Tue 11:00, again every 10 min.',

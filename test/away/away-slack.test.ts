@@ -93,7 +93,9 @@ describe('/away on Slack', { timeout: 120_000 }, () => {
     const tomBefore = dmsTo(fake, SLACK.tom).length;
 
     const recorded = await away(h, SLACK.tom, `<@${SLACK.amara}> until 2026-11-30`);
-    expect(recorded.text).toBe('Amara Okafor away from now until Mon 30 Nov; Tom Reyes acts for them (the unit manager). Recorded with your name and the time. 1 pending request(s) passed to Tom Reyes now.');
+    expect(recorded.text).toBe(
+      'Amara Okafor away from now until Mon 30 Nov; Tom Reyes acts for them (the unit manager). Recorded with your name and the time. 1 pending request(s) passed to Tom Reyes now.',
+    );
     expect(await t.app.store.repos.absences.history('amara')).toMatchObject([{ personId: 'amara', recordedBy: 'tom', delegateId: null }]);
     await t.app.dispatcher.drain();
     const toTom = dmsTo(fake, SLACK.tom).slice(tomBefore);
@@ -121,14 +123,18 @@ describe('/away on Slack', { timeout: 120_000 }, () => {
     expect(await refused(SLACK.tom, '2026-12-10..2026-12-05')).toBe('The end (2026-12-05) is before the start (2026-12-10). Nothing was changed.');
     expect(await refused(SLACK.tom, '2026-12-01..2027-12-31')).toBe('An absence can be at most a year long; record a longer one as it comes. Nothing was changed.');
     expect(await refused(SLACK.tom, `until 2026-11-27 <@${SLACK.tom}>`)).toBe("You cannot be Tom Reyes's own delegate: name someone else, or leave the delegate out. Nothing was changed.");
-    expect(await refused(SLACK.lena, `<@${SLACK.amara}> until 2026-11-27`)).toBe("Only Amara Okafor's unit manager, deputy or senior manager can record or end an absence for them. Nothing was changed.");
+    expect(await refused(SLACK.lena, `<@${SLACK.amara}> until 2026-11-27`)).toBe(
+      "Only Amara Okafor's unit manager, deputy or senior manager can record or end an absence for them. Nothing was changed.",
+    );
     expect(await refused(SLACK.tom, 'until 2026-13-45')).toBe('"2026-13-45" is not a date: write it as YYYY-MM-DD. Nothing was changed.');
     expect(await refused(SLACK.tom, 'next week')).toBe(
       'Try /away, /away until YYYY-MM-DD [@delegate], /away YYYY-MM-DD..YYYY-MM-DD [@delegate], /away @person until YYYY-MM-DD or /away off. Nothing was changed.',
     );
 
     // A delegate who is away too: the chain is walked (Ben → Priya) …
-    expect((await away(h, SLACK.ben, `until 2026-12-04 <@${SLACK.priya}>`)).text).toBe('Ben Carter away from now until Fri 4 Dec; Priya Shah acts for them (named). Recorded with your name and the time.');
+    expect((await away(h, SLACK.ben, `until 2026-12-04 <@${SLACK.priya}>`)).text).toBe(
+      'Ben Carter away from now until Fri 4 Dec; Priya Shah acts for them (named). Recorded with your name and the time.',
+    );
     expect((await away(h, SLACK.tom, `until 2026-11-27 <@${SLACK.ben}>`)).text).toBe(
       'Tom Reyes away from now until Fri 27 Nov; Priya Shah acts for them (named). Recorded with your name and the time. Ben Carter is away too, so Priya Shah acts for them.',
     );

@@ -37,6 +37,6 @@ describe('units[].deputy in the org file', () => {
   it('rejects an unknown person, someone outside the unit and the manager, each with its line', () => {
     expect(problemsOf(orgWithDeputy('bob'))).toEqual(['org.yaml:10 units[0].deputy: unknown person "bob" (expected an id listed under people)']);
     expect(problemsOf(orgWithDeputy('lena'))).toEqual(['org.yaml:10 units[0].deputy: "lena" is not a member of this unit (expected one of its members)']);
-    expect(problemsOf(orgWithDeputy('tom'))).toEqual(["org.yaml:10 units[0].deputy: \"tom\" is the unit's manager: the deputy acts for the manager, so it must be someone else"]);
+    expect(problemsOf(orgWithDeputy('tom'))).toEqual(['org.yaml:10 units[0].deputy: "tom" is the unit\'s manager: the deputy acts for the manager, so it must be someone else']);
   });
 });

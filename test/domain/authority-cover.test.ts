@@ -18,7 +18,13 @@ const UNITS: OrgUnitView[] = [
   { id: 'sender', manager: 'tom', seniorManager: 'sam', deputy: 'ben', members: ['amara', 'ben'] },
   { id: 'receiving', manager: 'kate', seniorManager: 'sam', members: ['dev', 'omar'] },
 ];
-const away = (personId: string, delegateId: string | null = null): AbsenceFact => ({ id: 1, personId, startsAt: new Date('2026-11-24T09:00:00Z'), endsAt: new Date('2026-11-28T00:00:00Z'), delegateId });
+const away = (personId: string, delegateId: string | null = null): AbsenceFact => ({
+  id: 1,
+  personId,
+  startsAt: new Date('2026-11-24T09:00:00Z'),
+  endsAt: new Date('2026-11-28T00:00:00Z'),
+  delegateId,
+});
 const orgWith = (absences: AbsenceFact[]): OrgView => ({
   unit: (id) => UNITS.find((unit) => unit.id === id),
   units: () => UNITS,
@@ -73,7 +79,7 @@ interface Relation {
 }
 
 const RELATIONS: Relation[] = [
-  { name: "deputy, manager away", personId: 'ben', absences: [away('tom')], own: [], borrowed: [{ onBehalfOf: 'tom', as: 'delegate', roles: ['countersigner', 'sender_manager'] }] },
+  { name: 'deputy, manager away', personId: 'ben', absences: [away('tom')], own: [], borrowed: [{ onBehalfOf: 'tom', as: 'delegate', roles: ['countersigner', 'sender_manager'] }] },
   { name: 'the absent manager themselves', personId: 'tom', absences: [away('tom')], own: [], borrowed: [] },
   {
     name: 'senior manager, nobody away (acting manager)',
@@ -95,8 +101,20 @@ const RELATIONS: Relation[] = [
       { onBehalfOf: 'tom', as: 'acting_manager', roles: ['countersigner', 'sender_manager'] },
     ],
   },
-  { name: 'unit manager, officer away (sick)', personId: 'tom', absences: [away('amara')], own: ['countersigner', 'sender_manager'], borrowed: [{ onBehalfOf: 'amara', as: 'delegate', roles: ['raiser', 'old_case_manager'] }] },
-  { name: 'unit manager, duty officer away', personId: 'kate', absences: [away('dev')], own: ['receiving_manager'], borrowed: [{ onBehalfOf: 'dev', as: 'delegate', roles: ['receiving_duty', 'acceptor'] }] },
+  {
+    name: 'unit manager, officer away (sick)',
+    personId: 'tom',
+    absences: [away('amara')],
+    own: ['countersigner', 'sender_manager'],
+    borrowed: [{ onBehalfOf: 'amara', as: 'delegate', roles: ['raiser', 'old_case_manager'] }],
+  },
+  {
+    name: 'unit manager, duty officer away',
+    personId: 'kate',
+    absences: [away('dev')],
+    own: ['receiving_manager'],
+    borrowed: [{ onBehalfOf: 'dev', as: 'delegate', roles: ['receiving_duty', 'acceptor'] }],
+  },
   {
     name: 'deputy who raised it, manager away',
     personId: 'ben',
@@ -112,7 +130,13 @@ const RELATIONS: Relation[] = [
     own: [],
     borrowed: [{ onBehalfOf: 'tom', as: 'delegate', roles: ['countersigner', 'sender_manager'] }],
   },
-  { name: 'a cycle covers nobody (Tom → Ben → Tom): both keep their roles', personId: 'tom', absences: [away('tom', 'ben'), away('ben', 'tom')], own: ['countersigner', 'sender_manager'], borrowed: [] },
+  {
+    name: 'a cycle covers nobody (Tom → Ben → Tom): both keep their roles',
+    personId: 'tom',
+    absences: [away('tom', 'ben'), away('ben', 'tom')],
+    own: ['countersigner', 'sender_manager'],
+    borrowed: [],
+  },
   { name: 'someone with no relation, others away', personId: 'omar', absences: [away('tom'), away('amara')], own: ['new_case_manager'], borrowed: [] },
 ];
 
@@ -142,7 +166,11 @@ describe('absence cover: how a decision is recorded', () => {
 
   it('a delegate decides on behalf of the absent person, with both roles', () => {
     const capacity = decisionCapacity({ module, facts: facts('awaiting_countersign'), command: command('ben', 'countersign', 'Agreed.'), org: orgWith([away('tom')]) });
-    expect({ actorRole: capacity.actorRole, onBehalfOf: capacity.onBehalfOf, onBehalfRole: capacity.onBehalfRole }).toEqual({ actorRole: 'delegate', onBehalfOf: 'tom', onBehalfRole: 'countersigner+sender_manager' });
+    expect({ actorRole: capacity.actorRole, onBehalfOf: capacity.onBehalfOf, onBehalfRole: capacity.onBehalfRole }).toEqual({
+      actorRole: 'delegate',
+      onBehalfOf: 'tom',
+      onBehalfRole: 'countersigner+sender_manager',
+    });
   });
 
   it('an acting manager needs a rationale, and is recorded on behalf of the manager; in their own right they are not', () => {
