@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chasePlanFor } from '../../src/use-cases/chase-plan.js';
 import { type Harness, buttonsOf, dmsTo, textOf } from '../slack/slack-harness.js';
 import { SLACK, exampleOrg } from '../support/test-org.js';
-import { away, raise, startAwayHarness } from './away-support.js';
+import { away, raise, startAwayHarness, withDeputy } from './away-support.js';
 
 const REMINDERS_LINE = 'reminders: { repeatEvery: PT2H, managerAfter: "1 working day", seniorManagerAfter: "2 working days" }';
 /** Short deadlines and ladder; `deputy` kept or taken out. */
@@ -14,7 +14,7 @@ const shortOrg = (options: { deputy: boolean }) =>
     const short = text
       .replace('countersign:  { standard: "1 working day",  urgent: PT2H }', 'countersign:  { standard: PT1H,  urgent: PT2H }')
       .replace(REMINDERS_LINE, 'reminders: { repeatEvery: PT10M, managerAfter: PT30M, seniorManagerAfter: PT1H }');
-    return options.deputy ? short : short.replace(/ {4}deputy: ben.*\n/, '');
+    return options.deputy ? withDeputy(short) : short;
   });
 
 /** Sweep at a moment and send what is due; the reminder rows written so far, as "rung:sequence:person". */

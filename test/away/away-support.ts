@@ -8,9 +8,13 @@ import { exampleOrg } from '../support/test-org.js';
 
 export const SECRET = 'test-signing-secret-0123456789';
 
+/** The example org with Ben as North Team 3's deputy (units[].deputy), optionally changed further. */
+export const withDeputy = (text: string) => text.replace('    seniorManager: sam\n    members: [amara, ben]', '    seniorManager: sam\n    deputy: ben\n    members: [amara, ben]');
+export const deputyOrg = () => exampleOrg(withDeputy);
+
 export const startAwayHarness = async (options: { org?: Org; now?: string } = {}): Promise<Harness> => {
   const fake = await startFakeSlack();
-  const t = await startTestApp({ org: options.org ?? exampleOrg(), now: options.now, env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } });
+  const t = await startTestApp({ org: options.org ?? deputyOrg(), now: options.now, env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } });
   return {
     t,
     fake,

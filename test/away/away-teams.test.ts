@@ -50,8 +50,10 @@ describe('/away on Teams', { timeout: 120_000 }, () => {
     const [request] = h.cardsTo('tom');
     expect(executeActions(request!).map((action) => action.verb)).toEqual(['escalation.countersign', 'escalation.return']);
 
-    const said = await h.say('tom', 'away until 2026-11-27');
-    expect(replyText(said.replies)).toContain('1 pending request(s) passed to Ben Carter now.');
+    const said = await h.say('tom', 'away until 2026-11-27 ben');
+    expect(replyText(said.replies)).toContain(
+      'Tom Reyes away from now until Fri 27 Nov; Ben Carter acts for them (named). Recorded with your name and the time. 1 pending request(s) passed to Ben Carter now.',
+    );
     await h.t.app.dispatcher.drain();
     const updatedCards = h.fake
       .updates()
