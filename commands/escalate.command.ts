@@ -7,6 +7,7 @@ import { raiseEscalation } from '../src/use-cases/escalations.use-case.js';
 import type { FormDefinition, FormValues } from '../src/use-cases/form.types.js';
 import { notOfferedErrors } from '../src/use-cases/form-options.js';
 import { type FormCommand, fieldErrorsFrom, single } from './command.types.js';
+import { chasePlanFor } from '../src/use-cases/chase-plan.js';
 
 export const SUMMARY_MAX = 3000;
 
@@ -110,6 +111,10 @@ export const escalateCommand: FormCommand = {
     const due = localDateTime({ timeZone: ctx.directory.org.timezone, at: raised.countersignDueAt });
     const countersigner = ctx.directory.person(raised.row.countersignerId)?.name ?? raised.row.countersignerId;
     const urgent = raised.row.urgency === 'urgent' ? ' (urgent)' : '';
-    return { ok: true, reply: `${raised.ref} raised for ${raised.row.crn}${urgent}. ${countersigner} has been asked to countersign by ${due}.` };
+    // Who is really asked (a delegate while the countersigner is away) and who comes next: the chase plan.
+    const plan = await chasePlanFor({ ctx, itemType: 'escalation', itemId: raised.row.id, kind: 'countersign' });
+    const asked = plan.steps[0]?.people.map((id: string) => ctx.directory.nameOf(id)).join(' and ') ?? countersigner;
+    const behalf = asked === countersigner ? '' : ` for ${countersigner}, who is away,`;
+    return { ok: true, reply: `${raised.ref} raised for ${raised.row.crn}${urgent}. ${asked} has been asked to countersign${behalf} by ${due}.${plan.text ? ` Chase plan: ${plan.text}.` : ''}` };
   },
 };

@@ -1,4 +1,5 @@
 import type { Command } from './command.types.js';
+import { awayCommand } from './away.command.js';
 import { casesCommand } from './cases.command.js';
 import { dutyCommand } from './duty.command.js';
 import { escalateCommand } from './escalate.command.js';
@@ -13,6 +14,7 @@ export const COMMANDS: Command[] = [
   { kind: 'form', ...referCommand },
   { kind: 'text', ...dutyCommand },
   { kind: 'text', ...casesCommand },
+  { kind: 'text', ...awayCommand },
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((command) => command.name === name.replace(/^\//, '').toLowerCase());

@@ -54,7 +54,7 @@ export const planDeadline = async (args: { ctx: UseCaseContext; repos: Repositor
   const rungs: PlannedRung[] = [];
   const unreachable: string[] = [];
   for (const reminder of plan.send) {
-    const personIds = rungRecipients({ directory, deadline, rung: reminder.rung, owed, canAct });
+    const personIds = rungRecipients({ directory, deadline, rung: reminder.rung, owed, canAct, org });
     const message = await outboxRowsFor({
       repos,
       directory,

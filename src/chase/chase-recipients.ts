@@ -1,6 +1,9 @@
 import type { DeadlineRow } from '../db/deadlines.repository.js';
 import type { Repositories } from '../db/store.js';
+import { rungPeople } from '../domain/chase-rungs.js';
+import type { OrgView } from '../domain/policy/org-view.js';
 import type { ChaseFacts, Rung } from '../domain/reminder-ladder.js';
+import { orgViewWithDuty } from '../use-cases/org-view.js';
 import type { Recipient } from '../domain/workflow.types.js';
 import type { Directory } from '../use-cases/directory.js';
 import { resolveRecipient } from '../use-cases/effects.js';
@@ -24,17 +27,13 @@ export const resolveOwners = async (args: { repos: Repositories; directory: Dire
   return { personIds, owedBy: names.filter(Boolean).join(', ') || 'nobody on record' };
 };
 
-/** The people one rung of the chase goes to. */
-export const rungRecipients = (args: { directory: Directory; deadline: DeadlineRow; rung: Rung; owed: Owed; canAct: (personId: string) => boolean }): string[] => {
-  const unit = args.directory.unit(args.deadline.unitId);
-  if (args.rung === 'owner') return args.owed.personIds.filter(args.canAct);
-  if (!unit) return [];
-  if (args.rung === 'manager') {
-    // The owner's manager; when the owner IS the unit's manager, the senior manager is their manager.
-    if (!args.owed.personIds.includes(unit.manager)) return [unit.manager];
-    return unit.seniorManager ? [unit.seniorManager] : [];
-  }
-  return [unit.seniorManager ?? unit.manager];
+/**
+ * The people one rung of the chase goes to: the pure choice in domain/chase-rungs.ts over the sweep's snapshot
+ * (`org`: units, today's duty, who is away). Without a snapshot, the org file's units with nobody away.
+ */
+export const rungRecipients = (args: { directory: Directory; deadline: DeadlineRow; rung: Rung; owed: Owed; canAct: (personId: string) => boolean; org?: OrgView }): string[] => {
+  const org = args.org ?? orgViewWithDuty({ directory: args.directory, duty: new Map() });
+  return rungPeople({ rung: args.rung, owners: args.owed.personIds, unitId: args.deadline.unitId, org, canAct: args.canAct });
 };
 
 /** The escalation or referral a deadline belongs to. */
@@ -57,3 +56,16 @@ export const factsOf = (deadline: DeadlineRow): ChaseFacts => ({
   managerRemindedAt: deadline.managerRemindedAt,
   seniorRemindedAt: deadline.seniorRemindedAt,
 });
+
+/** The absences repository with `notOverAt` read once per moment: a sweep batch's snapshot of who is away. */
+export const absencesOnce = (repos: Repositories): Repositories['absences'] => {
+  const cache = new Map<number, ReturnType<Repositories['absences']['notOverAt']>>();
+  return {
+    ...repos.absences,
+    notOverAt: (at) => {
+      const hit = cache.get(at.getTime()) ?? repos.absences.notOverAt(at);
+      cache.set(at.getTime(), hit);
+      return hit;
+    },
+  };
+};

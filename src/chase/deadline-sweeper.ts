@@ -4,6 +4,8 @@ import type { PlannedReminder } from '../domain/reminder-ladder.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { type PlannedDeadline, planDeadline, writeChaseBatch } from './chase-batch.js';
+import { passStartedAbsences } from '../use-cases/away.use-case.js';
+import { absencesOnce } from './chase-recipients.js';
 
 export { type Owed, loadChasedItem, resolveOwners, rungRecipients } from './chase-recipients.js';
 
@@ -28,6 +30,7 @@ const withBatchCache = async (args: { repos: Repositories; due: DeadlineRow[] })
   const duty = new Map<string, ReturnType<Repositories['duty']['latest']>>();
   return {
     ...repos,
+    absences: absencesOnce(repos), // who is away, read once per batch
     items: {
       ...repos.items,
       escalation: async (id) => escalations.get(id) ?? repos.items.escalation(id),
@@ -66,6 +69,7 @@ const sweepBatch = async (args: { ctx: UseCaseContext; repos: Repositories; now:
  */
 export const sweepDeadlines = async (args: { ctx: UseCaseContext; metrics: Metrics }): Promise<{ reminders: number; deadlines: number }> => {
   const { ctx, metrics } = args;
+  await passStartedAbsences({ ctx }); // absences whose start has come: their pending requests go to the delegate
   let reminders = 0;
   let deadlines = 0;
   for (let batch = 0; batch < MAX_BATCHES; batch++) {

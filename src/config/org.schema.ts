@@ -58,6 +58,8 @@ export const unitSchema = z
     name: z.string({ message: 'expected a name' }).min(1),
     manager: id.describe('person'),
     seniorManager: id.optional(),
+    /** Acts for the manager while the manager is away (/away); one of the unit's members. */
+    deputy: id.optional(),
     members: z.array(id).default([]),
     duty: z.array(id).default([]),
     /** The weekly duty pattern; a day it leaves out falls back to `duty`. */
@@ -199,6 +201,7 @@ export const crossReferenceIssues = (raw: unknown): Issue[] => {
     list(field(unit, 'members')).forEach((member, at) => knownPerson(member, ['units', index, 'members', at]));
     list(field(unit, 'duty')).forEach((member, at) => knownPerson(member, ['units', index, 'duty', at]));
     issues.push(...rotaIssues({ unit, index, personIds }));
+    deputyIssues({ unit, index, personIds }).forEach((issue) => issues.push(issue));
     const escalatesTo = field(unit, 'escalatesTo');
     if (typeof escalatesTo === 'string' && !unitIds.has(escalatesTo)) {
       issues.push({ path: ['units', index, 'escalatesTo'], message: `unknown unit "${escalatesTo}" (expected an id listed under units)` });
@@ -218,6 +221,17 @@ export const crossReferenceIssues = (raw: unknown): Issue[] => {
     issues.push({ path: ['workingHours', 'end'], message: 'expected the end of working hours after the start' });
   }
   return issues;
+};
+
+/** A unit's deputy: a known person, one of the unit's own members, and not its manager. */
+const deputyIssues = (args: { unit: unknown; index: number; personIds: ReadonlySet<string> }): Issue[] => {
+  const deputy = field(args.unit, 'deputy');
+  if (typeof deputy !== 'string') return [];
+  const path = ['units', args.index, 'deputy'];
+  if (!args.personIds.has(deputy)) return [{ path, message: `unknown person "${deputy}" (expected an id listed under people)` }];
+  if (deputy === field(args.unit, 'manager')) return [{ path, message: `"${deputy}" is the unit's manager: the deputy acts for the manager, so it must be someone else` }];
+  if (!list(field(args.unit, 'members')).includes(deputy)) return [{ path, message: `"${deputy}" is not a member of this unit (expected one of its members)` }];
+  return [];
 };
 
 export type OrgInput = z.input<typeof orgSchema>;

@@ -15,6 +15,8 @@ export const runtimeGrantStatements = (quotedRole: string): string[] => [
   // Retention may replace a closed item's rationale with the fixed marker: the column alone, and the trigger of
   // migration 0004 refuses any other new value, so this grant cannot rewrite or erase who decided what.
   `GRANT UPDATE (rationale) ON decisions TO ${quotedRole}`,
+  // Absences are ended, never deleted (migration 0008 refuses a DELETE too).
+  `REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON absences FROM ${quotedRole}`,
   `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${quotedRole}`,
 ];
 

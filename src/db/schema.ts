@@ -159,6 +159,10 @@ export const decisions = pgTable(
     rationale: text('rationale'),
     platform: text('platform'),
     decidedAt: ts('decided_at').notNull(),
+    /** A delegate or acting manager decided for this person (absence cover); null = in their own right. */
+    onBehalfOf: text('on_behalf_of'),
+    /** The roles of the person acted for, as `actorRole` records the actor's. */
+    onBehalfRole: text('on_behalf_role'),
   },
   (t) => [index('decisions_item_idx').on(t.itemType, t.itemId)],
 );
@@ -276,3 +280,5 @@ export * from './schema-edge.js';
 export * from './schema-duty.js';
 export * from './schema-teams.js';
 export * from './schema-teams-files.js';
+// Absences and delegation (/away).
+export * from './schema-absence.js';

@@ -1,4 +1,5 @@
 import type { Database, Db } from './database.js';
+import { createAbsencesRepository } from './absences.repository.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
 import { createDigestRunsRepository } from './digest-runs.repository.js';
 import { createDigestRepository } from './digest.repository.js';
@@ -32,6 +33,7 @@ const createRepositories = (executor: Executor) => ({
   digestRuns: createDigestRunsRepository(executor),
   digest: createDigestRepository(executor),
   teamsFileOffers: createTeamsFileOffersRepository(executor),
+  absences: createAbsencesRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

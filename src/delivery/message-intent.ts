@@ -27,6 +27,8 @@ export interface ItemIntent {
   deadlines: { kind: DeadlineKind; dueAt: string }[];
   /** The rationale of the decision that queued the message (also in the decisions table; carried to avoid a join). */
   rationale?: { actorId: string; text: string | null; action: string } | null;
+  /** A line shown on the message (e.g. "Passed to you: Tom Reyes is away until 4 Dec"). */
+  notice?: string;
 }
 
 /**
@@ -66,6 +68,11 @@ export interface RefreshIntent {
   version: number;
   /** Only these people's messages, whatever their version (a request passed on: their buttons retired). */
   onlyFor?: string[];
+  /**
+   * Only this person's messages, whatever version they showed, with `notice` as their line: a request passed to
+   * someone else (use-cases/pass-request.ts) retires the buttons the first person still holds.
+   */
+  personId?: string;
   /** The line the refreshed messages show instead of the last decision (e.g. to whom it passed). */
   notice?: string;
 }

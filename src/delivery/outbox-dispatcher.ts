@@ -47,7 +47,8 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
   /** Bring every earlier message about an item on this platform up to its current status (buttons gone). */
   const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
     const payload = refreshOf(row.payload);
-    const { onlyFor } = payload;
+    // A pass-on names its people (rota's hand-over: onlyFor; an absence's pass-request: personId).
+    const onlyFor = payload.onlyFor ?? (payload.personId ? [payload.personId] : undefined);
     // A pass-on (onlyFor) retires those people's current messages; a version refresh brings older ones up to date.
     const due = (ref: { personId: string | null; itemVersion: number | null }) =>
       onlyFor ? ref.personId !== null && onlyFor.includes(ref.personId) && (ref.itemVersion ?? 0) <= payload.version : (ref.itemVersion ?? 0) < payload.version;

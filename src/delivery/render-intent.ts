@@ -30,6 +30,7 @@ const renderItem = async (args: { ctx: RenderContext; intent: ItemIntent; now: D
     withActions: intent.withActions,
     deadlines,
     rationale: intent.rationale,
+    notice: intent.notice,
   });
   if (!message.item) return message;
   // Pinned to the queued version: a message about an item that moved on loses its buttons and says why, and its

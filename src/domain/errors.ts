@@ -28,7 +28,20 @@ export type DomainErrorCode =
   | 'duty.date_malformed'
   | 'duty.date_past'
   | 'duty.range_end_before_start'
-  | 'duty.range_too_long';
+  | 'duty.range_too_long'
+  // Absence and delegation (/away): words in src/words/en-away.ts.
+  | 'away.usage'
+  | 'away.bad_date'
+  | 'away.date_past'
+  | 'away.end_before_start'
+  | 'away.too_long'
+  | 'away.self_delegate'
+  | 'away.delegate_unknown'
+  | 'away.delegate_cycle'
+  | 'away.no_cover'
+  | 'away.not_allowed'
+  | 'away.overlaps'
+  | 'away.none_to_end';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

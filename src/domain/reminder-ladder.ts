@@ -81,6 +81,30 @@ export const planChase = (args: { facts: ChaseFacts; policy: ReminderPolicy; cal
   return { send, nextCheckAt };
 };
 
+/** One rung of a chase as planned ahead: when it first goes out, and for the owner how often it repeats. */
+export interface PlanStep {
+  rung: Rung;
+  at: Date;
+  /** The owner's repeat, as written in the policy (PT2H); manager rungs go once. */
+  repeat?: string;
+}
+
+/**
+ * When each rung of a fresh deadline first goes out, read off the same arithmetic `planChase` uses (so the plan
+ * shown on raise is the chase the sweep runs): owner at the deadline, then manager, then senior manager.
+ */
+export const chaseSchedule = (args: { dueAt: Date; urgent: boolean; policy: ReminderPolicy; calendar: WorkCalendar }): PlanStep[] => {
+  const { dueAt, urgent, policy, calendar } = args;
+  const chaseable = (at: Date) => (urgent ? at : nextWorkingTime({ calendar, from: at }));
+  return [
+    // The owner is asked "by" the deadline itself (their request went out at the start); the rungs above from
+    // the first moment the sweep may send them (working time for standard items).
+    { rung: 'owner', at: dueAt, repeat: policy.repeatEvery.text },
+    { rung: 'manager', at: chaseable(addDeadline({ calendar, from: dueAt, spec: asOffset(policy.managerAfter, calendar) })) },
+    { rung: 'seniorManager', at: chaseable(addDeadline({ calendar, from: dueAt, spec: asOffset(policy.seniorManagerAfter, calendar) })) },
+  ];
+};
+
 /** The facts after the planned reminders were sent at `now`. */
 export const applyChase = (args: { facts: ChaseFacts; sent: PlannedReminder[]; now: Date }): ChaseFacts => {
   const next = { ...args.facts };

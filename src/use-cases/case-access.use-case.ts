@@ -12,6 +12,7 @@ import { dutyToday } from './effects.js';
 import { decisionOf } from '../../commands/decide.command.js';
 import { checkAuthority, rolesOn } from './decide.use-case.js';
 import { loadItem } from './workflows/workflow-module.js';
+import { coverAt } from './org-view.js';
 
 export const escalationAccessFacts = (row: EscalationRow): ItemAccessFacts => ({
   kind: 'escalation',
@@ -45,6 +46,8 @@ const accessView = async (args: { repos: Repositories; directory: Directory; now
       return unit ? { id: unit.id, manager: unit.manager, seniorManager: unit.seniorManager ?? null, members: unit.members } : undefined;
     },
     dutyOf: (unitId) => duty.get(unitId) ?? [],
+    cover: await coverAt({ repos: args.repos, now: args.now }),
+    allUnits: () => args.directory.org.units,
   };
 };
 

@@ -1,8 +1,9 @@
 import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
 import type { Effect } from '../domain/workflow.types.js';
-import { type Command, authorityRefusal, roleLabel, transition } from '../domain/workflows/workflow.js';
+import { type Command, authorityRefusal, transition } from '../domain/workflows/workflow.js';
 import { alreadyDoneError } from './already-done.js';
+import { decisionCapacity } from './cover-decision.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyEffects } from './effects.js';
 import { orgViewFor } from './org-view.js';
@@ -33,7 +34,7 @@ export const moduleFor = (ctx: UseCaseContext, itemType: string): AnyModule => {
 export const rolesOn = async (args: { ctx: UseCaseContext; repos: Repositories; module: AnyModule; row: ItemRecord; personId: string; now: Date }) => {
   const facts = args.module.facts(args.row);
   const org = await orgViewFor({ repos: args.repos, directory: args.ctx.directory, now: args.now, dutyUnits: args.module.policy.dutyUnits(facts) });
-  return { facts, roles: args.module.policy.roles({ facts, personId: args.personId, org }) };
+  return { facts, org, roles: args.module.policy.roles({ facts, personId: args.personId, org }) };
 };
 
 const refusalError = async (args: { repos: Repositories; module: AnyModule; row: ItemRecord; code: string; details?: Record<string, unknown> }) =>
@@ -84,8 +85,11 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       const unitError = module.checkUnit?.({ row, unitId: args.unitId, directory });
       if (unitError) throw new DomainError({ code: 'input.invalid', details: { field: definition.actions[args.action]?.input.unit?.field ?? 'unit', message: unitError } });
     }
-    const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, meeting: args.meeting, at: now };
+    const { facts, roles, org } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
+    const asked: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, meeting: args.meeting, at: now };
+    // Absence cover: a delegate or acting manager decides with the other person's roles, recorded on their behalf.
+    const capacity = decisionCapacity({ module, facts, command: asked, org });
+    const { command } = capacity;
     const applied = transition({ definition, facts, command });
     if ('refusal' in applied) throw await refusalError({ repos, module, row, ...applied.refusal });
     const result = applied.result;
@@ -101,7 +105,9 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       itemId: row.id,
       action: args.action,
       actorId,
-      actorRole: roleLabel(definition, roles) || 'none',
+      actorRole: capacity.actorRole,
+      onBehalfOf: capacity.onBehalfOf,
+      onBehalfRole: capacity.onBehalfRole,
       fromState: result.from,
       toState: result.to,
       rationale: args.rationale?.trim() || null,
@@ -116,7 +122,15 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       itemType,
       itemId: row.id,
       crn: row.crn,
-      details: { ref: itemRefOf(module, row.id), from: result.from, to: result.to, decisionId: decision.id, platform: args.platform, ...extra },
+      details: {
+        ref: itemRefOf(module, row.id),
+        from: result.from,
+        to: result.to,
+        decisionId: decision.id,
+        platform: args.platform,
+        ...(capacity.onBehalfOf ? { onBehalfOf: capacity.onBehalfOf, onBehalfRole: capacity.onBehalfRole, actorRole: capacity.actorRole } : {}),
+        ...extra,
+      },
     });
     await applyItemEffects({
       ctx,

@@ -5,6 +5,7 @@ import { addDeadline, atLocalTime } from '../domain/time/working-time.js';
 import type { MessageIntent } from '../delivery/message-intent.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
+import { coverRecipients } from './cover-recipients.js';
 import { enqueueMessage } from './outbox-rows.js';
 import { resolveRecipient } from './recipients.js';
 import { reminderPolicy } from './reminder-policy.js';
@@ -89,7 +90,9 @@ export const applyEffects = async (args: {
       });
       dueByKind.set(effect.kind, dueAt);
     } else if (effect.type === 'notify') {
-      const recipient = await resolveRecipient({ repos, directory, recipient: effect.to, now });
+      const resolved = await resolveRecipient({ repos, directory, recipient: effect.to, now });
+      // A request with buttons for someone away goes to whoever covers them.
+      const recipient = effect.withActions ? { ...resolved, personIds: await coverRecipients({ repos, directory, now, personIds: resolved.personIds }) } : resolved;
       const result = await enqueueMessage({
         repos,
         directory,

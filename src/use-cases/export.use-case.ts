@@ -32,6 +32,10 @@ export const EXPORT_COLUMNS = [
   'deadline_due',
   'deadline_outcome',
   'details',
+  // Absence cover: the person a delegate or acting manager decided for, and that person's roles.
+  'on_behalf_of_id',
+  'on_behalf_of_name',
+  'on_behalf_role',
 ] as const;
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 export type ExportRow = Record<ExportColumn, string>;
@@ -97,6 +101,9 @@ export const buildCaseExport = async (args: { ctx: HistoryContext; crn: string; 
           step_elapsed_ms: step.elapsedMs === null ? '' : String(step.elapsedMs),
           step_working_time: formatWorkingDuration(step.workingMs),
           details: decisionDetails(d),
+          on_behalf_of_id: d.onBehalfOf ?? '',
+          on_behalf_of_name: d.onBehalfOf ? history.nameOf(d.onBehalfOf) : '',
+          on_behalf_role: d.onBehalfRole ?? '',
         },
       });
     }

@@ -4,6 +4,7 @@ import { StoreUnavailableError } from '../db/store.js';
 import { type DomainError, isDomainError } from '../domain/errors.js';
 import { actionWords, stateWords, words } from '../words/catalogue.js';
 import type { Directory } from './directory.js';
+import { awayRefusalWords } from './away-words.js';
 
 /**
  * Plain words for every refusal and failure, from the one catalogue (src/words/). Slack and Teams add only their
@@ -75,6 +76,7 @@ export const refusalWords = (args: { error: Pick<DomainError, 'code' | 'details'
     case 'input.invalid':
       return typeof details.field === 'string' ? words('refusal.input.invalid_field', { field: details.field.replace(/([A-Z])/g, ' $1').toLowerCase() }) : words('refusal.input.invalid');
     default:
+      if (code.startsWith('away.')) return awayRefusalWords({ code, details, directory: args.directory });
       return words(`refusal.${code}`);
   }
 };

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { en } from './en.js';
 import { dutyWords } from './en-duty.js';
+import { awayWords } from './en-away.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
 import { refsRefusalWords, refsWords } from './en-refs.js';
 import { teamsUiWords } from './en-teams-ui.js';
@@ -14,7 +15,7 @@ void i18n.init({
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
-  resources: { en: { translation: { ...en, ...refsWords, ...teamsUiWords, workflow: { escalation: escalationWords, referral: referralWords } } } },
+  resources: { en: { translation: { ...en, ...refsWords, ...teamsUiWords, away: awayWords, workflow: { escalation: escalationWords, referral: referralWords } } } },
   // Plain text out: each platform escapes for its own markup when it renders.
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -105,6 +105,22 @@ describe.skipIf(!server)('the runtime role cannot rewrite audit_log or decisions
     expect(await counts()).toEqual(before);
   });
 
+  it('lets the runtime role record and end absences, never delete them; the owner is refused by the trigger', async () => {
+    await app.store.repos.absences.insert({
+      personId: 'tom',
+      startsAt: new Date('2026-11-24T10:00:00Z'),
+      endsAt: new Date('2026-11-28T00:00:00Z'),
+      delegateId: null,
+      recordedBy: 'tom',
+      recordedAt: new Date(),
+    });
+    await expect(asRuntime.query(`UPDATE absences SET ended_by = 'tom'`)).resolves.toMatchObject({ rowCount: 1 });
+    await expect(asRuntime.query('DELETE FROM absences')).rejects.toThrow('permission denied for table absences');
+    await expect(asRuntime.query('TRUNCATE absences')).rejects.toThrow('permission denied for table absences');
+    await expect(asOwner.query('DELETE FROM absences')).rejects.toThrow(/absences are never deleted: DELETE refused/);
+    expect((await asOwner.query('SELECT count(*)::int AS n FROM absences')).rows[0].n).toBe(1);
+  });
+
   it('refuses DELETE and TRUNCATE even to the owner while the append-only triggers are on', async () => {
     const before = await counts();
     await expect(asOwner.query('DELETE FROM decisions')).rejects.toThrow(/decisions are append-only: DELETE refused/);

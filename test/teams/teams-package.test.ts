@@ -59,10 +59,10 @@ describe('the Teams app package', () => {
     expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ['personal', 'team', 'groupChat'], supportsFiles: true });
     const lists = manifest.bots[0].commandLists.map((list: { scopes: string[]; commands: { title: string }[] }) => [list.scopes, list.commands.map((c) => c.title)]);
     expect(lists).toEqual([
-      [['personal'], ['home', 'escalate', 'refer', 'duty', 'cases', 'help']],
+      [['personal'], ['home', 'escalate', 'refer', 'duty', 'cases', 'away', 'help']],
       [
         ['team', 'groupChat'],
-        ['escalate', 'refer', 'duty', 'cases', 'help'],
+        ['escalate', 'refer', 'duty', 'cases', 'away', 'help'],
       ],
     ]);
     for (const command of COMMANDS) for (const [, titles] of lists) expect(titles).toContain(command.name);

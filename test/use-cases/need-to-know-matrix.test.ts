@@ -2,12 +2,13 @@
  * Need to know, person by person, on both platforms: every kind of person × (timeline, export, home queue, a click
  * on an item that moved on). One CRN with an escalation (raised by Amara, countersigned by Tom, accepted by Dev on
  * duty with Omar named as new case manager: now at handover) and a referral (Amara to Gateway Resettlement).
- * "Delegate" (absence cover) does not exist in dutydesk yet: when it does it belongs in this table.
+ * A delegate (absence cover) is checked at the end, once Tom is recorded away.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDecision } from '../../commands/decide.command.js';
 import { escalateCommand } from '../../commands/escalate.command.js';
 import { referCommand } from '../../commands/refer.command.js';
+import { endAbsence, recordAbsence } from '../../src/use-cases/away.use-case.js';
 import { encodeActionValue } from '../../src/use-cases/chat-message.js';
 import { actionExecuteActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
@@ -231,5 +232,20 @@ describe('need to know: every kind of person × timeline, export, home, refused 
     });
   });
 
-  it.todo('delegate (absence cover): sees what the absent person may see, once absences exist');
+  // Last, because it records an absence: a delegate of the absent countersigner may see the case while the
+  // absence runs (on both platforms, audited with the reason), and not once it has ended.
+  it('delegate (absence cover): sees what the absent countersigner may see, only while they are away', async () => {
+    const ctx = t.app.ctx;
+    const timelines = async () => [await onSlack.command('lena', CRN), await onTeams.say('lena', `cases ${CRN}`)];
+    for (const answer of await timelines()) expect(answer).toContain(NOT_SHOWN);
+    await recordAbsence({ ctx, actorId: 'tom', personId: 'tom', from: null, until: '2026-11-27', delegateId: 'lena', platform: 'slack' });
+    for (const answer of await timelines()) {
+      expect(answer).toMatch(/Timeline for M100001/);
+      expect(answer).toMatch(/Agreed, risk up/);
+    }
+    const viewed = (await auditOf('lena')).filter((row) => row.event === 'case.viewed');
+    expect(viewed.map((row) => row.details.reasons)).toEqual([['delegate'], ['delegate']]);
+    await endAbsence({ ctx, actorId: 'tom', personId: 'tom', platform: 'slack' });
+    for (const answer of await timelines()) expect(answer).toContain(NOT_SHOWN);
+  });
 });

@@ -1,5 +1,7 @@
 // Need to know (shared/interface.md "Need to know"): who may see a CRN's case, decided from the items on that CRN
 // and a read-only view of the organisation. Pure: the caller loads the items and today's duty lists.
+import { type CoverSnapshot, effectiveDelegate, isAwayAt } from './absence-cover.js';
+import type { OrgUnitView } from './org-view.js';
 
 /** The parts of an escalation that name people and units. */
 export interface EscalationAccessFacts {
@@ -35,10 +37,13 @@ export interface AccessView {
   unit(id: string): AccessUnit | undefined;
   /** Today's duty officers of a unit (rota and run-time changes). */
   dutyOf(unitId: string): readonly string[];
+  /** Who is away, and every unit (for who covers whom); absent = nobody is away. */
+  cover?: CoverSnapshot;
+  allUnits?(): readonly OrgUnitView[];
 }
 
 /** Why a person may see an item; empty = no role on it. Words for the audit record, not for users. */
-export type AccessReason = 'raiser' | 'countersigner' | 'receiving_duty' | 'acceptor' | 'case_manager' | 'provider_staff' | 'assigned_worker' | 'unit_manager' | 'senior_manager';
+export type AccessReason = 'delegate' | 'raiser' | 'countersigner' | 'receiving_duty' | 'acceptor' | 'case_manager' | 'provider_staff' | 'assigned_worker' | 'unit_manager' | 'senior_manager';
 
 const managersOf = (unit: AccessUnit | undefined, personId: string): AccessReason[] => {
   if (!unit) return [];
@@ -53,11 +58,11 @@ const managersOf = (unit: AccessUnit | undefined, personId: string): AccessReaso
  * duty officers today and whoever accepted it, the named case managers (old = the raiser, new), and the managers
  * and senior managers of the sending and receiving units. A referral: its raiser, the provider unit's staff
  * (members, duty, manager), the assigned worker, and the managers and senior managers of both units.
- * Delegates (absence cover) do not exist yet: when they do, a delegate's reasons are the absent person's.
+ * A delegate (absence cover) of an absent person who has a reason to see it sees it too ('delegate').
  */
 export const itemAccessReasons = (args: { personId: string; item: ItemAccessFacts; view: AccessView }): AccessReason[] => {
   const { personId, item, view } = args;
-  const reasons = new Set<AccessReason>();
+  const reasons = new Set<AccessReason>(delegateReason(args));
   if (item.raisedBy === personId) reasons.add('raiser');
   const sender = view.unit(item.senderUnitId);
   managersOf(sender, personId).forEach((reason) => reasons.add(reason));
@@ -76,6 +81,20 @@ export const itemAccessReasons = (args: { personId: string; item: ItemAccessFact
     managersOf(provider, personId).forEach((reason) => reasons.add(reason));
   }
   return [...reasons];
+};
+
+/** 'delegate' when the person covers someone away now who may see the item in their own right. */
+const delegateReason = (args: { personId: string; item: ItemAccessFacts; view: AccessView }): AccessReason[] => {
+  const { cover } = args.view;
+  const units = args.view.allUnits?.() ?? [];
+  if (!cover || units.length === 0) return [];
+  const own: AccessView = { unit: args.view.unit, dutyOf: args.view.dutyOf };
+  for (const absence of cover.absences) {
+    if (absence.personId === args.personId || !isAwayAt(absence, cover.at)) continue;
+    if (effectiveDelegate({ units, cover, personId: absence.personId }) !== args.personId) continue;
+    if (itemAccessReasons({ personId: absence.personId, item: args.item, view: own }).length > 0) return ['delegate'];
+  }
+  return [];
 };
 
 /** Whether a person may see a CRN's case: a role on at least one of its items. No items = nobody (same answer). */

@@ -6,6 +6,9 @@ export interface OrgUnitView {
   id: string;
   manager: string;
   seniorManager?: string | null;
+  /** Acts for the manager while the manager is away (absence cover). */
+  deputy?: string | null;
+  members?: readonly string[];
 }
 
 export interface OrgView {
@@ -13,6 +16,8 @@ export interface OrgView {
   units(): readonly OrgUnitView[];
   /** Today's duty officers for a unit (the /duty change of the day, else the rota). */
   dutyOf(unitId: string): readonly string[];
+  /** Who is away, read once with the duty (absence-cover.ts); absent = nobody is away. */
+  cover?: import('./absence-cover.js').CoverSnapshot;
 }
 
 export const managesUnit = (unit: OrgUnitView | undefined, personId: string): boolean => Boolean(unit && (unit.manager === personId || unit.seniorManager === personId));

@@ -3,6 +3,7 @@ import { addWorkflowWords } from '../../words/catalogue.js';
 import type { WorkflowWords } from '../../words/en-workflows.js';
 import type { Repositories } from '../../db/store.js';
 import type { RolePolicy } from '../../domain/policy/org-view.js';
+import { withCover } from '../../domain/policy/absence-cover.js';
 import type { AnyWorkflow, Transition } from '../../domain/workflows/workflow.js';
 import type { DeadlineKind } from '../../domain/workflow.types.js';
 import type { Platform, UseCaseContext } from '../context.js';
@@ -80,7 +81,9 @@ export interface WorkflowRegistry {
   byRefPrefix(prefix: string): AnyModule | undefined;
 }
 
-export const createWorkflowRegistry = (modules: AnyModule[]): WorkflowRegistry => {
+export const createWorkflowRegistry = (given: AnyModule[]): WorkflowRegistry => {
+  // Every role question asked of a registered workflow includes absence cover (delegates, acting managers).
+  const modules = given.map((module) => ({ ...module, policy: withCover(module.policy) }));
   for (const module of modules) if (module.words) addWorkflowWords({ itemType: module.definition.itemType, words: module.words });
   const byType = new Map(modules.map((module) => [module.definition.itemType, module]));
   return {
