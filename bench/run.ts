@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { type Section, printSection, writeReport } from './lib/report.js';
+import { stopLoadWorker } from './lib/load.js';
 import { stopSharedPostgres } from './lib/shared-postgres.js';
 
 /**
  * `npm run bench`: every benchmark in order, a table on stdout, BENCHMARKS.md rewritten.
  * `BENCH_QUICK=1` for small sizes; `npm run bench -- sweep delivery` runs only the named ones (no report written).
  */
-const BENCHES = ['command-latency', 'submission-throughput', 'sweep-scale', 'delivery', 'digest-punctuality', 'footprint', 'board'];
+const BENCHES = ['command-latency', 'submission-throughput', 'sweep-scale', 'delivery', 'digest-punctuality', 'footprint', 'board', 'history'];
 
 interface BenchModule {
   run(args: { quick: boolean }): Promise<Section>;
@@ -38,6 +39,7 @@ try {
     }
   }
 } finally {
+  stopLoadWorker();
   await stopSharedPostgres();
 }
 

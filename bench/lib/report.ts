@@ -39,11 +39,14 @@ export const figure = (args: { name: string; unit: string; runs: number[]; targe
 
 const format = (value: number) => (Number.isInteger(value) ? String(value) : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 
+/** The runs, and their min–max when there are three or more. */
+const runsText = (runs: number[]) => (runs.length >= 3 ? `${runs.map(format).join(', ')} (${format(Math.min(...runs))}–${format(Math.max(...runs))})` : runs.map(format).join(', '));
+
 export const printSection = (section: Section) => {
   process.stdout.write(`\n## ${section.title}\n`);
   for (const f of section.figures) {
     const verdict = f.met === undefined ? '' : f.met ? '  [met]' : '  [MISSED]';
-    process.stdout.write(`  ${f.name.padEnd(58)} ${format(f.value).padStart(10)} ${f.unit.padEnd(8)} ${f.target ? `target ${f.target}` : ''}${verdict}\n`);
+    process.stdout.write(`  ${f.name.padEnd(58)} ${format(f.value).padStart(10)} ${f.unit.padEnd(8)} ${f.target ? `target ${f.target}` : ''}${verdict}  [${runsText(f.runs)}]\n`);
   }
 };
 
@@ -63,7 +66,7 @@ export const writeReport = (args: { file: string; sections: Section[]; startedAt
   for (const section of args.sections) {
     lines.push(`## ${section.title}`, '', `\`${section.command}\``, '', '| figure | median | unit | runs | target | met |', '|---|---:|---|---|---|---|');
     for (const f of section.figures) {
-      lines.push(`| ${f.name} | ${format(f.value)} | ${f.unit} | ${f.runs.map(format).join(', ')} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : '**no**'} |`);
+      lines.push(`| ${f.name} | ${format(f.value)} | ${f.unit} | ${runsText(f.runs)} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : '**no**'} |`);
     }
     if (section.notes?.length) lines.push('', ...section.notes.map((note) => `- ${note}`));
     lines.push('');

@@ -1,5 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { ClearedPayload } from '../delivery/message-intent.js';
+import { insertOutboxRows } from './bulk-writes.js';
 import { chunksOf } from './chunks.js';
 import type { Executor } from './executor.js';
 import { messageRefs, outbox } from './schema.js';
@@ -38,7 +39,7 @@ export const createOutboxRepository = (db: Executor) => ({
   },
   /** As `enqueue`, for many rows at once (a sweep's batch); returns the dedupe keys that were new. */
   async enqueueMany(rows: NewOutboxRow[]): Promise<Set<string>> {
-    return new Set(await insertNew(db, rows));
+    return insertOutboxRows(db, rows);
   },
   /** Claim due rows (pending, or sending with an expired lease) for this sender; others skip them. */
   async claim(args: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
