@@ -3,7 +3,7 @@ import type { ChaseState } from './deadlines.repository.js';
 import type { Executor } from './executor.js';
 import type { NewOutboxRow } from './outbox.repository.js';
 import type { NewAuditRow } from './records.repository.js';
-import { auditLog, deadlines, outbox } from './schema.js';
+import { auditLog, deadlines, messageRefs, outbox } from './schema.js';
 
 /**
  * Set-based writes for a sweep's batch: every row travels as one JSON array in one bind parameter and PostgreSQL
@@ -68,4 +68,26 @@ export const updateChaseStates = async (db: Executor, states: ChaseState[]): Pro
       senior_reminded_at = (e.v->>'s')::timestamptz
     FROM jsonb_array_elements(${json(packed)}) AS e(v)
     WHERE ${deadlines}.id = (e.v->>'id')::bigint`);
+};
+
+export type NewMessageRef = typeof messageRefs.$inferInsert;
+
+/** Mark many sent rows sent (each at its own time) in one UPDATE. */
+export const markOutboxSent = async (db: Executor, rows: { id: number; at: Date }[]): Promise<void> => {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    UPDATE ${outbox} SET status = 'sent', sent_at = (e.v->>'at')::timestamptz, lease_until = NULL, last_error = NULL
+    FROM jsonb_array_elements(${json(rows)}) AS e(v)
+    WHERE ${outbox}.id = (e.v->>'id')::bigint`);
+};
+
+/** Record where many messages landed, in the order given. */
+export const insertMessageRefs = async (db: Executor, refs: NewMessageRef[]): Promise<void> => {
+  if (refs.length === 0) return;
+  await db.execute(sql`
+    INSERT INTO ${messageRefs} (item_type, item_id, platform, person_id, channel, message_id, item_version, created_at)
+    SELECT e.v->>'itemType', (e.v->>'itemId')::integer, e.v->>'platform', e.v->>'personId', e.v->>'channel', e.v->>'messageId',
+      (e.v->>'itemVersion')::integer, coalesce((e.v->>'createdAt')::timestamptz, now())
+    FROM jsonb_array_elements(${json(refs)}) WITH ORDINALITY AS e(v, i)
+    ORDER BY e.i`);
 };
