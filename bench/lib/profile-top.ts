@@ -9,7 +9,7 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -21,8 +21,8 @@ const short = (url: string) =>
     .replace(/^.*node_modules\//, '')
     .replace(/^.*?\/(src|bench|test)\//, '$1/');
 
-export const topFrames = (args: { file: string; count?: number; filter?: RegExp }) => {
-  const profile = JSON.parse(readFileSync(args.file, 'utf8')) as Profile;
+export const topFrames = (args: { file?: string; profile?: Profile; count?: number; filter?: RegExp }) => {
+  const profile = args.profile ?? (JSON.parse(readFileSync(args.file as string, 'utf8')) as Profile);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -64,3 +64,22 @@ if (process.argv[1]?.endsWith('profile-top.ts')) {
   process.stdout.write('-- inclusive\n');
   for (const f of top.inclusive) process.stdout.write(`${f.ms.toFixed(1).padStart(9)} ms ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.frame}\n`);
 }
+
+/** Profile `work` in this process (node:inspector) and name its top frames by self time (share of all samples). */
+export const profileTop = async (args: { work: () => Promise<unknown>; count?: number; filter?: RegExp }): Promise<string> => {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  let profile: Profile;
+  try {
+    await args.work();
+  } finally {
+    profile = ((await session.post('Profiler.stop')) as { profile: Profile }).profile;
+    session.disconnect();
+  }
+  const top = topFrames({ profile, count: args.count ?? 8, filter: args.filter });
+  return top.self.map((f) => `${f.frame.replace(/:\d+$/, '')} ${(f.share * 100).toFixed(0)} %`).join(', ');
+};
