@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Section, printSection, writeReport } from './lib/report.js';
 import { stopLoadWorker } from './lib/load.js';
@@ -17,6 +18,7 @@ const quick = process.env.BENCH_QUICK === '1';
 const only = process.argv.slice(2);
 const selected = only.length ? BENCHES.filter((name) => only.some((wanted) => name.includes(wanted))) : BENCHES;
 const startedAt = new Date();
+const loadAtStart = os.loadavg()[0];
 const t0 = performance.now();
 const sections: Section[] = [];
 let failed = false;
@@ -45,7 +47,7 @@ try {
 
 const durationS = (performance.now() - t0) / 1000;
 if (only.length === 0) {
-  writeReport({ file: fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), sections, startedAt, durationS });
+  writeReport({ file: fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), sections, startedAt, durationS, loadAtStart, quick });
   process.stdout.write(`\nBENCHMARKS.md written (${quick ? 'quick mode, ' : ''}${Math.round(durationS)} s).\n`);
 } else {
   process.stdout.write(`\n${Math.round(durationS)} s (partial run: BENCHMARKS.md not rewritten).\n`);

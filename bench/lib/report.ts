@@ -50,15 +50,16 @@ export const printSection = (section: Section) => {
   }
 };
 
-export const writeReport = (args: { file: string; sections: Section[]; startedAt: Date; durationS: number }) => {
+export const writeReport = (args: { file: string; sections: Section[]; startedAt: Date; durationS: number; loadAtStart?: number; quick?: boolean }) => {
   const cpus = os.cpus();
   const lines = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` on ${args.startedAt.toISOString().slice(0, 10)} in ${Math.round(args.durationS)} s.`,
+    `Written by \`${args.quick ? 'BENCH_QUICK=1 ' : ''}npm run bench\` on ${args.startedAt.toISOString().slice(0, 10)} in ${Math.round(args.durationS)} s${args.quick ? ' (quick mode: smaller sizes, fewer and shorter runs)' : ''}.`,
     '',
     `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.`,
-    'Each figure is the median of the runs listed beside it. Load runs on loopback only, bounded in time.',
+    `Load average (1 min) at the end of the run: ${os.loadavg()[0]?.toFixed(1)} on ${cpus.length} cores${args.loadAtStart !== undefined ? `, ${args.loadAtStart.toFixed(1)} at its start` : ''}: on a shared machine read latencies with their runs, and lean on the CPU-time figures.`,
+    'Each figure is the median of the runs listed beside it (with their min–max when there are three or more). Load runs on loopback only, bounded in time.',
     '',
     "Reproduce: `npm install && npm run bench` (a PostgreSQL server is started on a temporary directory when Debian's `postgresql` is installed; `BENCH_QUICK=1` for a short run).",
     '',
