@@ -91,7 +91,7 @@ const measure = async (args: { database: DatabaseChoice; open: number; due: numb
     }
     // One more sweep under the CPU profiler, for the note on where a sweep's time goes.
     await reset({ db, due: args.due });
-    const profile = await profileTop({ work: () => bench.app.scheduler.sweepOnce(), count: 10, filter: /^(?!\(idle\)|\(program\))/ });
+    const profile = await profileTop({ work: () => bench.app.scheduler.sweepOnce(), count: 10, filter: /^(?!\(idle\)|\(program\)|dispatch )/ });
     const claimPlan = await planText(
       db,
       sql`SELECT * FROM deadlines WHERE met_at IS NULL AND next_check_at <= ${NOW.toISOString()}::timestamptz ORDER BY next_check_at LIMIT 500 FOR UPDATE SKIP LOCKED`,

@@ -83,7 +83,7 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
   child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-2000);
   });
-  const deadline = Date.now() + (args.timeoutMs ?? 60_000);
+  const deadline = Date.now() + (args.timeoutMs ?? 180_000);
   let readyMs = 0;
   while (!readyMs) {
     if (child.exitCode !== null) throw new Error(`${args.entry} exited with ${child.exitCode}: ${errors}`);
