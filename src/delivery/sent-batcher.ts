@@ -16,18 +16,25 @@ interface Waiting {
  */
 export const createSentBatcher = (args: { store: Store }) => {
   let queue: Waiting[] = [];
-  let flushing: Promise<void> | null = null;
+  // Set and cleared with no await between the last look at the queue and the clearing, so a record arriving
+  // after a flush has finished always starts the next one (none is ever left waiting).
+  let flushing = false;
 
   const flush = async (): Promise<void> => {
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      try {
-        await args.store.transaction((repos) => repos.outbox.markSentMany({ sent: batch.map((entry) => entry.sent), refs: batch.flatMap((entry) => (entry.ref ? [entry.ref] : [])) }));
-        for (const entry of batch) entry.done();
-      } catch (error) {
-        for (const entry of batch) entry.failed(error);
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue;
+        queue = [];
+        try {
+          await args.store.transaction((repos) => repos.outbox.markSentMany({ sent: batch.map((entry) => entry.sent), refs: batch.flatMap((entry) => (entry.ref ? [entry.ref] : [])) }));
+          for (const entry of batch) entry.done();
+        } catch (error) {
+          for (const entry of batch) entry.failed(error);
+        }
       }
+    } finally {
+      flushing = false;
     }
   };
 
@@ -35,9 +42,7 @@ export const createSentBatcher = (args: { store: Store }) => {
     /** Record one sent row (and where its message landed); settles once that record is committed. */
     record(sent: { id: number; at: Date }, ref: NewMessageRef | null): Promise<void> {
       const committed = new Promise<void>((done, failed) => queue.push({ sent, ref, done, failed }));
-      flushing ??= flush().finally(() => {
-        flushing = null;
-      });
+      if (!flushing) void flush();
       return committed;
     },
   };
