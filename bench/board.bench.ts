@@ -69,7 +69,7 @@ const measure = async (args: { database: DatabaseChoice; requests: number }) => 
 };
 
 export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
-  const requests = quick ? 40 : 200;
+  const requests = quick ? 40 : 100;
   const engines: DatabaseChoice[] = havePostgres() ? ['pglite', 'postgres'] : ['pglite'];
   const figures: Figure[] = [];
   const notes: string[] = [];

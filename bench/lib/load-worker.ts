@@ -1,14 +1,14 @@
 /**
- * The load generator, run in its own process (bench/lib/load.ts spawns it) so that it never competes with the
- * app under test for an event loop. Reads a LoadPlan as JSON from argv[2], runs autocannon at a fixed overall
- * rate, and prints one JSON line with every response time (ms, float) and autocannon's own counters.
+ * The load generator, run in its own process (bench/lib/load.ts spawns it once) so that it never competes with
+ * the app under test for an event loop. Takes LoadPlans over its IPC channel (or one as JSON in argv[2]), runs
+ * autocannon at a fixed overall rate, and answers with every response time (ms, float) and autocannon's counters.
  */
 import autocannon from 'autocannon';
 import { signViewMetadata } from '../../src/slack/slack-view-metadata.js';
 import { interactionBody, signSlackBody, slashCommandBody, stateValue, viewSubmissionPayload } from '../../test/support/slack-requests.js';
 import type { LoadPlan } from './load.js';
 
-const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
+let plan = {} as LoadPlan;
 let sequence = 0;
 const crn = () => `X${String(100000 + ((sequence * 7919) % 900000)).padStart(6, '0')}`;
 
@@ -33,38 +33,39 @@ const submissionBody = () => {
   return interactionBody(viewSubmissionPayload({ userId: plan.userId, callbackId: 'escalate', privateMetadata, values: stateValues }));
 };
 
-const latencies: number[] = [];
-const statuses: Record<string, number> = {};
-const instance = autocannon(
-  {
-    url: plan.url,
-    connections: plan.connections,
-    overallRate: plan.rate,
-    duration: plan.durationS,
-    timeout: 10,
-    requests: [
-      {
-        method: 'POST',
-        path: '/slack/events',
-        setupRequest: (request) => {
-          sequence += 1;
-          const body = plan.kind === 'slash' ? slashBody() : submissionBody();
-          return {
-            ...request,
-            body,
-            headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', ...signSlackBody({ secret: plan.secret, body }) },
-          };
+const runPlan = (next: LoadPlan, answer: (result: unknown) => void) => {
+  plan = next;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const instance = autocannon(
+    {
+      url: plan.url,
+      connections: plan.connections,
+      overallRate: plan.rate,
+      duration: plan.durationS,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          path: '/slack/events',
+          setupRequest: (request) => {
+            sequence += 1;
+            const body = plan.kind === 'slash' ? slashBody() : submissionBody();
+            return {
+              ...request,
+              body,
+              headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', ...signSlackBody({ secret: plan.secret, body }) },
+            };
+          },
         },
-      },
-    ],
-  },
-  (error, result) => {
-    if (error) {
-      process.stdout.write(`${JSON.stringify({ error: String(error) })}\n`);
-      process.exit(1);
-    }
-    process.stdout.write(
-      `${JSON.stringify({
+      ],
+    },
+    (error, result) => {
+      if (error) {
+        answer({ error: String(error) });
+        return;
+      }
+      answer({
         latencies,
         statuses,
         errors: result.errors,
@@ -74,11 +75,17 @@ const instance = autocannon(
         durationS: result.duration,
         autocannonP50: result.latency.p50,
         autocannonP99: result.latency.p99,
-      })}\n`,
-    );
-  },
-);
-instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-  latencies.push(responseTime);
-  statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-});
+      });
+    },
+  );
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    latencies.push(responseTime);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  });
+};
+
+if (process.send) {
+  process.on('message', (message) => runPlan(message as LoadPlan, (result) => process.send?.(result)));
+} else {
+  runPlan(JSON.parse(process.argv[2] ?? '{}') as LoadPlan, (result) => process.stdout.write(`${JSON.stringify(result)}\n`));
+}

@@ -13,8 +13,24 @@ export interface SpawnedProcess {
   /** Milliseconds from spawn to the first 200 of GET /healthz (or to the port line, for apps without one). */
   readyMs: number;
   rssMb(): number;
+  /** The process's own process.cpuUsage() (user + system), in ms, asked over its IPC channel. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
+
+const askCpu = (child: ChildProcess): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no cpu answer')), 5_000);
+    const onMessage = (message: unknown) => {
+      const cpu = (message as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (!cpu) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve((cpu.user + cpu.system) / 1000);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
 
 /** Resident set size of a process from /proc (Linux), in MB. */
 export const rssMbOf = (pid: number): number => {
@@ -45,14 +61,15 @@ const waitForExit = (child: ChildProcess, ms: number) =>
  * Spawn `node --import tsx <entry>` with PORT=0 and wait until it prints its port (`"port":N` in a JSON log line)
  * and, when `healthPath` is given, answers 200 there. Bounded by `timeoutMs`.
  */
-export const spawnNode = async (args: { entry: string; env: Record<string, string>; healthPath?: string; timeoutMs?: number }): Promise<SpawnedProcess> => {
+export const spawnNode = async (args: { entry: string; env: Record<string, string>; healthPath?: string; timeoutMs?: number; nodeArgs?: string[] }): Promise<SpawnedProcess> => {
   const started = performance.now();
   // TypeScript entries run under tsx; the built bundle (what `npm start` runs) runs on plain node.
-  const argv = args.entry.endsWith('.ts') ? ['--import', 'tsx', args.entry] : ['--enable-source-maps', args.entry];
-  const child = spawn(process.execPath, argv, {
+  const probe = ['--import', './bench/lib/cpu-probe.mjs'];
+  const argv = args.entry.endsWith('.ts') ? ['--import', 'tsx', ...probe, args.entry] : ['--enable-source-maps', ...probe, args.entry];
+  const child = spawn(process.execPath, [...(args.nodeArgs ?? []), ...argv], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...args.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
   let port = 0;
@@ -66,7 +83,7 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
   child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-2000);
   });
-  const deadline = Date.now() + (args.timeoutMs ?? 60_000);
+  const deadline = Date.now() + (args.timeoutMs ?? 180_000);
   let readyMs = 0;
   while (!readyMs) {
     if (child.exitCode !== null) throw new Error(`${args.entry} exited with ${child.exitCode}: ${errors}`);
@@ -92,6 +109,7 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
     baseUrl: `http://127.0.0.1:${port}`,
     readyMs,
     rssMb: () => rssMbOf(pid),
+    cpuMs: () => askCpu(child),
     stop: async () => {
       child.kill('SIGTERM');
       await waitForExit(child, 10_000);
@@ -101,7 +119,7 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
 
 let built = false;
 /** dutydesk itself as `npm start` runs it (the bundle dist/main.mjs, built once), on a data dir or a PostgreSQL database. */
-export const spawnDutydesk = (args: { dataDir: string; databaseUrl?: string; slackApiUrl: string; secret: string; extraEnv?: Record<string, string> }) => {
+export const spawnDutydesk = (args: { dataDir: string; databaseUrl?: string; slackApiUrl: string; secret: string; extraEnv?: Record<string, string>; nodeArgs?: string[] }) => {
   if (!built) {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
     built = true;
@@ -109,6 +127,7 @@ export const spawnDutydesk = (args: { dataDir: string; databaseUrl?: string; sla
   return spawnNode({
     entry: 'dist/main.mjs',
     healthPath: '/healthz',
+    nodeArgs: args.nodeArgs,
     env: {
       DATA_DIR: args.dataDir,
       ...(args.databaseUrl ? { DATABASE_URL: args.databaseUrl } : {}),

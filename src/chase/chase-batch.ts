@@ -2,15 +2,16 @@ import type { ChaseState, DeadlineRow } from '../db/deadlines.repository.js';
 import type { NewOutboxRow } from '../db/outbox.repository.js';
 import type { NewAuditRow } from '../db/records.repository.js';
 import type { Repositories } from '../db/store.js';
-import { type PlannedReminder, applyChase, planChase } from '../domain/reminder-ladder.js';
+import { type ChasePlan, type PlannedReminder, type ReminderPolicy, applyChase, planChase } from '../domain/reminder-ladder.js';
+import type { Target } from '../use-cases/chat-message.js';
 import { itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
-import { type ItemHandle, outboxRowsFor } from '../use-cases/effects.js';
-import { orgViewFor } from '../use-cases/org-view.js';
-import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
+import { targetsForPerson } from '../use-cases/effects.js';
 import { type ChasedItem, mayAnswerDeadline, renderReminderMessage } from '../use-cases/reminder-messages.js';
 import { snapshotPolicy } from '../use-cases/reminder-policy.js';
-import { factsOf, loadChasedItem, resolveOwners, rungRecipients } from './chase-recipients.js';
+import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
+import { type Owed, factsOf, resolveOwners, rungRecipients } from './chase-recipients.js';
+import type { SweepSnapshot } from './sweep-snapshot.js';
 
 /** One rung planned for one deadline: who it goes to and its outbox rows, not yet written. */
 interface PlannedRung {
@@ -29,61 +30,109 @@ export interface PlannedDeadline {
   chase: ChaseState;
 }
 
+const NOBODY: Owed = { personIds: [], owedBy: '' };
+const at = (date: Date | null) => (date ? date.getTime() : '');
+
 /**
- * Plan one claimed deadline in memory: the rungs due, their recipients and outbox rows, and the chase state to
- * save. Reads only the batch's caches (items, duty rotas, Teams reachability), so it costs no round trips.
+ * Plan a claimed batch in bulk over its snapshot, in three passes with no round trip per deadline:
+ * 1. the ladder, once per policy and distinct chase facts (deadlines due together share one plan), and who owes
+ *    each deadline, once per distinct set of owners;
+ * 2. who each rung goes to (one call into chase-recipients per deadline), then where each of those people can
+ *    be reached, once per person;
+ * 3. each reminder rendered synchronously and its outbox rows built.
  */
-export const planDeadline = async (args: { ctx: UseCaseContext; repos: Repositories; deadline: DeadlineRow; now: Date; teamsReachable: ReadonlySet<string> }): Promise<PlannedDeadline> => {
-  const { ctx, repos, deadline, now, teamsReachable } = args;
-  const { directory } = ctx;
-  const item = await loadChasedItem({ repos, deadline });
-  if (!item) {
-    ctx.logger.warn({ deadlineId: deadline.id, itemType: deadline.itemType, itemId: deadline.itemId, code: 'item.not_found' }, 'deadline without item');
-    const chase = { ...factsOf(deadline), id: deadline.id, nextCheckAt: new Date(now.getTime() + 86_400_000) };
-    return { deadline, item, rungs: [], unreachable: [], chase };
-  }
-  const policy = snapshotPolicy({ directory, snapshot: deadline.policy });
-  const plan = planChase({ facts: factsOf(deadline), policy, calendar: directory.calendar, now });
-  const module = ctx.workflows.get(item.itemType);
-  const org = await orgViewFor({ repos, directory, now, dutyUnits: module ? dutyUnitsOf(module, item.row) : [] });
-  const { workflows } = ctx;
-  const owed = plan.send.length > 0 ? await resolveOwners({ repos, directory, deadline, now }) : { personIds: [], owedBy: '' };
-  const handle: ItemHandle = { itemType: item.itemType, itemId: item.row.id, version: item.row.version, crn: item.row.crn, urgent: deadline.urgent };
-  // An owner who has already done their part (one side of a handover) is not reminded of it.
-  const canAct = (personId: string) => mayAnswerDeadline({ workflows, item, kind: deadline.kind, personId, org });
-  const rungs: PlannedRung[] = [];
-  const unreachable: string[] = [];
-  for (const reminder of plan.send) {
-    const personIds = rungRecipients({ directory, deadline, rung: reminder.rung, owed, canAct, org });
-    const message = await outboxRowsFor({
-      repos,
-      directory,
-      reach: ctx.reach,
-      item: handle,
-      dedupePrefix: `reminder:${deadline.id}:${reminder.rung}:${reminder.sequence}`,
-      recipient: { personIds },
-      intent: (personId) => ({
-        kind: 'reminder',
-        deadlineId: deadline.id,
-        rung: reminder.rung,
-        message: renderReminderMessage({ item, deadline, rung: reminder.rung, personId: personId ?? '', owedBy: owed.owedBy, directory, workflows, org, now }),
-      }),
-      now,
-      teamsReachable,
+export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnapshot; due: DeadlineRow[]; now: Date }): Promise<PlannedDeadline[]> => {
+  const { ctx, snapshot, due, now } = args;
+  const { directory, workflows } = ctx;
+  const policies = new Map<string, ReminderPolicy>();
+  const plans = new Map<string, ChasePlan>();
+  const owners = new Map<string, Promise<Owed>>();
+  const planOf = (deadline: DeadlineRow): ChasePlan => {
+    const policyKey = JSON.stringify(deadline.policy);
+    let policy = policies.get(policyKey);
+    if (!policy) {
+      policy = snapshotPolicy({ directory, snapshot: deadline.policy });
+      policies.set(policyKey, policy);
+    }
+    const facts = factsOf(deadline);
+    const key = `${policyKey}|${facts.urgent}|${facts.dueAt.getTime()}|${facts.ownerRemindersSent}|${at(facts.lastOwnerReminderAt)}|${at(facts.managerRemindedAt)}|${at(facts.seniorRemindedAt)}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      plan = planChase({ facts, policy, calendar: directory.calendar, now });
+      plans.set(key, plan);
+    }
+    return plan;
+  };
+
+  // Pass 1: the ladder and the owners.
+  const first = due.map((deadline) => {
+    const item = snapshot.itemOf(deadline);
+    const plan = item ? planOf(deadline) : null;
+    let owed: Promise<Owed> | null = null;
+    if (item && plan && plan.send.length > 0) {
+      const key = `${deadline.unitId}|${JSON.stringify(deadline.owners)}`;
+      owed = owners.get(key) ?? resolveOwners({ repos: snapshot.repos, directory, deadline, now });
+      owners.set(key, owed);
+    }
+    return { deadline, item, plan, owed };
+  });
+  const owedBy = new Map<Promise<Owed>, Owed>();
+  await Promise.all([...owners.values()].map(async (promise) => owedBy.set(promise, await promise)));
+
+  // Pass 2: who each rung goes to, then how each person is reached.
+  const second = first.map(({ deadline, item, plan, owed }) => {
+    if (!item || !plan) return { deadline, item, plan, owed: NOBODY, org: null, recipients: [] as { reminder: PlannedReminder; personIds: string[] }[] };
+    const module = workflows.get(item.itemType);
+    const org = snapshot.orgView(module ? dutyUnitsOf(module, item.row) : []);
+    const who = owed ? (owedBy.get(owed) ?? NOBODY) : NOBODY;
+    // An owner who has already done their part (one side of a handover) is not reminded of it.
+    const canAct = (personId: string) => mayAnswerDeadline({ workflows, item, kind: deadline.kind, personId, org });
+    const recipients = plan.send.map((reminder) => ({ reminder, personIds: rungRecipients({ directory, deadline, rung: reminder.rung, owed: who, canAct, org }) }));
+    return { deadline, item, plan, owed: who, org, recipients };
+  });
+  const people = new Set(second.flatMap((entry) => entry.recipients.flatMap((recipient) => recipient.personIds)));
+  const reachOf = new Map<string, { targets: Target[]; unreachable: string[] }>();
+  await Promise.all(
+    [...people].map(async (personId) => reachOf.set(personId, await targetsForPerson({ repos: snapshot.repos, directory, reach: ctx.reach, personId, teamsReachable: snapshot.teamsReachable }))),
+  );
+
+  // Pass 3: render and build the rows, synchronously.
+  return second.map(({ deadline, item, plan, owed, org, recipients }): PlannedDeadline => {
+    if (!item || !plan || !org) {
+      ctx.logger.warn({ deadlineId: deadline.id, itemType: deadline.itemType, itemId: deadline.itemId, code: 'item.not_found' }, 'deadline without item');
+      const chase = { ...factsOf(deadline), id: deadline.id, nextCheckAt: new Date(now.getTime() + 86_400_000) };
+      return { deadline, item, rungs: [], unreachable: [], chase };
+    }
+    const base = { itemType: item.itemType, itemId: item.row.id, nextAttemptAt: now, createdAt: now };
+    const unreachable: string[] = [];
+    const rungs: PlannedRung[] = recipients.map(({ reminder, personIds }) => {
+      const dedupePrefix = `reminder:${deadline.id}:${reminder.rung}:${reminder.sequence}`;
+      const rows: NewOutboxRow[] = [];
+      for (const personId of personIds) {
+        const reach = reachOf.get(personId) ?? { targets: [], unreachable: [personId] };
+        unreachable.push(...reach.unreachable);
+        if (reach.targets.length === 0) continue;
+        const payload = {
+          kind: 'reminder' as const,
+          deadlineId: deadline.id,
+          rung: reminder.rung,
+          message: renderReminderMessage({ item, deadline, rung: reminder.rung, personId, owedBy: owed.owedBy, directory, workflows, org, now }),
+        };
+        for (const target of reach.targets) rows.push({ ...base, dedupeKey: `${dedupePrefix}:${personId}:${target.platform}:${target.id}`, platform: target.platform, target, payload });
+      }
+      return { reminder, personIds, rows };
     });
-    unreachable.push(...message.unreachable);
-    rungs.push({ reminder, personIds, rows: message.rows });
-  }
-  const next = applyChase({ facts: factsOf(deadline), sent: plan.send, now });
-  // A plan always looks ahead; never leave a row due now, or the batch loop would claim it again.
-  const nextCheckAt = plan.nextCheckAt.getTime() > now.getTime() ? plan.nextCheckAt : new Date(now.getTime() + 1000);
-  return { deadline, item, rungs, unreachable: [...new Set(unreachable)], chase: { ...next, id: deadline.id, nextCheckAt } };
+    const next = applyChase({ facts: factsOf(deadline), sent: plan.send, now });
+    // A plan always looks ahead; never leave a row due now, or the batch loop would claim it again.
+    const nextCheckAt = plan.nextCheckAt.getTime() > now.getTime() ? plan.nextCheckAt : new Date(now.getTime() + 1000);
+    return { deadline, item, rungs, unreachable: [...new Set(unreachable)], chase: { ...next, id: deadline.id, nextCheckAt } };
+  });
 };
 
 /**
- * Write a planned batch in the batch's transaction with a handful of statements: the outbox rows (one multi-row
- * INSERT … ON CONFLICT DO NOTHING, so a rung already written by another sweep does nothing), one audit INSERT
- * ('reminder.sent' per rung, 'person.unreachable' per deadline, in the order planned) and one chase UPDATE.
+ * Write a planned batch in the batch's transaction with three set-based statements: the outbox rows (one
+ * INSERT … SELECT … ON CONFLICT DO NOTHING, so a rung already written by another sweep does nothing), one audit
+ * INSERT ('reminder.sent' per rung, 'person.unreachable' per deadline, in the order planned) and one chase UPDATE.
  */
 export const writeChaseBatch = async (args: { repos: Repositories; planned: PlannedDeadline[]; now: Date }): Promise<void> => {
   const { repos, planned, now } = args;

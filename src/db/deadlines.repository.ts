@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { chunksOf } from './chunks.js';
+import { updateChaseStates } from './bulk-writes.js';
 import type { Executor } from './executor.js';
 import { deadlines } from './schema.js';
 
@@ -15,8 +15,6 @@ export interface ChaseState {
   managerRemindedAt: Date | null;
   seniorRemindedAt: Date | null;
 }
-
-const timestamp = (at: Date | null) => sql`${at ? at.toISOString() : null}::timestamptz`;
 
 /** Deadlines as rows; the sweep claims due rows with FOR UPDATE SKIP LOCKED so replicas share the work. */
 export const createDeadlinesRepository = (db: Executor) => ({
@@ -70,26 +68,9 @@ export const createDeadlinesRepository = (db: Executor) => ({
     const { id, ...values } = args;
     await db.update(deadlines).set(values).where(eq(deadlines.id, id));
   },
-  /** Save many deadlines' chase state: one UPDATE … FROM (VALUES …) per chunk (under the bind-parameter limit). */
+  /** Save many deadlines' chase state in one set-based UPDATE. */
   async saveChaseMany(states: ChaseState[]): Promise<void> {
-    for (const chunk of chunksOf({ rows: states, paramsPerRow: 6 })) {
-      const values = sql.join(
-        chunk.map(
-          (state) =>
-            sql`(${state.id}::bigint, ${timestamp(state.nextCheckAt)}, ${state.ownerRemindersSent}::integer, ${timestamp(state.lastOwnerReminderAt)}, ${timestamp(state.managerRemindedAt)}, ${timestamp(state.seniorRemindedAt)})`,
-        ),
-        sql`, `,
-      );
-      await db.execute(sql`
-        UPDATE ${deadlines} SET
-          next_check_at = v.next_check_at,
-          owner_reminders_sent = v.owner_reminders_sent,
-          last_owner_reminder_at = v.last_owner_reminder_at,
-          manager_reminded_at = v.manager_reminded_at,
-          senior_reminded_at = v.senior_reminded_at
-        FROM (VALUES ${values}) AS v (id, next_check_at, owner_reminders_sent, last_owner_reminder_at, manager_reminded_at, senior_reminded_at)
-        WHERE ${deadlines}.id = v.id`);
-    }
+    await updateChaseStates(db, states);
   },
   /** Open deadlines of one kind falling due in (after, until]: e.g. meetings an hour ahead. */
   async openOfKindDueBetween(args: { kind: string; after: Date; until: Date }): Promise<DeadlineRow[]> {

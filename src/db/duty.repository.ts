@@ -24,6 +24,13 @@ export const createDutyRepository = (db: Executor) => ({
       .limit(1);
     return row;
   },
+  /** The newest change covering one day (a one-day change or a range) for every unit, in one query (a sweep's snapshot of the rota). */
+  async latestOnDate(args: { onDate: string }): Promise<DutyRow[]> {
+    return db
+      .select()
+      .from(dutyAssignments)
+      .where(sql`${dutyAssignments.id} IN (SELECT max(${dutyAssignments.id}) FROM ${dutyAssignments} WHERE (${dutyAssignments.onDate} = ${args.onDate} AND ${dutyAssignments.untilDate} IS NULL) OR (${dutyAssignments.onDate} <= ${args.onDate} AND ${dutyAssignments.untilDate} >= ${args.onDate}) GROUP BY ${dutyAssignments.unitId})`);
+  },
   async set(args: { unitId: string; onDate: string; untilDate?: string | null; personIds: string[]; setBy: string | null; at: Date }): Promise<DutyRow> {
     const untilDate = args.untilDate && args.untilDate !== args.onDate ? args.untilDate : null;
     const [row] = await db.insert(dutyAssignments).values({ unitId: args.unitId, onDate: args.onDate, untilDate, personIds: args.personIds, setBy: args.setBy, setAt: args.at }).returning();

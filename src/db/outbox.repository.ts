@@ -1,5 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { ClearedPayload } from '../delivery/message-intent.js';
+import { type NewMessageRef, insertMessageRefs, insertOutboxRows, markOutboxSent } from './bulk-writes.js';
 import { chunksOf } from './chunks.js';
 import type { Executor } from './executor.js';
 import { messageRefs, outbox } from './schema.js';
@@ -38,7 +39,7 @@ export const createOutboxRepository = (db: Executor) => ({
   },
   /** As `enqueue`, for many rows at once (a sweep's batch); returns the dedupe keys that were new. */
   async enqueueMany(rows: NewOutboxRow[]): Promise<Set<string>> {
-    return new Set(await insertNew(db, rows));
+    return insertOutboxRows(db, rows);
   },
   /** Claim due rows (pending, or sending with an expired lease) for this sender; others skip them. */
   async claim(args: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
@@ -57,6 +58,11 @@ export const createOutboxRepository = (db: Executor) => ({
   },
   async markSent(args: { id: number; at: Date }): Promise<void> {
     await db.update(outbox).set({ status: 'sent', sentAt: args.at, leaseUntil: null, lastError: null }).where(eq(outbox.id, args.id));
+  },
+  /** Many rows sent, and where their messages landed, in two statements (the dispatcher's group commit). */
+  async markSentMany(args: { sent: { id: number; at: Date }[]; refs: NewMessageRef[] }): Promise<void> {
+    await markOutboxSent(db, args.sent);
+    await insertMessageRefs(db, args.refs);
   },
   async markRetry(args: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {
     await db.update(outbox).set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, lastError: args.error }).where(eq(outbox.id, args.id));

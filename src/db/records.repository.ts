@@ -1,13 +1,11 @@
-import { and, asc, desc, eq, getTableColumns, inArray, or } from 'drizzle-orm';
-import { chunksOf } from './chunks.js';
+import { and, asc, desc, eq, gte, inArray, or } from 'drizzle-orm';
+import { insertAuditRows } from './bulk-writes.js';
 import type { Executor } from './executor.js';
 import { auditLog, decisions } from './schema.js';
 
 export type DecisionRow = typeof decisions.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type NewAuditRow = typeof auditLog.$inferInsert;
-
-const AUDIT_PARAMS = Object.keys(getTableColumns(auditLog)).length;
 
 /** Decisions and the append-only audit log. */
 export const createRecordsRepository = (db: Executor) => ({
@@ -18,9 +16,9 @@ export const createRecordsRepository = (db: Executor) => ({
   async audit(values: NewAuditRow): Promise<void> {
     await db.insert(auditLog).values(values);
   },
-  /** Many audit rows in one multi-row INSERT per chunk (under the bind-parameter limit), in the order given. */
+  /** Many audit rows in one set-based INSERT, in the order given. */
   async auditMany(rows: NewAuditRow[]): Promise<void> {
-    for (const chunk of chunksOf({ rows, paramsPerRow: AUDIT_PARAMS })) await db.insert(auditLog).values(chunk);
+    await insertAuditRows(db, rows);
   },
   async lastDecision(args: { itemType: string; itemId: number }): Promise<DecisionRow | undefined> {
     const [row] = await db
@@ -46,5 +44,13 @@ export const createRecordsRepository = (db: Executor) => ({
   },
   async auditEvents(event: string): Promise<AuditRow[]> {
     return db.select().from(auditLog).where(eq(auditLog.event, event)).orderBy(asc(auditLog.id));
+  },
+  /** Events of one kind since a time (audit_event_at_idx): bounded by the window, not by the log's history. */
+  async auditEventsSince(args: { event: string; since: Date }): Promise<AuditRow[]> {
+    return db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.event, args.event), gte(auditLog.at, args.since)))
+      .orderBy(asc(auditLog.id));
   },
 });

@@ -1,4 +1,4 @@
-import { lt, sql } from 'drizzle-orm';
+import { gte, lt, sql } from 'drizzle-orm';
 import type { Executor } from './executor.js';
 import { slackRequestLedger } from './schema.js';
 
@@ -7,6 +7,10 @@ const PRUNE_BATCH = 200;
 
 /** The Slack replay ledger: one row per accepted signed request, for the replay window, shared by all replicas. */
 export const createReplayLedgerRepository = (db: Executor) => ({
+  /** The requests still inside their window (an embedded store loads them into memory at start). */
+  async unexpired(now: Date): Promise<{ key: string; expiresAt: Date }[]> {
+    return db.select({ key: slackRequestLedger.requestKey, expiresAt: slackRequestLedger.expiresAt }).from(slackRequestLedger).where(gte(slackRequestLedger.expiresAt, now));
+  },
   /** True when the key is new (and is now recorded); false when a replica has already accepted it. */
   async remember(args: { key: string; expiresAt: Date; now: Date }): Promise<boolean> {
     await db.execute(

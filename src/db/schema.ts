@@ -213,7 +213,7 @@ export const auditLog = pgTable(
     crn: text('crn'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('audit_crn_idx').on(t.crn), index('audit_item_idx').on(t.itemType, t.itemId)],
+  (t) => [index('audit_crn_idx').on(t.crn), index('audit_item_idx').on(t.itemType, t.itemId), index('audit_event_at_idx').on(t.event, t.at)],
 );
 
 /** Every outgoing message, written in the transaction that caused it. */
@@ -236,7 +236,12 @@ export const outbox = pgTable(
     createdAt: created(),
     sentAt: ts('sent_at'),
   },
-  (t) => [uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey), index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`)],
+  (t) => [
+    uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey),
+    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    // The digest's "dead in the last week": dead rows are few, so this stays small whatever the outbox holds.
+    index('outbox_dead_idx').on(t.createdAt).where(sql`status = 'dead'`),
+  ],
 );
 
 /** Where each message about an item landed, so later decisions can update it (chat.update, card refresh). */

@@ -5,6 +5,7 @@ import type { UseCaseContext } from '../use-cases/context.js';
 import { renderItemStatus } from '../use-cases/item-status.js';
 import type { OutboxPayload, RefreshIntent } from './message-intent.js';
 import { renderIntent } from './render-intent.js';
+import { createSentBatcher } from './sent-batcher.js';
 import { type ChatSender, DeliveryError } from './sender.types.js';
 
 const LEASE_MS = 30_000;
@@ -43,6 +44,7 @@ type Senders = Partial<Record<'slack' | 'teams', ChatSender>>;
 export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Senders; maxAttempts: number; metrics: Metrics }) => {
   const { ctx, senders, maxAttempts, metrics } = args;
   const { store, logger, clock } = ctx;
+  const sentRecords = createSentBatcher({ store });
 
   /** Bring every earlier message about an item on this platform up to its current status (buttons gone). */
   const refresh = async (row: OutboxRow, sender: ChatSender | undefined) => {
@@ -120,22 +122,22 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
     }
     // The chat API has answered: record it. A crash right here is the one at-least-once edge (docs/operations.md).
     const now = clock.now();
-    await store.transaction(async (repos) => {
-      await repos.outbox.markSent({ id: row.id, at: now });
-      const item = sent?.message.item;
-      if (sent && item) {
-        await repos.outbox.addMessageRef({
-          itemType: item.type,
-          itemId: item.id,
-          platform: row.platform,
-          personId: 'personId' in sent.target ? sent.target.personId : null,
-          channel: sent.result.channel,
-          messageId: sent.result.messageId,
-          itemVersion: item.version,
-          createdAt: now,
-        });
-      }
-    });
+    const item = sent?.message.item;
+    await sentRecords.record(
+      { id: row.id, at: now },
+      sent && item
+        ? {
+            itemType: item.type,
+            itemId: item.id,
+            platform: row.platform,
+            personId: 'personId' in sent.target ? sent.target.personId : null,
+            channel: sent.result.channel,
+            messageId: sent.result.messageId,
+            itemVersion: item.version,
+            createdAt: now,
+          }
+        : null,
+    );
     metrics.deliveries.inc({ platform: row.platform, result: 'sent' });
     logger.debug({ outboxId: row.id, platform: row.platform, attempts: row.attempts }, 'outbox row sent');
     return null;

@@ -29,8 +29,17 @@ export const createReplayLedger = (args: {
   isUnavailable?: (error: unknown) => boolean;
   onFallback?: () => void;
   now?: () => number;
+  /**
+   * The embedded engine (one process per data dir, so this process sees every request): memory decides, and the
+   * row is written behind, off the ack path. `remembered` are the keys still in the window at start (a restart
+   * still refuses them); `onWriteFailed` hears a write that failed. The row is queued on the database as the
+   * request is accepted, ahead of the work the request then starts (PGlite runs its queue in order), so what a
+   * request changed is stored after its ledger row; only a crash in the instant between the two could forget one.
+   */
+  writeBehind?: { remembered: { key: string; expiresAt: Date }[]; onWriteFailed: (error: unknown) => void };
 }): ReplayLedger => {
   const fallback = new Map<string, number>();
+  for (const row of args.writeBehind?.remembered ?? []) fallback.set(row.key, row.expiresAt.getTime());
   return {
     async remember(entry) {
       const now = (args.now ?? Date.now)();
@@ -41,6 +50,11 @@ export const createReplayLedger = (args: {
         fallback.delete(seen);
       }
       if (fallback.has(key)) return false;
+      if (args.writeBehind) {
+        fallback.set(key, expiresAt.getTime());
+        args.remember({ key, expiresAt, now: new Date(now) }).catch(args.writeBehind.onWriteFailed);
+        return true;
+      }
       try {
         return await args.remember({ key, expiresAt, now: new Date(now) });
       } catch (error) {

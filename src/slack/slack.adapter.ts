@@ -37,10 +37,20 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
   if (!socketMode) {
     // Before Bolt's own route: 1 MB body limit, signature + 5-minute window, and no request accepted twice.
     const onRefused = (refusal: { status: number; reason: string }) => ctx.logger.warn({ component: 'slack', code: `request.${refusal.reason}`, status: refusal.status }, 'slack request refused');
+    // The embedded engine is one process: memory decides at once and the row is written behind, so the ack
+    // never waits for PGlite (which runs every query in this thread, queued behind submissions and deliveries).
+    const writeBehind =
+      ctx.store.kind === 'embedded'
+        ? {
+            remembered: await ctx.store.repos.replayLedger.unexpired(new Date()),
+            onWriteFailed: () => ctx.logger.warn({ component: 'slack', code: 'replay_ledger.write_failed' }, 'replay ledger row not written: this process still remembers it'),
+          }
+        : undefined;
     const ledger = createReplayLedger({
       remember: (row) => ctx.store.transaction((repos) => repos.replayLedger.remember(row)),
       isUnavailable: (error) => error instanceof StoreUnavailableError,
       onFallback: () => ctx.logger.warn({ component: 'slack', code: 'replay_ledger.unavailable' }, 'replay ledger unreachable: this replica remembers requests in memory'),
+      writeBehind,
     });
     http.post('/slack/events', createReplayGuard({ signingSecret: settings.signingSecret, ledger, onRefused }));
   }
@@ -49,7 +59,18 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
     ? new SocketModeReceiver({ appToken: settings.appToken as string, logger, installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl } }, customPropertiesExtractor: guard.extract })
     : null;
   if (socketReceiver) guard.watch(socketReceiver);
-  const receiver = socketReceiver ?? new ExpressReceiver({ signingSecret: settings.signingSecret, endpoints: '/slack/events', app: http, logger, processBeforeResponse: false });
+  const receiver =
+    socketReceiver ??
+    new ExpressReceiver({
+      signingSecret: settings.signingSecret,
+      endpoints: '/slack/events',
+      app: http,
+      logger,
+      processBeforeResponse: false,
+      // The replay guard mounted above has already checked this request's signature and window (401 otherwise):
+      // checking the same HMAC again here only cost the ack time.
+      signatureVerification: false,
+    });
 
   // A fixed bot token: no auth.test at start, so a network blip while booting cannot wedge the app.
   const botToken = settings.botToken;

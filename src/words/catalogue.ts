@@ -34,18 +34,34 @@ export const hasWords = (key: string): boolean => i18n.exists(key);
 
 /** Add (or replace) a workflow's words, e.g. a workflow registered by a test or a deployment. */
 export const addWorkflowWords = (args: { itemType: string; words: WorkflowWords; language?: string }) => {
+  knownActionWords.clear();
   i18n.addResourceBundle(args.language ?? 'en', 'translation', { workflow: { [args.itemType]: args.words } }, true, true);
 };
 
+interface ActionWords {
+  readonly label: string;
+  readonly past: string;
+  readonly done: string;
+}
+/**
+ * Action words looked up once: a sweep puts buttons on thousands of reminders, and each lookup is six i18next
+ * calls. The catalogue changes only through addWorkflowWords, which forgets them.
+ */
+const knownActionWords = new Map<string, ActionWords>();
+
 /** An action's words: its button label, "past" (already done: … by) and "done" (… by Tom Reyes, time) lines. */
-export const actionWords = (itemType: string, action: string) => {
+export const actionWords = (itemType: string, action: string): ActionWords => {
   const key = `workflow.${itemType}.action.${action}`;
+  const known = knownActionWords.get(key);
+  if (known) return known;
   const fallback = action.replaceAll('_', ' ');
-  return {
+  const found = {
     label: hasWords(`${key}.label`) ? words(`${key}.label`) : fallback,
     past: hasWords(`${key}.past`) ? words(`${key}.past`) : fallback,
     done: hasWords(`${key}.done`) ? words(`${key}.done`) : fallback,
   };
+  knownActionWords.set(key, found);
+  return found;
 };
 
 /** A state's label in any registered workflow (first match), else the state with spaces. */

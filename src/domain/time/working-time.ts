@@ -83,9 +83,38 @@ function nextWorkingDate(calendar: WorkCalendar, after: string): string {
 
 // ---------- public API ----------
 
-export function localDate(args: { calendar: WorkCalendar; at: Date }): string {
-  const t = new TZDate(args.at.getTime(), args.calendar.timeZone);
+function zonedDate(timeZone: string, ms: number): string {
+  const t = new TZDate(ms, timeZone);
   return `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+}
+
+/**
+ * Local days already worked out, as [start, end) instants: a sweep asks for the local date of thousands of
+ * instants on a handful of days, and each TZDate costs a time-zone lookup. A day is remembered only when both its
+ * first and last millisecond read as that date (so a day whose midnight is ambiguous is never mis-bounded).
+ */
+const DAY = 24 * HOUR;
+const knownDays = new Map<string, { start: number; end: number; date: string }[]>();
+const KNOWN_DAYS_MAX = 4096;
+
+export function localDate(args: { calendar: WorkCalendar; at: Date }): string {
+  const { timeZone } = args.calendar;
+  const ms = args.at.getTime();
+  const bucket = `${timeZone}|${Math.floor(ms / DAY)}`;
+  for (const day of knownDays.get(bucket) ?? []) if (ms >= day.start && ms < day.end) return day.date;
+  const date = zonedDate(timeZone, ms);
+  if (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 - 2 * DAY) {
+    const start = atLocalTime({ timeZone, date, time: '00:00' }).getTime();
+    const end = atLocalTime({ timeZone, date: nextDate(date), time: '00:00' }).getTime();
+    if (start <= ms && ms < end && zonedDate(timeZone, start) === date && zonedDate(timeZone, end - 1) === date) {
+      if (knownDays.size >= KNOWN_DAYS_MAX) knownDays.clear();
+      for (let b = Math.floor(start / DAY); b <= Math.floor((end - 1) / DAY); b++) {
+        const key = `${timeZone}|${b}`;
+        knownDays.set(key, [...(knownDays.get(key) ?? []), { start, end, date }]);
+      }
+    }
+  }
+  return date;
 }
 
 /** Pure, hot (a sweep plans thousands of deadlines on a few dates) and slow: a bounded memo of recent answers. */
@@ -138,6 +167,9 @@ export function addDeadline(args: { calendar: WorkCalendar; from: Date; spec: De
   const { calendar, from, spec } = args;
   switch (spec.kind) {
     case 'duration': {
+      const elapsedOnly = spec.hours * HOUR + spec.minutes * MINUTE + spec.seconds * 1000;
+      // No calendar part (e.g. PT2H): plain elapsed time, no time-zone arithmetic needed.
+      if (!spec.years && !spec.months && !spec.weeks && !spec.days) return new Date(from.getTime() + elapsedOnly);
       const local = new TZDate(from.getTime(), calendar.timeZone);
       const dated = add(local, {
         years: spec.years,

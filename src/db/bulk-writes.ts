@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import type { ChaseState } from './deadlines.repository.js';
+import type { Executor } from './executor.js';
+import type { NewOutboxRow } from './outbox.repository.js';
+import type { NewAuditRow } from './records.repository.js';
+import { auditLog, deadlines, messageRefs, outbox } from './schema.js';
+
+/**
+ * Set-based writes for a sweep's batch: every row travels as one JSON array in one bind parameter and PostgreSQL
+ * unpacks it (jsonb_array_elements … WITH ORDINALITY, so rows keep the order given and ids follow it). Building a
+ * multi-row VALUES list instead costs drizzle a parameter object per cell, which was a tenth of a sweep's CPU, and
+ * needs chunking under the 65,535 bind-parameter limit; one parameter needs neither.
+ */
+const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+
+/** Insert outbox rows whose dedupe key is new (ON CONFLICT DO NOTHING); returns the keys that were new. */
+export const insertOutboxRows = async (db: Executor, rows: NewOutboxRow[]): Promise<Set<string>> => {
+  if (rows.length === 0) return new Set();
+  const packed = rows.map((row) => ({
+    k: row.dedupeKey,
+    p: row.platform,
+    t: row.target,
+    b: row.payload,
+    it: row.itemType ?? null,
+    ii: row.itemId ?? null,
+    n: row.nextAttemptAt,
+    c: row.createdAt ?? null,
+  }));
+  const result = await db.execute(sql`
+    INSERT INTO ${outbox} (dedupe_key, platform, target, payload, item_type, item_id, next_attempt_at, created_at)
+    SELECT e.v->>'k', e.v->>'p', e.v->'t', e.v->'b', e.v->>'it', (e.v->>'ii')::integer, (e.v->>'n')::timestamptz, coalesce((e.v->>'c')::timestamptz, now())
+    FROM jsonb_array_elements(${json(packed)}) WITH ORDINALITY AS e(v, i)
+    ORDER BY e.i
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING dedupe_key`);
+  return new Set(rowsOf<{ dedupe_key: string }>(result).map((row) => row.dedupe_key));
+};
+
+/** Append audit rows in the order given. */
+export const insertAuditRows = async (db: Executor, rows: NewAuditRow[]): Promise<void> => {
+  if (rows.length === 0) return;
+  const packed = rows.map((row) => ({ a: row.at, by: row.actorId ?? null, e: row.event, it: row.itemType ?? null, ii: row.itemId ?? null, crn: row.crn ?? null, d: row.details ?? {} }));
+  await db.execute(sql`
+    INSERT INTO ${auditLog} (at, actor_id, event, item_type, item_id, crn, details)
+    SELECT (e.v->>'a')::timestamptz, e.v->>'by', e.v->>'e', e.v->>'it', (e.v->>'ii')::integer, e.v->>'crn', e.v->'d'
+    FROM jsonb_array_elements(${json(packed)}) WITH ORDINALITY AS e(v, i)
+    ORDER BY e.i`);
+};
+
+/** Save many deadlines' chase state in one UPDATE … FROM the unpacked array. */
+export const updateChaseStates = async (db: Executor, states: ChaseState[]): Promise<void> => {
+  if (states.length === 0) return;
+  const packed = states.map((state) => ({
+    id: state.id,
+    n: state.nextCheckAt,
+    o: state.ownerRemindersSent,
+    l: state.lastOwnerReminderAt,
+    m: state.managerRemindedAt,
+    s: state.seniorRemindedAt,
+  }));
+  await db.execute(sql`
+    UPDATE ${deadlines} SET
+      next_check_at = (e.v->>'n')::timestamptz,
+      owner_reminders_sent = (e.v->>'o')::integer,
+      last_owner_reminder_at = (e.v->>'l')::timestamptz,
+      manager_reminded_at = (e.v->>'m')::timestamptz,
+      senior_reminded_at = (e.v->>'s')::timestamptz
+    FROM jsonb_array_elements(${json(packed)}) AS e(v)
+    WHERE ${deadlines}.id = (e.v->>'id')::bigint`);
+};
+
+export type NewMessageRef = typeof messageRefs.$inferInsert;
+
+/** Mark many sent rows sent (each at its own time) in one UPDATE. */
+export const markOutboxSent = async (db: Executor, rows: { id: number; at: Date }[]): Promise<void> => {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    UPDATE ${outbox} SET status = 'sent', sent_at = (e.v->>'at')::timestamptz, lease_until = NULL, last_error = NULL
+    FROM jsonb_array_elements(${json(rows)}) AS e(v)
+    WHERE ${outbox}.id = (e.v->>'id')::bigint`);
+};
+
+/** Record where many messages landed, in the order given. */
+export const insertMessageRefs = async (db: Executor, refs: NewMessageRef[]): Promise<void> => {
+  if (refs.length === 0) return;
+  await db.execute(sql`
+    INSERT INTO ${messageRefs} (item_type, item_id, platform, person_id, channel, message_id, item_version, created_at)
+    SELECT e.v->>'itemType', (e.v->>'itemId')::integer, e.v->>'platform', e.v->>'personId', e.v->>'channel', e.v->>'messageId',
+      (e.v->>'itemVersion')::integer, coalesce((e.v->>'createdAt')::timestamptz, now())
+    FROM jsonb_array_elements(${json(refs)}) WITH ORDINALITY AS e(v, i)
+    ORDER BY e.i`);
+};
