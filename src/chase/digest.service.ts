@@ -112,7 +112,7 @@ const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: 
   const duty = dutyOfDay({ directory, day: today, changes: await repos.digest.dutyChanges(today) });
   const facts: RunFacts = {
     dead: await repos.outbox.dead({ since: new Date(now.getTime() - 7 * DAY_MS) }),
-    unreachableEvents: (await repos.records.auditEvents('person.unreachable')).filter((event) => event.at.getTime() >= now.getTime() - 7 * DAY_MS),
+    unreachableEvents: await repos.records.auditEventsSince({ event: 'person.unreachable', since: new Date(now.getTime() - 7 * DAY_MS) }),
     lastRun: runs.lastBefore,
     duty,
   };

@@ -21,7 +21,7 @@ export const reachNotes = async (args: {
 }): Promise<Map<string, ReachNotes>> => {
   const { ctx, repos, now } = args;
   const problems = await channelProblems({ reach: ctx.reach, units: args.units, repos });
-  const refusals = (await repos.records.auditEvents(INSTALL_REFUSED_EVENT)).filter((event) => event.at.getTime() >= now.getTime() - 7 * DAY_MS);
+  const refusals = await repos.records.auditEventsSince({ event: INSTALL_REFUSED_EVENT, since: new Date(now.getTime() - 7 * DAY_MS) });
   const notes = new Map<string, ReachNotes>();
   for (const unit of args.units) {
     const since = args.lastRun.get(unit.id) ?? new Date(now.getTime() - DAY_MS);
