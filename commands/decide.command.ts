@@ -10,6 +10,9 @@ import { loadItem } from '../src/use-cases/workflows/workflow-module.js';
 import { actionWords, words } from '../src/words/catalogue.js';
 import { type SubmitResult, fieldErrorsFrom, single } from './command.types.js';
 import { notOfferedErrors } from '../src/use-cases/form-options.js';
+import { ACTION_FORMS } from './action-forms.js';
+import { releaseDateSchema } from './release-date.js';
+import { localDate } from '../src/domain/time/working-time.js';
 
 export const RATIONALE_MAX = 3000;
 
@@ -25,6 +28,8 @@ export const decisionOf = (ctx: Pick<UseCaseContext, 'workflows'>, actionId: str
 /** The small form a decision button opens (rationale; a person; a date), built from the action's input needs. */
 export const decisionForm = async (args: { ctx: UseCaseContext; actorId: string; action: ChatAction }): Promise<FormDefinition> => {
   const { ctx, action } = args;
+  const own = ACTION_FORMS[action.id];
+  if (own) return own.form({ ctx, actorId: args.actorId, itemId: action.itemId });
   const { module, itemType, input, label } = decisionOf(ctx, action.id);
   const ref = refOf(module, action.itemId);
   const fields: FormField[] = [];
@@ -65,7 +70,7 @@ export const decisionForm = async (args: { ctx: UseCaseContext; actorId: string;
   };
 };
 
-const decisionSchema = (input: InputNeed) => {
+const decisionSchema = (input: InputNeed, today: string) => {
   const tooLong = words('decision.too_long', { max: RATIONALE_MAX });
   return z.object({
     rationale:
@@ -77,14 +82,17 @@ const decisionSchema = (input: InputNeed) => {
             .max(RATIONALE_MAX, tooLong)
         : z.string().trim().max(RATIONALE_MAX, tooLong).optional(),
     personId: input.person?.need === 'required' ? z.string({ message: words('decision.choose_person') }).min(1, words('decision.choose_person')) : z.string().optional(),
-    releaseDate: input.date ? z.iso.date({ message: words('decision.choose_date') }) : z.string().optional(),
+    releaseDate: input.date ? releaseDateSchema({ today, message: words('decision.choose_date') }) : z.string().optional(),
   });
 };
 
 /** Take the decision (from a form submission or a one-click button). Refusals throw DomainError. */
 export const runDecision = async (args: { ctx: UseCaseContext; actorId: string; actionId: string; itemId: number; values: FormValues; platform: Platform }): Promise<SubmitResult> => {
   const { module, itemType, action, input, label } = decisionOf(args.ctx, args.actionId);
-  const parsed = decisionSchema(input).safeParse({
+  const own = ACTION_FORMS[args.actionId];
+  if (own) return own.submit({ ctx: args.ctx, actorId: args.actorId, itemId: args.itemId, values: args.values, platform: args.platform });
+  const today = localDate({ calendar: args.ctx.directory.calendar, at: args.ctx.clock.now() });
+  const parsed = decisionSchema(input, today).safeParse({
     rationale: Array.isArray(args.values.rationale) ? args.values.rationale[0] : args.values.rationale,
     personId: single(args.values.personId),
     releaseDate: single(args.values.releaseDate),

@@ -79,6 +79,8 @@ export const escalations = pgTable(
     urgency: text('urgency').notNull(),
     summary: text('summary').notNull(),
     oasysReviewed: boolean('oasys_reviewed').notNull(),
+    /** The OASys assessment reference (a number, not the assessment): DMs and the timeline only. */
+    oasysRef: text('oasys_ref'),
     senderUnitId: text('sender_unit_id')
       .notNull()
       .references(() => units.id),
@@ -154,6 +156,8 @@ export const decisions = pgTable(
     rationale: text('rationale'),
     platform: text('platform'),
     decidedAt: ts('decided_at').notNull(),
+    /** An edit's changes, field by field (edit and resubmit, a planned referral sent). */
+    changes: jsonb('changes').$type<{ field: string; from: unknown; to: unknown }[]>(),
   },
   (t) => [index('decisions_item_idx').on(t.itemType, t.itemId)],
 );

@@ -7,6 +7,7 @@ import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
 import { createOpsRepository } from './ops.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
+import { createRaisedRepository } from './raised.repository.js';
 import { createRecordsRepository } from './records.repository.js';
 import { createReplayLedgerRepository } from './replay-ledger.repository.js';
 import { createRetentionRepository } from './retention.repository.js';
@@ -26,6 +27,7 @@ const createRepositories = (executor: Executor) => ({
   retention: createRetentionRepository(executor),
   workflowItems: createWorkflowItemsRepository(executor),
   digestRuns: createDigestRunsRepository(executor),
+  raised: createRaisedRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

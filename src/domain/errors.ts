@@ -23,7 +23,8 @@ export type DomainErrorCode =
   | 'store.unavailable'
   | 'case.not_shown'
   | 'input.not_offered'
-  | 'duty.not_unit_member';
+  | 'duty.not_unit_member'
+  | 'edit.no_change';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -1,6 +1,7 @@
 import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
 import type { Effect } from '../domain/workflow.types.js';
+import { fieldChanges } from '../domain/workflows/item-edits.js';
 import { type Command, authorityRefusal, roleLabel, transition } from '../domain/workflows/workflow.js';
 import { alreadyDoneError } from './already-done.js';
 import type { Platform, UseCaseContext } from './context.js';
@@ -17,6 +18,8 @@ export interface DecisionInput {
   rationale?: string | null;
   personId?: string | null;
   date?: string | null;
+  /** The item's form as the person left it (an action with `input.form`): the changed fields are recorded. */
+  edits?: Record<string, unknown> | null;
   platform: Platform;
 }
 
@@ -78,7 +81,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
     if (!row) throw new DomainError({ code: 'item.not_found' });
     if (args.personId) module.checkPerson?.({ row, personId: args.personId, directory });
     const { facts, roles } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, at: now };
+    const command: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, edits: args.edits, at: now };
     const applied = transition({ definition, facts, command });
     if ('refusal' in applied) throw await refusalError({ repos, module, row, ...applied.refusal });
     const result = applied.result;
@@ -100,6 +103,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       rationale: args.rationale?.trim() || null,
       platform: args.platform,
       decidedAt: now,
+      changes: args.edits ? fieldChanges({ before: row as unknown as Record<string, unknown>, edits: args.edits }) : null,
     });
     const extra = (await module.afterUpdate?.({ ctx, repos, before: row, row: updated, transition: result, command, now })) ?? {};
     await repos.records.audit({
@@ -109,7 +113,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       itemType,
       itemId: row.id,
       crn: row.crn,
-      details: { ref: itemRefOf(module, row.id), from: result.from, to: result.to, decisionId: decision.id, platform: args.platform, ...extra },
+      details: { ref: itemRefOf(module, row.id), from: result.from, to: result.to, decisionId: decision.id, platform: args.platform, ...(decision.changes?.length ? { changedFields: decision.changes.map((change) => change.field) } : {}), ...extra },
     });
     await applyItemEffects({
       ctx,
@@ -118,7 +122,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       row: updated,
       actorId,
       now,
-      rationale: { actorId, text: decision.rationale, action: args.action },
+      rationale: { actorId, text: decision.rationale, action: args.action, ...(decision.changes?.length ? { changes: decision.changes } : {}) },
       effects: result.effects.filter((effect) => effect.type !== 'recomputeDeadlines'),
     });
     return { row: updated, from: result.from, to: result.to, decision, extra };
@@ -136,7 +140,7 @@ export const applyItemEffects = async (args: {
   effects: Effect[];
   actorId: string;
   now: Date;
-  rationale?: { actorId: string; text: string | null; action: string };
+  rationale?: DecisionNote;
 }) => {
   const { ctx, repos, module, row, now } = args;
   return applyEffects({
@@ -152,5 +156,8 @@ export const applyItemEffects = async (args: {
       itemIntent({ itemType: module.definition.itemType, itemId: row.id, version: row.version, messageKey: message, personId, withActions, deadlines, rationale: args.rationale ?? null }),
   });
 };
+
+/** The decision a message was caused by, as its message shows it (the rationale, and an edit's changes). */
+export type DecisionNote = { actorId: string; text: string | null; action: string; changes?: { field: string; from: unknown; to: unknown }[] };
 
 export const itemRefOf = (module: AnyModule, id: number) => `${module.refPrefix}-${String(id).padStart(6, '0')}`;

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { en } from './en.js';
+import { enRaiser } from './en-raiser.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
 
 /**
@@ -17,6 +18,9 @@ void i18n.init({
   returnNull: false,
   showSupportNotice: false,
 });
+
+// Further catalogues, merged deep (they may add keys under an existing group such as `refusal`).
+i18n.addResourceBundle('en', 'translation', enRaiser, true, false);
 
 export type WordValues = Record<string, string | number>;
 

@@ -19,6 +19,7 @@ export const escalationWords = {
     confirm_handover: { label: 'Handover done', past: 'handover confirmed', done: 'Handover confirmed' },
     return_misallocated: { label: 'Return as misallocated', past: 'returned as misallocated', done: 'Returned as misallocated' },
     take_back: { label: 'Take back', past: 'taken back', done: 'Taken back' },
+    edit_resubmit: { label: 'Edit and resubmit', past: 'edited and resubmitted', done: 'Edited and resubmitted' },
   },
   person: 'New case manager',
   state: {

@@ -54,6 +54,7 @@ const ESCALATION_ALLOWED: [string, string, EscalationRole][] = [
     ['return_misallocated', state, 'receiving_manager'] as [string, string, EscalationRole],
   ]),
   ['take_back', 'misallocated', 'sender_manager'],
+  ['edit_resubmit', 'returned', 'raiser'],
 ];
 
 const facts = (state: EscalationState): EscalationFacts => ({
@@ -72,7 +73,7 @@ describe('escalation authority: every state × action × role', () => {
   const cases = ESCALATION_STATES.flatMap((state) => ESCALATION_ACTIONS.flatMap((action) => ESCALATION_ROLES.map((role) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = ESCALATION_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', at: new Date('2026-11-24T10:00:00Z') };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', edits: { summary: 'Changed.' }, at: new Date('2026-11-24T10:00:00Z') };
     const refusal = checkEscalationAuthority({ facts: facts(state), command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -196,7 +197,7 @@ const DEFINITIONS: { definition: AnyWorkflow; facts: (state: string) => { state:
 describe.each(DEFINITIONS)('$definition.itemType definition: every state × action × role', ({ definition, facts: factsFor }) => {
   const cases = definition.states.flatMap((state: string) => Object.keys(definition.actions).flatMap((action) => definition.roles.map((role: string) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', edits: { summary: 'Changed.' }, at: new Date(0) };
     const applied = transition({ definition, facts: factsFor(state), command });
     if ('refusal' in applied) {
       expect(applied.refusal.code).toMatch(/^(item\.moved_on|[a-z]+\.not_[a-z_]+|action\.not_allowed|escalation\.own_escalation|escalation\.handover_already_confirmed)$/);

@@ -1,4 +1,6 @@
+import { type RoshLevel, type Urgency, deriveUrgency } from '../case-facts.js';
 import { type DeadlineKind, type Effect, type Recipient, notify, person } from '../workflow.types.js';
+import { changedPatch, fieldChanges } from './item-edits.js';
 import type { ActionDefinition, Command, WorkflowDefinition } from './workflow.js';
 
 /**
@@ -24,7 +26,7 @@ export type EscalationState = (typeof ESCALATION_STATES)[number];
 export const ESCALATION_ROLES = ['raiser', 'old_case_manager', 'countersigner', 'sender_manager', 'receiving_duty', 'receiving_manager', 'acceptor', 'new_case_manager'] as const;
 export type EscalationRole = (typeof ESCALATION_ROLES)[number];
 
-export const ESCALATION_ACTIONS = ['countersign', 'return', 'resubmit', 'withdraw', 'accept', 'decline', 'reallocate', 'confirm_handover', 'return_misallocated', 'take_back'] as const;
+export const ESCALATION_ACTIONS = ['countersign', 'return', 'resubmit', 'withdraw', 'accept', 'decline', 'reallocate', 'confirm_handover', 'return_misallocated', 'take_back', 'edit_resubmit'] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
 
 /** The facts of an escalation the workflow needs; the store holds more. */
@@ -42,6 +44,8 @@ export interface EscalationFacts {
 
 export interface EscalationPatch {
   state?: EscalationState;
+  /** An edit's changed fields (edit and resubmit), with the urgency they now imply. */
+  [field: string]: unknown;
   acceptedBy?: string;
   newCaseManagerId?: string;
   handoverOldConfirmedAt?: Date;
@@ -148,6 +152,37 @@ const confirmHandover: Rule = {
   },
 };
 
+/** What the raiser may change after a return (the CRN names the case and stays). */
+export const ESCALATION_EDITABLE = ['noms', 'roshCurrent', 'roshNew', 'mappaCategory', 'mappaLevel', 'reason', 'urgency', 'receivingUnitId', 'summary', 'oasysRef'] as const;
+
+const editsOf = (facts: EscalationFacts, command: Command<EscalationRole>) =>
+  command.edits ? fieldChanges({ before: facts as unknown as Record<string, unknown>, edits: command.edits }) : [];
+
+/** Edit and resubmit: the returned escalation, changed, back to the countersigner; an edit that changes nothing is refused. */
+const editResubmit: Rule = {
+  from: ['returned'],
+  roles: ['raiser'],
+  refusal: 'action.not_allowed',
+  input: { rationale: 'optional', form: 'escalate' },
+  starts: ['countersign'],
+  buttonOn: ['escalation.returned', 'mine'],
+  style: 'primary',
+  check: ({ facts, command }) => (command.edits && editsOf(facts, command).length === 0 ? { code: 'edit.no_change' } : null),
+  apply: ({ facts, command }) => {
+    const patch: EscalationPatch = changedPatch(editsOf(facts, command));
+    const merged = { ...(facts as unknown as Record<string, unknown>), ...patch };
+    patch.urgency = deriveUrgency({ requested: merged.urgency as Urgency, roshNew: merged.roshNew as RoshLevel, mappaLevel: merged.mappaLevel as number | null });
+    return {
+      to: 'awaiting_countersign',
+      patch,
+      effects: [
+        start('countersign', [person(facts.countersignerId)], facts.senderUnitId),
+        notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true }),
+      ],
+    };
+  },
+};
+
 const actions: Record<EscalationAction, Rule> = {
   countersign,
   return: {
@@ -178,7 +213,7 @@ const actions: Record<EscalationAction, Rule> = {
     roles: ['raiser', 'sender_manager'],
     refusal: 'action.not_allowed',
     input: { rationale: 'required' },
-    buttonOn: ['escalation.returned'],
+    buttonOn: ['escalation.returned', 'mine'],
     style: 'danger',
     apply: ({ facts }) => ({
       to: 'withdrawn',
@@ -236,6 +271,7 @@ const actions: Record<EscalationAction, Rule> = {
       ],
     }),
   },
+  edit_resubmit: editResubmit,
   take_back: {
     from: ['misallocated'],
     roles: ['sender_manager'],

@@ -123,7 +123,7 @@ const actions: Record<ReferralAction, Rule> = {
     roles: SENDER,
     refusal: 'action.not_allowed',
     input: { rationale: 'required' },
-    buttonOn: [],
+    buttonOn: ['mine'],
     style: 'danger',
     apply: ({ facts, command }) => ({ to: 'withdrawn', patch: { closedAt: command.at }, effects: [notify(owner(facts), 'referral.withdrawn')] }),
   },
@@ -132,7 +132,7 @@ const actions: Record<ReferralAction, Rule> = {
     roles: SENDER,
     refusal: 'action.not_allowed',
     input: { rationale: 'optional', date: { need: 'required', field: 'releaseDate' } },
-    buttonOn: [],
+    buttonOn: ['mine'],
     apply: ({ facts, command }) => ({
       to: facts.state,
       patch: { releaseDate: command.date as string },

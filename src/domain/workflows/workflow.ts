@@ -18,6 +18,8 @@ export interface InputNeed {
   rationale: RationaleRule;
   person?: { need: 'required' | 'optional'; field: string };
   date?: { need: 'required'; field: string };
+  /** The action opens the item's own form, filled in with what was sent; what was typed arrives as `edits`. */
+  form?: string;
 }
 
 /** A person's command: the click plus what they typed or chose. */
@@ -30,6 +32,8 @@ export interface Command<R extends string = string> {
   personId?: string | null;
   /** A date (local YYYY-MM-DD) when the action takes one. */
   date?: string | null;
+  /** The item's fields as the person left them in its form (edit and resubmit), by field name. */
+  edits?: Readonly<Record<string, unknown>> | null;
   at: Date;
 }
 
@@ -98,6 +102,7 @@ export const inputRefusal = (args: { definition: AnyWorkflow; command: Command }
   if (input.rationale === 'required' && !command.rationale?.trim()) return { code: 'rationale.required', details: { action: command.action } };
   if (input.person?.need === 'required' && !command.personId) return { code: 'input.invalid', details: { field: input.person.field } };
   if (input.date && !command.date) return { code: 'input.invalid', details: { field: input.date.field } };
+  if (input.form && !command.edits) return { code: 'input.invalid', details: { field: 'form' } };
   return null;
 };
 
@@ -151,13 +156,13 @@ export const allowedActions = (args: { definition: AnyWorkflow; facts: { state: 
 export const needsForm = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
   if (!input) return false;
-  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date);
+  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date) || Boolean(input.form);
 };
 
 /** Does this action take any input at all (a form with optional fields still makes sense for it)? */
 export const takesInput = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
-  return Boolean(input && (input.rationale !== 'none' || input.person || input.date));
+  return Boolean(input && (input.rationale !== 'none' || input.person || input.date || input.form));
 };
 
 /** The actions whose buttons belong on a message (a message key, or `deadline:<kind>`), in definition order. */
