@@ -5,6 +5,7 @@ import { localDateTime } from '../domain/time/time-format.js';
 import type { ChatAction, ChatMessage } from '../use-cases/chat-message.js';
 import type { Directory } from '../use-cases/directory.js';
 import { changeLines } from '../use-cases/item-changes.js';
+import { withCaseLinks } from '../use-cases/case-links.js';
 import type { AnyModule, ItemRecord } from '../use-cases/workflows/workflow-module.js';
 import { actionWords, headlineWords, words } from '../words/catalogue.js';
 
@@ -75,5 +76,6 @@ export const renderItemMessage = (args: {
   const actions = args.withActions ? actionButtons({ module, row, personId: args.personId, org: args.org, on: args.message }) : [];
   // An edit's changes, one line each (direct messages only, like the rest of the narrative).
   const changed = args.rationale?.changes?.length ? [words('changes.heading'), ...changeLines({ changes: args.rationale.changes, directory })] : [];
-  return { text, title: `${headline}: ${ref}`, fields, details, notice: args.notice, actions, item, ...(changed.length ? { lines: changed } : {}) };
+  const message = { text, title: `${headline}: ${ref}`, fields, details, notice: args.notice, actions, item, ...(changed.length ? { lines: changed } : {}) };
+  return withCaseLinks({ directory, crn: row.crn, message });
 };

@@ -64,7 +64,8 @@ export const messageCard = (message: ChatMessage): AdaptiveCard => {
     // Files from a bot need Teams' file-consent flow (supportsFiles), which DutyDesk does not do yet.
     body.push(text(`The file ${message.attachment.filename} cannot be delivered in Teams yet: take this export on Slack.`, { color: 'Warning', spacing: 'Medium' }));
   }
-  return card(body, message.actions.map(actionButton), message.text);
+  const links = (message.links ?? []).map((link) => ({ type: 'Action.OpenUrl', title: link.label, url: link.url }));
+  return card(body, [...message.actions.map(actionButton), ...links], message.text);
 };
 
 /** A short answer in a card (a confirmation replacing a submitted form, a refusal). */
