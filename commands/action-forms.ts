@@ -10,6 +10,7 @@ import { words } from '../src/words/catalogue.js';
 import { type SubmitResult, fieldErrorsFrom, single } from './command.types.js';
 import { RATIONALE_MAX } from './decide.command.js';
 import { escalateCommand, escalationInputSchema, escalationValues } from './escalate.command.js';
+import { sendPlannedReferral } from './send-planned.form.js';
 
 /**
  * Actions that open the item's own form (`input.form` in the definition) instead of the small decision form:
@@ -102,4 +103,5 @@ const editEscalation: ActionForm = {
 /** By action id (`<itemType>.<action>`). */
 export const ACTION_FORMS: Record<string, ActionForm> = {
   'escalation.edit_resubmit': editEscalation,
+  'referral.send_planned': sendPlannedReferral,
 };

@@ -7,6 +7,7 @@ import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
 import { createOpsRepository } from './ops.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
+import { createPlannedReferralsRepository } from './planned-referrals.repository.js';
 import { createRaisedRepository } from './raised.repository.js';
 import { createRecordsRepository } from './records.repository.js';
 import { createReplayLedgerRepository } from './replay-ledger.repository.js';
@@ -28,6 +29,7 @@ const createRepositories = (executor: Executor) => ({
   workflowItems: createWorkflowItemsRepository(executor),
   digestRuns: createDigestRunsRepository(executor),
   raised: createRaisedRepository(executor),
+  plannedReferrals: createPlannedReferralsRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

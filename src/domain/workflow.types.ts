@@ -12,7 +12,7 @@ export type Recipient =
   | { kind: 'unitSeniorManager'; unitId: string }
   | { kind: 'unitChannel'; unitId: string };
 
-export const DEADLINE_KINDS = ['countersign', 'acceptance', 'reallocation', 'handover', 'takeBack', 'providerAssessment', 'actionPlan', 'delivery'] as const;
+export const DEADLINE_KINDS = ['countersign', 'acceptance', 'reallocation', 'handover', 'takeBack', 'providerAssessment', 'actionPlan', 'delivery', 'referBy'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
@@ -24,6 +24,7 @@ export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
   providerAssessment: 'Provider assessment',
   actionPlan: 'Action plan',
   delivery: 'Delivery before release',
+  referBy: 'Referral to send (refer by)',
 };
 
 /** What a transition asks the outside world to do, as data. */

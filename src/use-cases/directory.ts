@@ -72,6 +72,8 @@ export const buildDirectory = (org: Org): Directory => {
           return deadlines.referral.actionPlan;
         case 'delivery':
           return { kind: 'workingDays', text: 'before release', days: 0 };
+        case 'referBy':
+          return { kind: 'workingDays', text: `${deadlines.referral.weeksBeforeRelease} weeks before release`, days: 0 };
       }
     },
   };

@@ -50,6 +50,12 @@ export const enRaiser = {
     more: '… and {{count}} more',
   },
   links: { case: 'Open case record' },
+  planned: {
+    form_title: 'Send the referral',
+    form_submit: 'Send referral',
+    form_intro: '{{ref}} for {{crn}}: planned, to be referred by {{referBy}}. Check what was planned, complete it and send it.',
+    sent: '{{ref}} sent to {{provider}} for {{crn}}. The provider is asked to acknowledge and assess at once.',
+  },
   oasys: {
     label: 'OASys assessment reference',
     hint: 'Optional: the assessment number in OASys (digits only). Shown only in direct messages.',

@@ -70,6 +70,8 @@ export const referralWords = {
     decline: { label: 'Decline', past: 'declined', done: 'Declined' },
     withdraw: { label: 'Withdraw', past: 'withdrawn', done: 'Withdrawn' },
     change_release_date: { label: 'Change release date', past: 'release date changed', done: 'Release date changed' },
+    send_planned: { label: 'Send the referral', past: 'sent', done: 'Referral sent' },
+    cancel_planned: { label: 'Cancel the plan', past: 'plan cancelled', done: 'Plan cancelled' },
   },
   person: 'Worker',
   state: {
@@ -80,6 +82,7 @@ export const referralWords = {
     delivered: 'Delivered',
     declined: 'Declined by the provider',
     withdrawn: 'Withdrawn',
+    to_refer: 'Planned: referral not sent yet',
   },
   message: {
     received: 'New referral',

@@ -145,6 +145,10 @@ describe('escalation authority: every state × action × role', () => {
 });
 
 const REFERRAL_ALLOWED: [string, string, ReferralRole][] = [
+  ['send_planned', 'to_refer', 'raiser'],
+  ['send_planned', 'to_refer', 'sender_manager'],
+  ['cancel_planned', 'to_refer', 'raiser'],
+  ['cancel_planned', 'to_refer', 'sender_manager'],
   ['acknowledge', 'awaiting_acknowledgement', 'provider_duty'],
   ['acknowledge', 'awaiting_acknowledgement', 'provider_manager'],
   ...(['awaiting_acknowledgement', 'acknowledged'] as const).flatMap((state) => [
@@ -172,7 +176,7 @@ describe('referral authority: every state × action × role', () => {
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = REFERRAL_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
     const referral = { state, raisedBy: 'officer', senderUnitId: 'sender', providerUnitId: 'provider', assignedWorkerId: 'worker' };
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', edits: { notes: 'Sent.' }, at: new Date(0) };
     const refusal = checkReferralAuthority({ facts: referral, command });
     if (allowed) {
       expect(refusal).toBeNull();

@@ -1,17 +1,18 @@
 import { type Effect, notify, person } from '../workflow.types.js';
+import { changedPatch, fieldChanges } from './item-edits.js';
 import type { ActionDefinition, WorkflowDefinition } from './workflow.js';
 
 /**
  * Referral to a provider unit (the domain specification): sent → acknowledged → assessed → action plan → delivered,
  * with decline and withdraw branches. Deadlines come from the release date and the org's policy.
  */
-export const REFERRAL_STATES = ['awaiting_acknowledgement', 'acknowledged', 'assessed', 'planned', 'delivered', 'declined', 'withdrawn'] as const;
+export const REFERRAL_STATES = ['awaiting_acknowledgement', 'acknowledged', 'assessed', 'planned', 'delivered', 'declined', 'withdrawn', 'to_refer'] as const;
 export type ReferralState = (typeof REFERRAL_STATES)[number];
 
 export const REFERRAL_ROLES = ['assigned_worker', 'provider_duty', 'provider_manager', 'raiser', 'sender_manager'] as const;
 export type ReferralRole = (typeof REFERRAL_ROLES)[number];
 
-export const REFERRAL_ACTIONS = ['acknowledge', 'assign', 'record_assessment', 'submit_action_plan', 'record_delivery', 'decline', 'withdraw', 'change_release_date'] as const;
+export const REFERRAL_ACTIONS = ['acknowledge', 'assign', 'record_assessment', 'submit_action_plan', 'record_delivery', 'decline', 'withdraw', 'change_release_date', 'send_planned', 'cancel_planned'] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 
 export interface ReferralFacts {
@@ -24,6 +25,8 @@ export interface ReferralFacts {
 
 export interface ReferralPatch {
   state?: ReferralState;
+  /** The referral's fields as sent (a planned referral completed and sent). */
+  [field: string]: unknown;
   assignedWorkerId?: string;
   releaseDate?: string;
   closedAt?: Date;
@@ -47,6 +50,37 @@ const providerStep = (rule: Omit<Rule, 'roles' | 'refusal' | 'input' | 'style'>)
   input: { rationale: 'required' },
   style: 'primary',
 });
+
+/**
+ * A planned referral (`to_refer`): the release is known, the referral is not ready. Its refer-by deadline chases
+ * the officer, then their manager; sending it (the referral form, filled in with what was planned) makes it the
+ * real referral, with the provider's deadlines; cancelling it (a reason) ends the chase.
+ */
+const sendPlanned: Rule = {
+  from: ['to_refer'],
+  roles: SENDER,
+  refusal: 'action.not_allowed',
+  input: { rationale: 'optional', form: 'refer' },
+  meets: 'referBy',
+  starts: ['providerAssessment', 'delivery'],
+  buttonOn: ['deadline:referBy', 'mine'],
+  style: 'primary',
+  apply: ({ facts, command }) => {
+    const patch = command.edits ? changedPatch(fieldChanges({ before: facts as unknown as Record<string, unknown>, edits: command.edits })) : {};
+    const providerUnitId = (patch.providerUnitId as string | undefined) ?? facts.providerUnitId;
+    return { to: 'awaiting_acknowledgement', patch, effects: raiseReferralEffects({ raisedBy: facts.raisedBy, providerUnitId }) };
+  },
+};
+
+const cancelPlanned: Rule = {
+  from: ['to_refer'],
+  roles: SENDER,
+  refusal: 'action.not_allowed',
+  input: { rationale: 'required' },
+  buttonOn: ['deadline:referBy', 'mine'],
+  style: 'danger',
+  apply: ({ command }) => ({ to: 'withdrawn', patch: { closedAt: command.at }, effects: [] }),
+};
 
 const actions: Record<ReferralAction, Rule> = {
   acknowledge: {
@@ -139,6 +173,8 @@ const actions: Record<ReferralAction, Rule> = {
       effects: [{ type: 'recomputeDeadlines' }, notify(raiser(facts), 'referral.release_date_changed'), notify(owner(facts), 'referral.release_date_changed')],
     }),
   },
+  send_planned: sendPlanned,
+  cancel_planned: cancelPlanned,
 };
 
 export const referralWorkflow: WorkflowDefinition<ReferralState, ReferralRole, ReferralAction, ReferralFacts, ReferralPatch> = {

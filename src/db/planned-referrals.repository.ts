@@ -1,0 +1,44 @@
+import { and, eq, getTableColumns, inArray, ne } from 'drizzle-orm';
+import { chunksOf } from './chunks.js';
+import type { Executor } from './executor.js';
+import type { NewDeadline } from './deadlines.repository.js';
+import type { NewReferral, ReferralRow } from './items.repository.js';
+import { deadlines, decisions, referrals } from './schema.js';
+
+const params = (table: Parameters<typeof getTableColumns>[0]) => Object.keys(getTableColumns(table)).length;
+
+/** Planned referrals in bulk (an import of upcoming releases): multi-row inserts, in the caller's transaction. */
+export const createPlannedReferralsRepository = (db: Executor) => ({
+  async insertReferrals(rows: NewReferral[]): Promise<ReferralRow[]> {
+    const out: ReferralRow[] = [];
+    for (const chunk of chunksOf({ rows, paramsPerRow: params(referrals) })) out.push(...(await db.insert(referrals).values(chunk).returning()));
+    return out;
+  },
+  async insertDecisions(rows: (typeof decisions.$inferInsert)[]): Promise<void> {
+    for (const chunk of chunksOf({ rows, paramsPerRow: params(decisions) })) await db.insert(decisions).values(chunk);
+  },
+  async insertDeadlines(rows: NewDeadline[]): Promise<void> {
+    for (const chunk of chunksOf({ rows, paramsPerRow: params(deadlines) })) await db.insert(deadlines).values(chunk);
+  },
+  /** Referrals (planned or sent, not withdrawn) already on record for these CRNs. */
+  async liveForCrns(crns: string[]): Promise<Pick<ReferralRow, 'id' | 'crn' | 'releaseDate' | 'state'>[]> {
+    const out: Pick<ReferralRow, 'id' | 'crn' | 'releaseDate' | 'state'>[] = [];
+    for (const chunk of chunksOf({ rows: [...new Set(crns)], paramsPerRow: 1 })) {
+      out.push(
+        ...(await db
+          .select({ id: referrals.id, crn: referrals.crn, releaseDate: referrals.releaseDate, state: referrals.state })
+          .from(referrals)
+          .where(and(inArray(referrals.crn, chunk), ne(referrals.state, 'withdrawn')))),
+      );
+    }
+    return out;
+  },
+  /** The open planned referrals of one CRN raised from a unit (a /refer for that CRN sends one of them). */
+  async plannedFor(args: { crn: string; senderUnitId: string }): Promise<ReferralRow[]> {
+    return db
+      .select()
+      .from(referrals)
+      .where(and(eq(referrals.crn, args.crn), eq(referrals.senderUnitId, args.senderUnitId), eq(referrals.state, 'to_refer')))
+      .orderBy(referrals.releaseDate);
+  },
+});
