@@ -157,7 +157,7 @@ export const decisions = pgTable(
     platform: text('platform'),
     decidedAt: ts('decided_at').notNull(),
     /** An edit's changes, field by field (edit and resubmit, a planned referral sent). */
-    changes: jsonb('changes').$type<{ field: string; from: unknown; to: unknown }[]>(),
+    changes: jsonb('changes').$type<{ field: string; from: unknown; to: unknown; narrative?: true }[]>(),
   },
   (t) => [index('decisions_item_idx').on(t.itemType, t.itemId)],
 );

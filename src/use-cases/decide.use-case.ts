@@ -1,7 +1,7 @@
 import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
 import type { Effect } from '../domain/workflow.types.js';
-import { fieldChanges } from '../domain/workflows/item-edits.js';
+import { fieldChanges, recordedChanges } from '../domain/workflows/item-edits.js';
 import { type Command, authorityRefusal, roleLabel, transition } from '../domain/workflows/workflow.js';
 import { alreadyDoneError } from './already-done.js';
 import type { Platform, UseCaseContext } from './context.js';
@@ -92,6 +92,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       throw await alreadyDoneError({ repos, itemType: definition.itemType, itemId: row.id, state: fresh?.state ?? row.state });
     }
     const itemType = definition.itemType as never;
+    const changes = args.edits ? fieldChanges({ before: row as unknown as Record<string, unknown>, edits: args.edits }) : null;
     const decision = await repos.records.insertDecision({
       itemType,
       itemId: row.id,
@@ -103,7 +104,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       rationale: args.rationale?.trim() || null,
       platform: args.platform,
       decidedAt: now,
-      changes: args.edits ? fieldChanges({ before: row as unknown as Record<string, unknown>, edits: args.edits }) : null,
+      changes: changes ? recordedChanges(changes) : null,
     });
     const extra = (await module.afterUpdate?.({ ctx, repos, before: row, row: updated, transition: result, command, now })) ?? {};
     await repos.records.audit({
@@ -113,7 +114,15 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       itemType,
       itemId: row.id,
       crn: row.crn,
-      details: { ref: itemRefOf(module, row.id), from: result.from, to: result.to, decisionId: decision.id, platform: args.platform, ...(decision.changes?.length ? { changedFields: decision.changes.map((change) => change.field) } : {}), ...extra },
+      details: {
+        ref: itemRefOf(module, row.id),
+        from: result.from,
+        to: result.to,
+        decisionId: decision.id,
+        platform: args.platform,
+        ...(decision.changes?.length ? { changedFields: decision.changes.map((change) => change.field) } : {}),
+        ...extra,
+      },
     });
     await applyItemEffects({
       ctx,
@@ -122,7 +131,8 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       row: updated,
       actorId,
       now,
-      rationale: { actorId, text: decision.rationale, action: args.action, ...(decision.changes?.length ? { changes: decision.changes } : {}) },
+      // The message of the moment shows the texts that changed; the record keeps only which narrative field did.
+      rationale: { actorId, text: decision.rationale, action: args.action, ...(changes?.length ? { changes } : {}) },
       effects: result.effects.filter((effect) => effect.type !== 'recomputeDeadlines'),
     });
     return { row: updated, from: result.from, to: result.to, decision, extra };

@@ -36,7 +36,7 @@ const valueText = (args: { field: string; value: unknown; directory: Directory }
 /** An edit's changes as lines for a direct message or a timeline: "• New RoSH level: High → Very high". */
 export const changeLines = (args: { changes: readonly FieldChange[]; directory: Directory }): string[] =>
   args.changes.map((change) =>
-    words('changes.line', {
+    words(change.narrative ? 'changes.line_narrative' : 'changes.line', {
       label: hasWords(`changes.field.${change.field}`) ? words(`changes.field.${change.field}`) : change.field,
       from: valueText({ field: change.field, value: change.from, directory: args.directory }),
       to: valueText({ field: change.field, value: change.to, directory: args.directory }),

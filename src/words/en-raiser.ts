@@ -9,6 +9,7 @@ export const enRaiser = {
   changes: {
     heading: 'What changed:',
     line: '• {{label}}: {{from}} → {{to}}',
+    line_narrative: '• {{label}}: changed',
     none: '—',
     field: {
       noms: 'Prison number (NOMS)',

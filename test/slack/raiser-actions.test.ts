@@ -117,7 +117,8 @@ describe('Slack: what an officer can do with their own items', () => {
     });
     expect(decision?.changes).toEqual([
       { field: 'roshNew', from: 'HIGH', to: 'VERY_HIGH' },
-      { field: 'summary', from: SUMMARY, to: NEW_SUMMARY },
+      // Narrative is not copied into the append-only record: only that it changed.
+      { field: 'summary', from: null, to: null, narrative: true },
     ]);
 
     // Tom's new DM: Countersign / Return, and the two changes, line by line.
@@ -132,7 +133,7 @@ describe('Slack: what an officer can do with their own items', () => {
     const [timeline] = await responses_('timeline');
     const timelineText = textOf(asCall(timeline!.body));
     expect(timelineText).toContain('edit resubmit · “Updated as asked.”');
-    expect(timelineText).toContain('    • New RoSH level: High → Very high');
+    expect(timelineText).toContain('    • New RoSH level: High → Very high\n    • Summary: changed');
     // No channel post carries the summary or the changes.
     for (const post of fake.messagesTo('C0NORTH3').concat(fake.messagesTo('C0NORTHPP'))) expect(textOf(post)).not.toContain('victim');
     expect(fake.violations).toEqual([]);

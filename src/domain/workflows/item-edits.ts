@@ -6,7 +6,16 @@ export interface FieldChange {
   field: string;
   from: unknown;
   to: unknown;
+  /** A narrative field (summary, notes): its texts are in the message of the moment, not kept on the record. */
+  narrative?: true;
 }
+
+/** Fields of case narrative: retention clears them from the item, so the append-only record never copies them. */
+export const NARRATIVE_FIELDS: readonly string[] = ['summary', 'notes'];
+
+/** The changes as the decision keeps them: which narrative field changed, never its texts. */
+export const recordedChanges = (changes: readonly FieldChange[]): FieldChange[] =>
+  changes.map((change) => (NARRATIVE_FIELDS.includes(change.field) ? { field: change.field, from: null, to: null, narrative: true } : change));
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
