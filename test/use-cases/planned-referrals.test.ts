@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImportCli } from '../../scripts/import-releases.js';
 import { importPlannedReferrals } from '../../src/use-cases/planned-referrals.use-case.js';
+import { raiseReferral } from '../../src/use-cases/referrals.use-case.js';
 import { type Harness, buttonsOf, clickForForm, dmsTo, inputBlock, startHarness, submit, textOf } from '../slack/slack-harness.js';
 import { stateValue } from '../support/slack-requests.js';
 import { createTestClock } from '../support/test-clock.js';
@@ -147,6 +148,28 @@ describe('planned referrals: the import', () => {
     await t.app.scheduler.sweepOnce();
     await t.app.dispatcher.drain();
     expect(reminders()).toBe(before);
+
+    // Ben sends his planned referral with /refer instead of the button: the plan is closed, its chase ends.
+    const raised = await raiseReferral({
+      ctx: t.app.ctx,
+      actorId: 'ben',
+      input: {
+        crn: 'X500002',
+        noms: 'B2345CD',
+        referralType: 'Resettlement',
+        providerUnitId: 'gateway-resettle',
+        prison: 'HMP Hull',
+        releaseDate: '2027-03-23',
+        releaseType: 'HDCED',
+        needs: [],
+        notes: '',
+      },
+      platform: 'slack',
+    });
+    expect(raised.ref).toBe('REF-000004');
+    expect(await t.app.store.repos.items.referral(2)).toMatchObject({ state: 'withdrawn' });
+    expect((await t.app.store.repos.records.decisionsFor([{ itemType: 'referral', itemId: 2 }])).at(-1)).toMatchObject({ action: 'cancel_planned', actorId: 'ben', rationale: 'Sent as REF-000004' });
+    expect(await t.app.store.repos.deadlines.openForItem({ itemType: 'referral', itemId: 2 })).toEqual([]);
     expect(fake.violations).toEqual([]);
   });
 });
