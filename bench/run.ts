@@ -8,7 +8,7 @@ import { stopSharedPostgres } from './lib/shared-postgres.js';
  * `npm run bench`: every benchmark in order, a table on stdout, BENCHMARKS.md rewritten.
  * `BENCH_QUICK=1` for small sizes; `npm run bench -- sweep delivery` runs only the named ones (no report written).
  */
-const BENCHES = ['command-latency', 'submission-throughput', 'sweep-scale', 'delivery', 'digest-punctuality', 'footprint', 'board', 'history'];
+const BENCHES = ['command-latency', 'submission-throughput', 'sweep-scale', 'delivery', 'digest-punctuality', 'footprint', 'board', 'history', 'import-releases'];
 
 interface BenchModule {
   run(args: { quick: boolean }): Promise<Section>;

@@ -5,6 +5,7 @@ import type { UseCaseContext } from '../src/use-cases/context.js';
 import { orgViewWithDuty } from '../src/use-cases/org-view.js';
 import { myQueue, timeline } from '../src/use-cases/cases.use-case.js';
 import { exportCase } from '../src/use-cases/export.use-case.js';
+import { myRaised } from '../src/use-cases/mine.use-case.js';
 import { authorizeCaseAccess } from '../src/use-cases/case-access.use-case.js';
 import type { TextCommand } from './command.types.js';
 
@@ -14,11 +15,12 @@ export const isManager = (ctx: UseCaseContext, personId: string) => mayExportCas
 export const casesCommand: TextCommand = {
   name: 'cases',
   description: 'What I owe, overdue first; with a CRN, that case’s timeline',
-  usageHint: '[CRN] [export]',
+  usageHint: '[CRN] [export] | mine',
   async run({ ctx, actorId, text, platform }) {
     if (!ctx.directory.person(actorId)) throw new DomainError({ code: 'person.unknown' });
     const [first, second, ...rest] = text.trim().split(/\s+/).filter(Boolean);
     if (!first) return { message: await myQueue({ ctx, personId: actorId }), private: true };
+    if (first.toLowerCase() === 'mine' && !second) return { message: await myRaised({ ctx, personId: actorId }), private: true };
     const crn = first.toUpperCase();
     if (!CRN_PATTERN.test(crn) || rest.length > 0 || (second && second.toLowerCase() !== 'export')) {
       throw new DomainError({ code: 'input.invalid', details: { field: 'crn', usage: '/cases [CRN] [export]' } });

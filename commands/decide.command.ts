@@ -11,6 +11,9 @@ import { actionWords, words } from '../src/words/catalogue.js';
 import { type SubmitResult, fieldErrorsFrom, single } from './command.types.js';
 import { notOfferedErrors } from '../src/use-cases/form-options.js';
 import { meetingFormFields, parseMeeting } from '../src/use-cases/handover-meeting.use-case.js';
+import { ACTION_FORMS } from './action-forms.js';
+import { releaseDateSchema } from './release-date.js';
+import { localDate } from '../src/domain/time/working-time.js';
 
 export const RATIONALE_MAX = 3000;
 
@@ -26,6 +29,8 @@ export const decisionOf = (ctx: Pick<UseCaseContext, 'workflows'>, actionId: str
 /** The small form a decision button opens (rationale; a person; a date), built from the action's input needs. */
 export const decisionForm = async (args: { ctx: UseCaseContext; actorId: string; action: ChatAction }): Promise<FormDefinition> => {
   const { ctx, action } = args;
+  const own = ACTION_FORMS[action.id];
+  if (own) return own.form({ ctx, actorId: args.actorId, itemId: action.itemId });
   const { module, itemType, input, label } = decisionOf(ctx, action.id);
   const ref = refOf(module, action.itemId);
   const fields: FormField[] = [];
@@ -78,7 +83,7 @@ const unitField = async (args: { ctx: UseCaseContext; module: ReturnType<typeof 
   return { kind: 'select', name: 'providerUnitId', label: words('refs.provider'), options: options.map((unit: { id: string; name: string }) => ({ value: unit.id, label: unit.name })) };
 };
 
-const decisionSchema = (input: InputNeed) => {
+const decisionSchema = (input: InputNeed, today: string) => {
   const tooLong = words('decision.too_long', { max: RATIONALE_MAX });
   return z.object({
     rationale:
@@ -90,7 +95,7 @@ const decisionSchema = (input: InputNeed) => {
             .max(RATIONALE_MAX, tooLong)
         : z.string().trim().max(RATIONALE_MAX, tooLong).optional(),
     personId: input.person?.need === 'required' ? z.string({ message: words('decision.choose_person') }).min(1, words('decision.choose_person')) : z.string().optional(),
-    releaseDate: input.date ? z.iso.date({ message: words('decision.choose_date') }) : z.string().optional(),
+    releaseDate: input.date ? releaseDateSchema({ today, message: words('decision.choose_date') }) : z.string().optional(),
     providerUnitId: input.unit ? z.string({ message: words('refs.choose_provider') }).min(1, words('refs.choose_provider')) : z.string().optional(),
   });
 };
@@ -98,7 +103,10 @@ const decisionSchema = (input: InputNeed) => {
 /** Take the decision (from a form submission or a one-click button). Refusals throw DomainError. */
 export const runDecision = async (args: { ctx: UseCaseContext; actorId: string; actionId: string; itemId: number; values: FormValues; platform: Platform }): Promise<SubmitResult> => {
   const { module, itemType, action, input, label } = decisionOf(args.ctx, args.actionId);
-  const parsed = decisionSchema(input).safeParse({
+  const own = ACTION_FORMS[args.actionId];
+  if (own) return own.submit({ ctx: args.ctx, actorId: args.actorId, itemId: args.itemId, values: args.values, platform: args.platform });
+  const today = localDate({ calendar: args.ctx.directory.calendar, at: args.ctx.clock.now() });
+  const parsed = decisionSchema(input, today).safeParse({
     rationale: Array.isArray(args.values.rationale) ? args.values.rationale[0] : args.values.rationale,
     personId: single(args.values.personId),
     releaseDate: single(args.values.releaseDate),

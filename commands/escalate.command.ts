@@ -8,6 +8,7 @@ import type { FormDefinition, FormValues } from '../src/use-cases/form.types.js'
 import { notOfferedErrors } from '../src/use-cases/form-options.js';
 import { type FormCommand, fieldErrorsFrom, single } from './command.types.js';
 import { chasePlanFor } from '../src/use-cases/chase-plan.js';
+import { oasysRefField, oasysRefSchema } from './oasys-ref.js';
 
 export const SUMMARY_MAX = 3000;
 
@@ -24,6 +25,7 @@ export const escalationInputSchema = z.object({
   receivingUnitId: z.string({ message: 'Choose the receiving unit' }).min(1, 'Choose the receiving unit'),
   summary: z.string({ message: 'Write a short summary' }).trim().min(10, 'Write a short summary (at least 10 characters)').max(SUMMARY_MAX, `Keep the summary under ${SUMMARY_MAX} characters`),
   oasysReviewed: z.literal(true, { message: 'Tick this once the OASys review is done' }),
+  oasysRef: oasysRefSchema.optional(),
 });
 
 export const escalationValues = (values: FormValues) => {
@@ -42,6 +44,7 @@ export const escalationValues = (values: FormValues) => {
     receivingUnitId: single(values.receivingUnitId),
     summary: Array.isArray(values.summary) ? values.summary[0] : values.summary,
     oasysReviewed: (Array.isArray(oasys) ? oasys.includes('done') : oasys === 'done' || oasys === 'true') || undefined,
+    oasysRef: single(values.oasysRef),
   };
 };
 
@@ -96,6 +99,7 @@ export const escalateCommand: FormCommand = {
         { kind: 'select', name: 'receivingUnitId', label: 'Receiving unit', options: receivers.map((unit) => ({ value: unit.id, label: unit.name })), initial: sender.escalatesTo },
         { kind: 'text', name: 'summary', label: 'Summary', multiline: true, maxLength: SUMMARY_MAX, placeholder: 'What changed and why the risk has gone up' },
         { kind: 'checkboxes', name: 'oasysReviewed', label: 'OASys', options: [{ value: 'done', label: 'The OASys review is done' }] },
+        oasysRefField(),
       ],
     };
   },
@@ -107,7 +111,7 @@ export const escalateCommand: FormCommand = {
     // Only what this person's form offered (e.g. never their own unit as receiver).
     const notOffered = notOfferedErrors({ form: await escalateCommand.form({ ctx, actorId, text: '' }), values });
     if (Object.keys(notOffered).length > 0) return { ok: false, fieldErrors: notOffered };
-    const raised = await raiseEscalation({ ctx, actorId, input: { ...input, noms: input.noms ?? undefined }, platform });
+    const raised = await raiseEscalation({ ctx, actorId, input: { ...input, noms: input.noms ?? undefined, oasysRef: input.oasysRef ?? null }, platform });
     const due = localDateTime({ timeZone: ctx.directory.org.timezone, at: raised.countersignDueAt });
     const countersigner = ctx.directory.person(raised.row.countersignerId)?.name ?? raised.row.countersignerId;
     const urgent = raised.row.urgency === 'urgent' ? ' (urgent)' : '';

@@ -10,6 +10,8 @@ import { notOfferedErrors } from '../src/use-cases/form-options.js';
 import { REFERRAL_NEEDS, RELEASE_TYPES, latenessText } from '../src/use-cases/workflows/referral.module.js';
 import { raiseReferral } from '../src/use-cases/referrals.use-case.js';
 import { type FormCommand, fieldErrorsFrom, single } from './command.types.js';
+import { latestReleaseDate } from './release-date.js';
+import { words } from '../src/words/catalogue.js';
 
 export const NOTES_MAX = 3000;
 export const PRISON_MAX = 100;
@@ -23,7 +25,10 @@ export const referralInputSchema = (args: { ctx: UseCaseContext; today: string }
     referralType: z.string({ message: 'Choose the referral type' }).refine((value) => args.ctx.directory.org.referralTypes.includes(value), 'Choose a referral type from the list'),
     providerUnitId: z.string({ message: 'Choose the provider' }).refine((value) => providers.includes(value), 'Choose a provider from the list'),
     prison: z.string({ message: 'Enter the prison' }).trim().min(2, 'Enter the prison').max(PRISON_MAX, `Keep the prison under ${PRISON_MAX} characters`),
-    releaseDate: z.iso.date({ message: 'Choose the expected release date' }).refine((value) => value > args.today, 'The expected release date must be in the future'),
+    releaseDate: z.iso
+      .date({ message: 'Choose the expected release date' })
+      .refine((value) => value > args.today, 'The expected release date must be in the future')
+      .refine((value) => value <= latestReleaseDate(args.today), words('release.too_far')),
     releaseType: z.enum(Object.keys(RELEASE_TYPES) as [string, ...string[]], { message: 'Choose the type of release date' }),
     needs: z.array(z.enum(Object.keys(REFERRAL_NEEDS) as [string, ...string[]], { message: 'Choose needs from the list' })).default([]),
     notes: z.string().trim().max(NOTES_MAX, `Keep the notes under ${NOTES_MAX} characters`).default(''),

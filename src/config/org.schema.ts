@@ -102,6 +102,21 @@ export const retentionSchema = z.string({ message: 'expected an ISO 8601 period 
   return { text: text.trim(), years, months, weeks, days };
 });
 
+/** `links.case`: the case record's address with `{crn}` where the CRN goes (https only). */
+export const caseLinkSchema = z
+  .string({ message: 'expected a URL template such as https://ndelius.example/case/{crn}' })
+  .refine((value) => value.includes('{crn}'), { message: 'expected the URL template to contain {crn}' })
+  .refine(
+    (value) => {
+      try {
+        return new URL(value.replaceAll('{crn}', 'X123456')).protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected an https:// URL template' },
+  );
+
 export const DEFAULT_REFERRAL_TYPES = ['Resettlement', 'Accommodation', 'Personal wellbeing', "Women's services", 'Other'];
 
 export const orgSchema = z
@@ -117,6 +132,7 @@ export const orgSchema = z
     people: z.array(personSchema).min(1, { message: 'expected at least one person' }),
     units: z.array(unitSchema).min(1, { message: 'expected at least one unit' }),
     referralTypes: z.array(z.string().min(1)).min(1).max(20).default(DEFAULT_REFERRAL_TYPES),
+    links: z.object({ case: caseLinkSchema.optional() }).strict().optional(),
     retention: retentionSchema.default({ text: 'P7Y', years: 7, months: 0, weeks: 0, days: 0 }),
     deadlines: z
       .object({

@@ -81,6 +81,8 @@ export const escalations = pgTable(
     urgency: text('urgency').notNull(),
     summary: text('summary').notNull(),
     oasysReviewed: boolean('oasys_reviewed').notNull(),
+    /** The OASys assessment reference (a number, not the assessment): DMs and the timeline only. */
+    oasysRef: text('oasys_ref'),
     senderUnitId: text('sender_unit_id')
       .notNull()
       .references(() => units.id),
@@ -163,6 +165,8 @@ export const decisions = pgTable(
     onBehalfOf: text('on_behalf_of'),
     /** The roles of the person acted for, as `actorRole` records the actor's. */
     onBehalfRole: text('on_behalf_role'),
+    /** An edit's changes, field by field (edit and resubmit, a planned referral sent). */
+    changes: jsonb('changes').$type<{ field: string; from: unknown; to: unknown; narrative?: true }[]>(),
   },
   (t) => [index('decisions_item_idx').on(t.itemType, t.itemId)],
 );

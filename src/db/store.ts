@@ -9,6 +9,8 @@ import { createItemsRepository } from './items.repository.js';
 import { createOrgRepository } from './org.repository.js';
 import { createOpsRepository } from './ops.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
+import { createPlannedReferralsRepository } from './planned-referrals.repository.js';
+import { createRaisedRepository } from './raised.repository.js';
 import { createRecordsRepository } from './records.repository.js';
 import { createReplayLedgerRepository } from './replay-ledger.repository.js';
 import { createRetentionRepository } from './retention.repository.js';
@@ -34,6 +36,8 @@ const createRepositories = (executor: Executor) => ({
   digest: createDigestRepository(executor),
   teamsFileOffers: createTeamsFileOffersRepository(executor),
   absences: createAbsencesRepository(executor),
+  raised: createRaisedRepository(executor),
+  plannedReferrals: createPlannedReferralsRepository(executor),
 });
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -26,7 +26,7 @@ export interface ItemIntent {
    */
   deadlines: { kind: DeadlineKind; dueAt: string }[];
   /** The rationale of the decision that queued the message (also in the decisions table; carried to avoid a join). */
-  rationale?: { actorId: string; text: string | null; action: string } | null;
+  rationale?: { actorId: string; text: string | null; action: string; changes?: { field: string; from: unknown; to: unknown }[] } | null;
   /** A line shown on the message (e.g. "Passed to you: Tom Reyes is away until 4 Dec"). */
   notice?: string;
 }

@@ -41,7 +41,8 @@ export type DomainErrorCode =
   | 'away.no_cover'
   | 'away.not_allowed'
   | 'away.overlaps'
-  | 'away.none_to_end';
+  | 'away.none_to_end'
+  | 'edit.no_change';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

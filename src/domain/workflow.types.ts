@@ -12,7 +12,7 @@ export type Recipient =
   | { kind: 'unitSeniorManager'; unitId: string }
   | { kind: 'unitChannel'; unitId: string };
 
-export const DEADLINE_KINDS = ['countersign', 'acceptance', 'reallocation', 'handover', 'takeBack', 'providerAssessment', 'actionPlan', 'delivery', 'handoverMeeting'] as const;
+export const DEADLINE_KINDS = ['countersign', 'acceptance', 'reallocation', 'handover', 'takeBack', 'providerAssessment', 'actionPlan', 'delivery', 'handoverMeeting', 'referBy'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
@@ -25,6 +25,7 @@ export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
   actionPlan: 'Action plan',
   delivery: 'Delivery before release',
   handoverMeeting: 'Handover meeting',
+  referBy: 'Referral to send (refer by)',
 };
 
 /** What a transition asks the outside world to do, as data. */

@@ -4,6 +4,8 @@ import type { DeadlineKind } from '../domain/workflow.types.js';
 import { localDateTime } from '../domain/time/time-format.js';
 import type { ChatAction, ChatMessage } from '../use-cases/chat-message.js';
 import type { Directory } from '../use-cases/directory.js';
+import { changeLines } from '../use-cases/item-changes.js';
+import { withCaseLinks } from '../use-cases/case-links.js';
 import type { AnyModule, ItemRecord } from '../use-cases/workflows/workflow-module.js';
 import { actionWords, headlineWords, words } from '../words/catalogue.js';
 
@@ -46,7 +48,7 @@ export const renderItemMessage = (args: {
   personId: string | null;
   withActions: boolean;
   deadlines: ReadonlyMap<DeadlineKind, Date>;
-  rationale?: { actorId: string; text: string | null; action: string } | null;
+  rationale?: { actorId: string; text: string | null; action: string; changes?: { field: string; from: unknown; to: unknown }[] } | null;
   notice?: string;
 }): ChatMessage => {
   const { module, row, directory } = args;
@@ -72,5 +74,8 @@ export const renderItemMessage = (args: {
     details.push({ label, value: args.rationale.text?.trim() ? args.rationale.text : words(`workflow.${itemType}.rationale_none`) });
   }
   const actions = args.withActions ? actionButtons({ module, row, personId: args.personId, org: args.org, on: args.message }) : [];
-  return { text, title: `${headline}: ${ref}`, fields, details, notice: args.notice, actions, item };
+  // An edit's changes, one line each (direct messages only, like the rest of the narrative).
+  const changed = args.rationale?.changes?.length ? [words('changes.heading'), ...changeLines({ changes: args.rationale.changes, directory })] : [];
+  const message = { text, title: `${headline}: ${ref}`, fields, details, notice: args.notice, actions, item, ...(changed.length ? { lines: changed } : {}) };
+  return withCaseLinks({ directory, crn: row.crn, message });
 };

@@ -88,6 +88,16 @@ export const messageBlocks = (message: ChatMessage, options: { maxBlocks?: numbe
           block_id: `actions:${message.item?.ref ?? 'item'}:${index}`.slice(0, 255),
           elements: buttons(actions),
         }));
+  // Links out (the case record) as url buttons; their clicks are acked and change nothing.
+  if (message.links?.length) {
+    actionBlocks.push({
+      type: 'actions',
+      block_id: `links:${message.item?.ref ?? 'item'}`.slice(0, 255),
+      elements: message.links
+        .slice(0, LIMITS.buttonsPerActions)
+        .map((link, index) => ({ type: 'button', action_id: `open_link_${index}`, text: plain(link.label, LIMITS.buttonText), url: link.url.slice(0, 3000) })),
+    });
+  }
   const room = maxBlocks - actionBlocks.length;
   if (body.length > room) {
     body.length = room - 1;
@@ -100,4 +110,4 @@ export const messageBlocks = (message: ChatMessage, options: { maxBlocks?: numbe
 export const messagePayload = (message: ChatMessage) => ({ text: fallbackText(message), blocks: messageBlocks(message) });
 
 /** What a shared channel may carry: facts only, never details or buttons (the use cases already do this). */
-export const channelSafe = (message: ChatMessage): ChatMessage => ({ ...message, details: undefined, actions: [] });
+export const channelSafe = (message: ChatMessage): ChatMessage => ({ ...message, details: undefined, actions: [], links: undefined });

@@ -71,7 +71,8 @@ export const messageCard = (message: ChatMessage): AdaptiveCard => {
     // The file itself goes through Teams' file consent flow in the personal chat (teams-files.ts).
     body.push(text(`The file ${message.attachment.filename} is offered in your personal chat with DutyDesk.`, { isSubtle: true, spacing: 'Medium' }));
   }
-  return card(body, message.actions.map(actionButton), message.text);
+  const links = (message.links ?? []).map((link) => ({ type: 'Action.OpenUrl', title: link.label, url: link.url }));
+  return card(body, [...message.actions.map(actionButton), ...links], message.text);
 };
 
 /** A short answer in a card (a confirmation replacing a submitted form, a refusal). */

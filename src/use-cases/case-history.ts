@@ -109,7 +109,7 @@ export const loadCaseHistory = async (args: { ctx: HistoryContext; crn: string; 
         createdAt: row.createdAt,
         closedAt: row.closedAt,
         stateLabel: stateWords(row.state, 'escalation'),
-        heading: `Risk escalation, ${unitName(row.senderUnitId)} → ${unitName(row.receivingUnitId)}`,
+        heading: `Risk escalation, ${unitName(row.senderUnitId)} → ${unitName(row.receivingUnitId)}${row.oasysRef ? `, OASys assessment ${row.oasysRef}` : ''}`,
       }),
     );
   }

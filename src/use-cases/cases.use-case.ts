@@ -6,6 +6,7 @@ import { formatLateness, localDateTime } from '../domain/time/time-format.js';
 import { actionButtons, refOf } from '../presenters/item-message.presenter.js';
 import { formatDuration, formatWorkingDuration, loadCaseHistory } from './case-history.js';
 import { chasePlanLine } from './chase-plan.js';
+import { changeLines } from './item-changes.js';
 import type { ChatAction, ChatMessage } from './chat-message.js';
 import type { UseCaseContext } from './context.js';
 import { resolveRecipient } from './effects.js';
@@ -104,6 +105,7 @@ export const timeline = async (args: { ctx: UseCaseContext; crn: string }): Prom
       const rationale = d.rationale ? ` · “${d.rationale}”` : '';
       const behalf = d.onBehalfOf ? ` on behalf of ${history.nameOf(d.onBehalfOf)} (${d.onBehalfRole})` : '';
       lines.push(`  ${localDateTime({ timeZone: zone, at: d.decidedAt })} · ${step.actorName} (${d.actorRole})${behalf} · ${d.action.replaceAll('_', ' ')}${rationale}${took}`);
+      for (const line of d.changes?.length ? changeLines({ changes: d.changes, directory: ctx.directory }) : []) lines.push(`    ${line}`);
     }
     for (const entry of item.deadlines) {
       lines.push(`  Deadline ${entry.label}: due ${localDateTime({ timeZone: zone, at: entry.deadline.dueAt })}, ${entry.outcome}`);

@@ -23,6 +23,8 @@ export interface ChatMessage {
   details?: { label: string; value: string }[];
   notice?: string;
   actions: ChatAction[];
+  /** Links out (the case record): direct messages only, never a channel. */
+  links?: { label: string; url: string }[];
   item?: { type: ItemType; id: number; version: number; ref: string };
   /** Lines of a list (digests, queues), each plain text. */
   lines?: string[];

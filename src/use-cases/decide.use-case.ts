@@ -1,7 +1,8 @@
 import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
 import type { Effect } from '../domain/workflow.types.js';
-import { type Command, authorityRefusal, transition } from '../domain/workflows/workflow.js';
+import { fieldChanges, recordedChanges } from '../domain/workflows/item-edits.js';
+import { type Command, authorityRefusal, roleLabel, transition } from '../domain/workflows/workflow.js';
 import { alreadyDoneError } from './already-done.js';
 import { decisionCapacity } from './cover-decision.js';
 import type { Platform, UseCaseContext } from './context.js';
@@ -21,6 +22,8 @@ export interface DecisionInput {
   unitId?: string | null;
   /** A meeting's agreed time and link (Schedule handover), already checked by the form. */
   meeting?: { at: Date; link: string | null } | null;
+  /** The item's form as the person left it (an action with `input.form`): the changed fields are recorded. */
+  edits?: Record<string, unknown> | null;
   platform: Platform;
 }
 
@@ -86,7 +89,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       if (unitError) throw new DomainError({ code: 'input.invalid', details: { field: definition.actions[args.action]?.input.unit?.field ?? 'unit', message: unitError } });
     }
     const { facts, roles, org } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const asked: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, meeting: args.meeting, at: now };
+    const asked: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, meeting: args.meeting, edits: args.edits, at: now };
     // Absence cover: a delegate or acting manager decides with the other person's roles, recorded on their behalf.
     const capacity = decisionCapacity({ module, facts, command: asked, org });
     const { command } = capacity;
@@ -100,6 +103,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       throw await alreadyDoneError({ repos, itemType: definition.itemType, itemId: row.id, state: fresh?.state ?? row.state });
     }
     const itemType = definition.itemType as never;
+    const changes = args.edits ? fieldChanges({ before: row as unknown as Record<string, unknown>, edits: args.edits }) : null;
     const decision = await repos.records.insertDecision({
       itemType,
       itemId: row.id,
@@ -113,6 +117,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       rationale: args.rationale?.trim() || null,
       platform: args.platform,
       decidedAt: now,
+      changes: changes ? recordedChanges(changes) : null,
     });
     const extra = (await module.afterUpdate?.({ ctx, repos, before: row, row: updated, transition: result, command, now })) ?? {};
     await repos.records.audit({
@@ -129,6 +134,7 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
         decisionId: decision.id,
         platform: args.platform,
         ...(capacity.onBehalfOf ? { onBehalfOf: capacity.onBehalfOf, onBehalfRole: capacity.onBehalfRole, actorRole: capacity.actorRole } : {}),
+        ...(decision.changes?.length ? { changedFields: decision.changes.map((change) => change.field) } : {}),
         ...extra,
       },
     });
@@ -139,7 +145,8 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       row: updated,
       actorId,
       now,
-      rationale: { actorId, text: decision.rationale, action: args.action },
+      // The message of the moment shows the texts that changed; the record keeps only which narrative field did.
+      rationale: { actorId, text: decision.rationale, action: args.action, ...(changes?.length ? { changes } : {}) },
       effects: result.effects.filter((effect) => effect.type !== 'recomputeDeadlines'),
     });
     return { row: updated, from: result.from, to: result.to, decision, extra };
@@ -157,7 +164,7 @@ export const applyItemEffects = async (args: {
   effects: Effect[];
   actorId: string;
   now: Date;
-  rationale?: { actorId: string; text: string | null; action: string };
+  rationale?: DecisionNote;
 }) => {
   const { ctx, repos, module, row, now } = args;
   return applyEffects({
@@ -173,5 +180,8 @@ export const applyItemEffects = async (args: {
       itemIntent({ itemType: module.definition.itemType, itemId: row.id, version: row.version, messageKey: message, personId, withActions, deadlines, rationale: args.rationale ?? null }),
   });
 };
+
+/** The decision a message was caused by, as its message shows it (the rationale, and an edit's changes). */
+export type DecisionNote = { actorId: string; text: string | null; action: string; changes?: { field: string; from: unknown; to: unknown }[] };
 
 export const itemRefOf = (module: AnyModule, id: number) => `${module.refPrefix}-${String(id).padStart(6, '0')}`;

@@ -74,6 +74,8 @@ export const buildDirectory = (org: Org): Directory => {
           return { kind: 'workingDays', text: 'before release', days: 0 };
         case 'handoverMeeting':
           return { kind: 'workingDays', text: 'at the agreed time', days: 0 };
+        case 'referBy':
+          return { kind: 'workingDays', text: `${deadlines.referral.weeksBeforeRelease} weeks before release`, days: 0 };
       }
     },
   };

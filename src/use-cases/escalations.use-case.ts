@@ -19,6 +19,8 @@ export interface EscalationInput {
   receivingUnitId: string;
   summary: string;
   oasysReviewed: boolean;
+  /** The OASys assessment reference, when given (DMs and the timeline only). */
+  oasysRef?: string | null;
 }
 
 /** Raise an escalation: one transaction with the row, the decision, the audit event, the deadline and the outbox. */
@@ -45,6 +47,7 @@ export const raiseEscalation = async (args: { ctx: UseCaseContext; actorId: stri
       urgency,
       summary: input.summary,
       oasysReviewed: input.oasysReviewed,
+      oasysRef: input.oasysRef ?? null,
       senderUnitId: sender.id,
       receivingUnitId: input.receivingUnitId,
       raisedBy: actorId,

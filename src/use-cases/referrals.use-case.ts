@@ -7,6 +7,7 @@ import { caseOf, recordRaise } from './raise-record.js';
 import type { Platform, UseCaseContext } from './context.js';
 import { applyItemEffects, decide } from './decide.use-case.js';
 import { referralModule } from './workflows/referral.module.js';
+import { supersedePlanned } from './supersede-planned.js';
 
 export interface ReferralInput {
   crn: string;
@@ -55,6 +56,7 @@ export const raiseReferral = async (args: { ctx: UseCaseContext; actorId: string
       createdAt: now,
       updatedAt: now,
     });
+    await supersedePlanned({ repos, referral: row, actorId, now, platform: args.platform });
     await recordRaise({
       repos,
       itemType: 'referral',

@@ -6,6 +6,7 @@ import { DEADLINE_LABELS, type DeadlineKind } from '../domain/workflow.types.js'
 import { formatLateness, localDateTime } from '../domain/time/time-format.js';
 import { type ChatAction, type ChatMessage, itemRef } from './chat-message.js';
 import type { Directory } from './directory.js';
+import { withCaseLinks } from './case-links.js';
 import type { OrgView } from '../domain/policy/org-view.js';
 import { actionsOn } from '../domain/workflows/workflow.js';
 import { actionButtons } from '../presenters/item-message.presenter.js';
@@ -76,7 +77,7 @@ export const renderReminderMessage = (args: {
   }
   const actions = deadlineButtons({ workflows: args.workflows, item, kind: deadline.kind, personId: args.personId, org: args.org });
   const whose = args.rung === 'owner' ? '' : ` (owed by ${args.owedBy})`;
-  return {
+  const message: ChatMessage = {
     text: `${headline}: ${label} for ${ref} (${item.row.crn})${whose} is ${lateText}`,
     title: `${headline}: ${label} ${ref}, ${lateText}`,
     fields,
@@ -85,4 +86,5 @@ export const renderReminderMessage = (args: {
     actions,
     item: { type: item.itemType, id: item.row.id, version: item.row.version, ref },
   };
+  return withCaseLinks({ directory, crn: item.row.crn, message });
 };

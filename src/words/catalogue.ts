@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import { en } from './en.js';
 import { dutyWords } from './en-duty.js';
 import { awayWords } from './en-away.js';
+import { enRaiser } from './en-raiser.js';
 import { type WorkflowWords, escalationWords, referralWords } from './en-workflows.js';
 import { refsRefusalWords, refsWords } from './en-refs.js';
 import { teamsUiWords } from './en-teams-ui.js';
@@ -24,6 +25,9 @@ void i18n.init({
 i18n.addResourceBundle('en', 'translation', refsRefusalWords, true, false);
 
 i18n.addResourceBundle('en', 'translation', dutyWords, true, false);
+
+// Further catalogues, merged deep (they may add keys under an existing group such as `refusal`).
+i18n.addResourceBundle('en', 'translation', enRaiser, true, false);
 
 export type WordValues = Record<string, string | number>;
 

@@ -20,6 +20,7 @@ export const escalationWords = {
     return_misallocated: { label: 'Return as misallocated', past: 'returned as misallocated', done: 'Returned as misallocated' },
     take_back: { label: 'Take back', past: 'taken back', done: 'Taken back' },
     schedule_handover: { label: 'Schedule handover', past: 'handover scheduled', done: 'Handover scheduled' },
+    edit_resubmit: { label: 'Edit and resubmit', past: 'edited and resubmitted', done: 'Edited and resubmitted' },
   },
   person: 'New case manager',
   state: {
@@ -75,6 +76,8 @@ export const referralWords = {
     return_misallocated: { label: 'Return as misallocated', past: 'returned as misallocated', done: 'Returned as misallocated' },
     take_back: { label: 'Take back', past: 'taken back', done: 'Taken back' },
     send_on: { label: 'Send to another provider', past: 'sent to another provider', done: 'Sent to another provider' },
+    send_planned: { label: 'Send the referral', past: 'sent', done: 'Referral sent' },
+    cancel_planned: { label: 'Cancel the plan', past: 'plan cancelled', done: 'Plan cancelled' },
   },
   person: 'Worker',
   state: {
@@ -87,6 +90,7 @@ export const referralWords = {
     withdrawn: 'Withdrawn',
     misallocated: 'Returned as misallocated, awaiting the referring unit',
     taken_back: 'Taken back by the referring unit',
+    to_refer: 'Planned: referral not sent yet',
   },
   message: {
     received: 'New referral',

@@ -58,6 +58,7 @@ const ESCALATION_ALLOWED: [string, string, EscalationRole][] = [
     ['return_misallocated', state, 'receiving_manager'] as [string, string, EscalationRole],
   ]),
   ['take_back', 'misallocated', 'sender_manager'],
+  ['edit_resubmit', 'returned', 'raiser'],
 ];
 
 const facts = (state: EscalationState): EscalationFacts => ({
@@ -76,7 +77,7 @@ describe('escalation authority: every state × action × role', () => {
   const cases = ESCALATION_STATES.flatMap((state) => ESCALATION_ACTIONS.flatMap((action) => ESCALATION_ROLES.map((role) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = ESCALATION_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', meeting: MEETING, at: new Date('2026-11-24T10:00:00Z') };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', meeting: MEETING, edits: { summary: 'Changed.' }, at: new Date('2026-11-24T10:00:00Z') };
     const refusal = checkEscalationAuthority({ facts: facts(state), command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -148,6 +149,10 @@ describe('escalation authority: every state × action × role', () => {
 });
 
 const REFERRAL_ALLOWED: [string, string, ReferralRole][] = [
+  ['send_planned', 'to_refer', 'raiser'],
+  ['send_planned', 'to_refer', 'sender_manager'],
+  ['cancel_planned', 'to_refer', 'raiser'],
+  ['cancel_planned', 'to_refer', 'sender_manager'],
   ['acknowledge', 'awaiting_acknowledgement', 'provider_duty'],
   ['acknowledge', 'awaiting_acknowledgement', 'provider_manager'],
   ...(['awaiting_acknowledgement', 'acknowledged'] as const).flatMap((state) => [
@@ -184,7 +189,7 @@ describe('referral authority: every state × action × role', () => {
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = REFERRAL_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
     const referral = { state, raisedBy: 'officer', senderUnitId: 'sender', providerUnitId: 'provider', assignedWorkerId: 'worker' };
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', unitId: 'other-provider', at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', unitId: 'other-provider', edits: { notes: 'Sent.' }, at: new Date(0) };
     const refusal = checkReferralAuthority({ facts: referral, command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -209,7 +214,7 @@ const DEFINITIONS: { definition: AnyWorkflow; facts: (state: string) => { state:
 describe.each(DEFINITIONS)('$definition.itemType definition: every state × action × role', ({ definition, facts: factsFor }) => {
   const cases = definition.states.flatMap((state: string) => Object.keys(definition.actions).flatMap((action) => definition.roles.map((role: string) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', unitId: 'other-provider', meeting: MEETING, at: new Date(0) };
+    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', unitId: 'other-provider', meeting: MEETING, edits: { summary: 'Changed.' }, at: new Date(0) };
     const applied = transition({ definition, facts: factsFor(state), command });
     if ('refusal' in applied) {
       expect(applied.refusal.code).toMatch(/^(item\.moved_on|[a-z]+\.not_[a-z_]+|action\.not_allowed|escalation\.own_escalation|escalation\.handover_already_confirmed)$/);

@@ -63,7 +63,7 @@ describe('Teams: typed commands, forms, refusals, double clicks and reminders', 
   it('opens the escalate form from typed words, shows field errors in the card and stores nothing on invalid input', async () => {
     const { replies } = await h.say('tom', 'escalate x123456');
     const form = replies[0]!.attachments![0]!.content as Record<string, unknown>;
-    expect(inputIds(form)).toEqual(['crn', 'noms', 'roshCurrent', 'roshNew', 'mappaCategory', 'mappaLevel', 'reason', 'urgency', 'receivingUnitId', 'summary', 'oasysReviewed']);
+    expect(inputIds(form)).toEqual(['crn', 'noms', 'roshCurrent', 'roshNew', 'mappaCategory', 'mappaLevel', 'reason', 'urgency', 'receivingUnitId', 'summary', 'oasysReviewed', 'oasysRef']);
     const crn = (form.body as Record<string, unknown>[]).find((element) => element.id === 'crn')!;
     expect(crn).toMatchObject({ type: 'Input.Text', value: 'X123456', isRequired: true, errorMessage: 'CRN is required' });
     const submit = actionNamed(form, 'form.submit');

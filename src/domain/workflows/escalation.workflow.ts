@@ -1,4 +1,6 @@
+import { type RoshLevel, type Urgency, deriveUrgency } from '../case-facts.js';
 import { type DeadlineKind, type Effect, type Recipient, notify, person } from '../workflow.types.js';
+import { changedPatch, fieldChanges } from './item-edits.js';
 import type { ActionDefinition, Command, WorkflowDefinition } from './workflow.js';
 
 /**
@@ -36,6 +38,7 @@ export const ESCALATION_ACTIONS = [
   'return_misallocated',
   'take_back',
   'schedule_handover',
+  'edit_resubmit',
 ] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
 
@@ -57,6 +60,8 @@ export interface EscalationFacts {
 
 export interface EscalationPatch {
   state?: EscalationState;
+  /** An edit's changed fields (edit and resubmit), with the urgency they now imply. */
+  [field: string]: unknown;
   acceptedBy?: string;
   newCaseManagerId?: string;
   handoverOldConfirmedAt?: Date;
@@ -188,6 +193,37 @@ const scheduleHandover: Rule = {
   },
 };
 
+/** What the raiser may change after a return (the CRN names the case and stays). */
+export const ESCALATION_EDITABLE = ['noms', 'roshCurrent', 'roshNew', 'mappaCategory', 'mappaLevel', 'reason', 'urgency', 'receivingUnitId', 'summary', 'oasysRef'] as const;
+
+const editsOf = (facts: EscalationFacts, command: Command<EscalationRole>) =>
+  command.edits ? fieldChanges({ before: facts as unknown as Record<string, unknown>, edits: command.edits }) : [];
+
+/** Edit and resubmit: the returned escalation, changed, back to the countersigner; an edit that changes nothing is refused. */
+const editResubmit: Rule = {
+  from: ['returned'],
+  roles: ['raiser'],
+  refusal: 'action.not_allowed',
+  input: { rationale: 'optional', form: 'escalate' },
+  starts: ['countersign'],
+  buttonOn: ['escalation.returned', 'mine'],
+  style: 'primary',
+  check: ({ facts, command }) => (command.edits && editsOf(facts, command).length === 0 ? { code: 'edit.no_change' } : null),
+  apply: ({ facts, command }) => {
+    const patch: EscalationPatch = changedPatch(editsOf(facts, command));
+    const merged = { ...(facts as unknown as Record<string, unknown>), ...patch };
+    patch.urgency = deriveUrgency({ requested: merged.urgency as Urgency, roshNew: merged.roshNew as RoshLevel, mappaLevel: merged.mappaLevel as number | null });
+    return {
+      to: 'awaiting_countersign',
+      patch,
+      effects: [
+        start('countersign', [person(facts.countersignerId)], facts.senderUnitId),
+        notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true }),
+      ],
+    };
+  },
+};
+
 const actions: Record<EscalationAction, Rule> = {
   countersign,
   return: {
@@ -218,7 +254,7 @@ const actions: Record<EscalationAction, Rule> = {
     roles: ['raiser', 'sender_manager'],
     refusal: 'action.not_allowed',
     input: { rationale: 'required' },
-    buttonOn: ['escalation.returned'],
+    buttonOn: ['escalation.returned', 'mine'],
     style: 'danger',
     apply: ({ facts }) => ({
       to: 'withdrawn',
@@ -279,6 +315,7 @@ const actions: Record<EscalationAction, Rule> = {
       ],
     }),
   },
+  edit_resubmit: editResubmit,
   take_back: {
     from: ['misallocated'],
     roles: ['sender_manager'],

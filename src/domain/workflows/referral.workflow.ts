@@ -1,12 +1,13 @@
 import { type Effect, notify, person } from '../workflow.types.js';
 import { misallocationActions } from './referral-misallocation.workflow.js';
+import { changedPatch, fieldChanges } from './item-edits.js';
 import type { ActionDefinition, WorkflowDefinition } from './workflow.js';
 
 /**
  * Referral to a provider unit (the domain specification): sent → acknowledged → assessed → action plan → delivered,
  * with decline and withdraw branches. Deadlines come from the release date and the org's policy.
  */
-export const REFERRAL_STATES = ['awaiting_acknowledgement', 'acknowledged', 'assessed', 'planned', 'delivered', 'declined', 'withdrawn', 'misallocated', 'taken_back'] as const;
+export const REFERRAL_STATES = ['awaiting_acknowledgement', 'acknowledged', 'assessed', 'planned', 'delivered', 'declined', 'withdrawn', 'misallocated', 'taken_back', 'to_refer'] as const;
 export type ReferralState = (typeof REFERRAL_STATES)[number];
 
 export const REFERRAL_ROLES = ['assigned_worker', 'provider_duty', 'provider_manager', 'raiser', 'sender_manager'] as const;
@@ -24,6 +25,8 @@ export const REFERRAL_ACTIONS = [
   'return_misallocated',
   'take_back',
   'send_on',
+  'send_planned',
+  'cancel_planned',
 ] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 
@@ -37,6 +40,8 @@ export interface ReferralFacts {
 
 export interface ReferralPatch {
   state?: ReferralState;
+  /** The referral's fields as sent (a planned referral completed and sent). */
+  [field: string]: unknown;
   assignedWorkerId?: string | null;
   releaseDate?: string;
   providerUnitId?: string;
@@ -61,6 +66,37 @@ const providerStep = (rule: Omit<Rule, 'roles' | 'refusal' | 'input' | 'style'>)
   input: { rationale: 'required' },
   style: 'primary',
 });
+
+/**
+ * A planned referral (`to_refer`): the release is known, the referral is not ready. Its refer-by deadline chases
+ * the officer, then their manager; sending it (the referral form, filled in with what was planned) makes it the
+ * real referral, with the provider's deadlines; cancelling it (a reason) ends the chase.
+ */
+const sendPlanned: Rule = {
+  from: ['to_refer'],
+  roles: SENDER,
+  refusal: 'action.not_allowed',
+  input: { rationale: 'optional', form: 'refer' },
+  meets: 'referBy',
+  starts: ['providerAssessment', 'delivery'],
+  buttonOn: ['deadline:referBy', 'mine'],
+  style: 'primary',
+  apply: ({ facts, command }) => {
+    const patch = command.edits ? changedPatch(fieldChanges({ before: facts as unknown as Record<string, unknown>, edits: command.edits })) : {};
+    const providerUnitId = (patch.providerUnitId as string | undefined) ?? facts.providerUnitId;
+    return { to: 'awaiting_acknowledgement', patch, effects: raiseReferralEffects({ raisedBy: facts.raisedBy, providerUnitId }) };
+  },
+};
+
+const cancelPlanned: Rule = {
+  from: ['to_refer'],
+  roles: SENDER,
+  refusal: 'action.not_allowed',
+  input: { rationale: 'required' },
+  buttonOn: ['deadline:referBy', 'mine'],
+  style: 'danger',
+  apply: ({ command }) => ({ to: 'withdrawn', patch: { closedAt: command.at }, effects: [] }),
+};
 
 const actions: Record<ReferralAction, Rule> = {
   acknowledge: {
@@ -137,7 +173,7 @@ const actions: Record<ReferralAction, Rule> = {
     roles: SENDER,
     refusal: 'action.not_allowed',
     input: { rationale: 'required' },
-    buttonOn: [],
+    buttonOn: ['mine'],
     style: 'danger',
     apply: ({ facts, command }) => ({ to: 'withdrawn', patch: { closedAt: command.at }, effects: [notify(owner(facts), 'referral.withdrawn')] }),
   },
@@ -146,7 +182,7 @@ const actions: Record<ReferralAction, Rule> = {
     roles: SENDER,
     refusal: 'action.not_allowed',
     input: { rationale: 'optional', date: { need: 'required', field: 'releaseDate' } },
-    buttonOn: [],
+    buttonOn: ['mine'],
     apply: ({ facts, command }) => ({
       to: facts.state,
       patch: { releaseDate: command.date as string },
@@ -154,6 +190,8 @@ const actions: Record<ReferralAction, Rule> = {
     }),
   },
   ...misallocationActions,
+  send_planned: sendPlanned,
+  cancel_planned: cancelPlanned,
 };
 
 export const referralWorkflow: WorkflowDefinition<ReferralState, ReferralRole, ReferralAction, ReferralFacts, ReferralPatch> = {

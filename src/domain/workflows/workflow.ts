@@ -22,6 +22,8 @@ export interface InputNeed {
   unit?: { need: 'required'; field: string };
   /** A meeting: a local date and time, and an optional https link (the handover meeting). */
   meeting?: { need: 'required'; field: string };
+  /** The action opens the item's own form, filled in with what was sent; what was typed arrives as `edits`. */
+  form?: string;
 }
 
 /** A person's command: the click plus what they typed or chose. */
@@ -38,6 +40,8 @@ export interface Command<R extends string = string> {
   unitId?: string | null;
   /** A meeting's agreed time and optional link, when the action takes one (validated by the form). */
   meeting?: { at: Date; link: string | null } | null;
+  /** The item's fields as the person left them in its form (edit and resubmit), by field name. */
+  edits?: Readonly<Record<string, unknown>> | null;
   at: Date;
 }
 
@@ -108,6 +112,7 @@ export const inputRefusal = (args: { definition: AnyWorkflow; command: Command }
   if (input.date && !command.date) return { code: 'input.invalid', details: { field: input.date.field } };
   if (input.unit && !command.unitId) return { code: 'input.invalid', details: { field: input.unit.field } };
   if (input.meeting && !command.meeting) return { code: 'input.invalid', details: { field: input.meeting.field } };
+  if (input.form && !command.edits) return { code: 'input.invalid', details: { field: 'form' } };
   return null;
 };
 
@@ -161,13 +166,13 @@ export const allowedActions = (args: { definition: AnyWorkflow; facts: { state: 
 export const needsForm = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
   if (!input) return false;
-  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date) || Boolean(input.unit) || Boolean(input.meeting);
+  return input.rationale === 'required' || input.person?.need === 'required' || Boolean(input.date) || Boolean(input.unit) || Boolean(input.meeting) || Boolean(input.form);
 };
 
 /** Does this action take any input at all (a form with optional fields still makes sense for it)? */
 export const takesInput = (definition: AnyWorkflow, action: string): boolean => {
   const input = definition.actions[action]?.input;
-  return Boolean(input && (input.rationale !== 'none' || input.person || input.date || input.unit || input.meeting));
+  return Boolean(input && (input.rationale !== 'none' || input.person || input.date || input.unit || input.meeting || input.form));
 };
 
 /** The actions whose buttons belong on a message (a message key, or `deadline:<kind>`), in definition order. */

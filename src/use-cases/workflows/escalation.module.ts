@@ -46,6 +46,7 @@ export const escalationModule: WorkflowModule<EscalationRow, EscalationFacts> = 
     if (row.noms) details.push({ label: 'Prison number', value: row.noms });
     if (row.mappaCategory || row.mappaLevel) details.push({ label: 'MAPPA', value: `Category ${row.mappaCategory ?? '—'}, level ${row.mappaLevel ?? '—'}` });
     details.push({ label: 'OASys review', value: row.oasysReviewed ? 'Done' : 'Not done' });
+    if (row.oasysRef) details.push({ label: words('oasys.detail'), value: row.oasysRef });
     return {
       shared: [
         { label: words('item.crn'), value: row.crn },

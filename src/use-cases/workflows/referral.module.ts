@@ -79,10 +79,12 @@ export const referralModule: WorkflowModule<ReferralRow, ReferralFacts> = {
   unitOptions: ({ row, directory }) => sendOnProviders({ row, directory }),
   checkUnit: ({ row, unitId, directory }) => sendOnRefusal({ row, unitId, directory }),
   preparePatch: ({ ctx, row, patch }) => {
-    if (typeof patch.releaseDate !== 'string') return patch;
-    const raisedOn = localDate({ calendar: ctx.directory.calendar, at: row.createdAt });
+    // A planned referral is referred when it is sent: its lateness counts from then.
+    const sending = row.state === 'to_refer' && patch.state !== 'to_refer' && patch.state !== 'withdrawn';
+    if (typeof patch.releaseDate !== 'string' && !sending) return patch;
+    const raisedOn = localDate({ calendar: ctx.directory.calendar, at: sending ? ctx.clock.now() : row.createdAt });
     const weeksBeforeRelease = ctx.directory.org.deadlines.referral.weeksBeforeRelease;
-    const lateness = referralLateness({ releaseDate: patch.releaseDate, weeksBeforeRelease, today: raisedOn });
+    const lateness = referralLateness({ releaseDate: (patch.releaseDate as string | undefined) ?? row.releaseDate, weeksBeforeRelease, today: raisedOn });
     return { ...patch, referBy: lateness.referBy, lateWeeks: lateness.lateWeeks };
   },
   afterUpdate: async ({ ctx, repos, before, row, transition, command, now }) => {

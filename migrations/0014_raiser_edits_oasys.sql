@@ -1,0 +1,2 @@
+ALTER TABLE "decisions" ADD COLUMN "changes" jsonb;--> statement-breakpoint
+ALTER TABLE "escalations" ADD COLUMN "oasys_ref" text;
