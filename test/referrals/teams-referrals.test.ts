@@ -7,7 +7,8 @@ import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { actionExecuteActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
-import { actionNamed, cardText, executeActions, inputIds } from '../teams/teams-harness.js';
+import { taskFetchActivity, taskSubmitActivity } from '../support/bot-activities-ui.js';
+import { actionIdOf, actionNamed, cardText, executeActions, inputIds, opensDialog } from '../teams/teams-harness.js';
 import { aadOf, referralOrg } from './referral-org.js';
 
 type Json = Record<string, unknown>;
@@ -44,7 +45,7 @@ describe('Teams: referrals from the card buttons, the manager digest and both mi
     cardsTo(who)
       .filter((card) => cardText(card).startsWith(headline))
       .at(-1);
-  const verbs = (card: Json | undefined) => executeActions(card ?? {}).map((action) => action.verb);
+  const verbs = (card: Json | undefined) => executeActions(card ?? {}).map(actionIdOf);
   const invoke = async (who: string, verb: string, data: Json) => {
     const res = await postActivity({ baseUrl: t.baseUrl, activity: actionExecuteActivity({ ...base(who), verb, data }) });
     expect(res.status).toBe(200);
@@ -52,13 +53,43 @@ describe('Teams: referrals from the card buttons, the manager digest and both mi
     if (answer.type === CARD) fake.recordCard(answer.value as object);
     return answer;
   };
-  /** Click a card's button; returns the card that answers (a form, or the item's status). */
+  /** A dialog invoke (task/fetch or task/submit); a dialog left open is recorded with the other cards. */
+  const task = async (who: string, kind: 'fetch' | 'submit', data: Json) => {
+    const res = await postActivity({ baseUrl: t.baseUrl, activity: (kind === 'fetch' ? taskFetchActivity : taskSubmitActivity)({ ...base(who), data }) });
+    expect(res.status).toBe(200);
+    const answer = res.json as { task: { type: string; value: unknown } };
+    if (answer.task.type === 'continue') fake.recordCard((answer.task.value as { card: { content: object } }).card.content);
+    return answer;
+  };
+  /**
+   * Click a card's button; returns the card that answers (a form, or the item's status). A button that needs a form
+   * opens it in a dialog (task/fetch): the dialog's card is the form.
+   */
   const press = async (who: string, card: Json | undefined, verb: string): Promise<Json> => {
-    const answer = await invoke(who, verb, actionNamed(card ?? {}, verb).data as Json);
+    const button = actionNamed(card ?? {}, verb);
+    if (opensDialog(button)) {
+      const answer = await task(who, 'fetch', button.data as Json);
+      expect(answer.task.type, JSON.stringify(answer.task.value)).toBe('continue');
+      return (answer.task.value as { card: { content: Json } }).card.content;
+    }
+    const answer = await invoke(who, verb, button.data as Json);
     expect(answer.type, JSON.stringify(answer.value)).toBe(CARD);
     return answer.value as Json;
   };
+  /**
+   * Submit a form; returns the card that answers. A form in a dialog (its submit an Action.Submit, sent as
+   * task/submit) comes back as the dialog with the errors, or closes and the chat gets the item as it now stands.
+   */
   const fill = async (who: string, form: Json, values: Json): Promise<Json> => {
+    const [dialogSubmit] = executeActions(form);
+    if (dialogSubmit?.type === 'Action.Submit' && !opensDialog(dialogSubmit)) {
+      const before = cardsTo(who).length;
+      const answer = await task(who, 'submit', { ...(dialogSubmit.data as Json), ...values });
+      if (answer.task.type === 'continue') return (answer.task.value as { card: { content: Json } }).card.content;
+      expect(answer.task.type, JSON.stringify(answer.task.value)).toBe('message');
+      expect(cardsTo(who).slice(before)).toHaveLength(1);
+      return cardsTo(who).at(-1)!;
+    }
     const answer = await invoke(who, 'form.submit', { ...(actionNamed(form, 'form.submit').data as Json), ...values });
     expect(answer.type, JSON.stringify(answer.value)).toBe(CARD);
     return answer.value as Json;

@@ -5,7 +5,7 @@ import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { type FakeConnector, type SentActivity, startFakeConnector } from '../support/fake-connector.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
-import { cardText, executeActions } from '../teams/teams-harness.js';
+import { actionIdOf, cardText, executeActions } from '../teams/teams-harness.js';
 import { countersign, dutySnapshot, rotaOrg } from './rota-support.js';
 
 type Json = Record<string, unknown>;
@@ -76,7 +76,7 @@ describe('Teams: the duty rota over time, over HTTP', () => {
     await countersign(t, row!.id);
     await t.app.dispatcher.drain();
     expect(acceptanceCards('dev')).toHaveLength(1);
-    expect(executeActions(acceptanceCards('dev')[0]!).map((action) => action.verb)).toEqual(['escalation.accept', 'escalation.decline']);
+    expect(executeActions(acceptanceCards('dev')[0]!).map(actionIdOf)).toEqual(['escalation.accept', 'escalation.decline']);
 
     // Dev, on duty, hands today's duty to Omar.
     expect(replyText(await say('dev', 'duty north-pp <at>Omar Haddad</at>'))).toBe(
@@ -84,7 +84,7 @@ describe('Teams: the duty rota over time, over HTTP', () => {
     );
     await t.app.dispatcher.drain();
     expect(acceptanceCards('omar')).toHaveLength(1);
-    expect(executeActions(acceptanceCards('omar')[0]!).map((action) => action.verb)).toEqual(['escalation.accept', 'escalation.decline']);
+    expect(executeActions(acceptanceCards('omar')[0]!).map(actionIdOf)).toEqual(['escalation.accept', 'escalation.decline']);
     expect(acceptanceCards('dev')).toHaveLength(1);
     expect(updatesTo('dev')).toHaveLength(1);
     expect(executeActions(updatesTo('dev')[0]!)).toEqual([]);
@@ -96,7 +96,7 @@ describe('Teams: the duty rota over time, over HTTP', () => {
     await t.app.scheduler.sweepOnce();
     await t.app.dispatcher.drain();
     expect(acceptanceCards('dev')).toHaveLength(2);
-    expect(executeActions(acceptanceCards('dev')[1]!).map((action) => action.verb)).toEqual(['escalation.accept', 'escalation.decline']);
+    expect(executeActions(acceptanceCards('dev')[1]!).map(actionIdOf)).toEqual(['escalation.accept', 'escalation.decline']);
     expect(acceptanceCards('omar')).toHaveLength(1);
     expect(updatesTo('omar')).toHaveLength(1);
     expect(executeActions(updatesTo('omar')[0]!)).toEqual([]);

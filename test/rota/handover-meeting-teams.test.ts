@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideEscalation } from '../../src/use-cases/escalations.use-case.js';
 import { textOf } from '../slack/slack-harness.js';
 import { SLACK } from '../support/test-org.js';
-import { type TeamsHarness, actionNamed, cardText, executeActions, inputIds, startTeamsHarness } from '../teams/teams-harness.js';
+import { type TeamsHarness, actionIdOf, actionNamed, cardText, executeActions, inputIds, startTeamsHarness } from '../teams/teams-harness.js';
 
 describe('Teams: the handover meeting, over HTTP', () => {
   let h: TeamsHarness;
@@ -32,19 +32,25 @@ describe('Teams: the handover meeting, over HTTP', () => {
     await drain();
 
     const [handoverCard] = devCards(/Handover needed/);
-    expect(executeActions(handoverCard!).map((action) => action.verb)).toEqual(['escalation.confirm_handover', 'escalation.schedule_handover', 'escalation.return_misallocated']);
+    expect(executeActions(handoverCard!).map(actionIdOf)).toEqual(['escalation.confirm_handover', 'escalation.schedule_handover', 'escalation.return_misallocated']);
     const schedule = actionNamed(handoverCard!, 'escalation.schedule_handover');
-    const form = h.cardOf(await h.invoke('dev', 'escalation.schedule_handover', schedule.data as Record<string, unknown>));
+    // The button opens the form in a dialog (task/fetch); the errors come back in the dialog (task/submit).
+    const form = h.dialogOf(await h.task('dev', 'fetch', schedule.data as Record<string, unknown>));
     expect(inputIds(form)).toEqual(['handoverDate', 'handoverTime', 'handoverLink']);
-    const submit = actionNamed(form, 'form.submit').data as Record<string, unknown>;
+    const submit = executeActions(form)[0]!.data as Record<string, unknown>;
 
-    const again = h.cardOf(await h.invoke('dev', 'form.submit', { ...submit, handoverDate: '2026-11-24', handoverTime: '09:00', handoverLink: 'ftp://files.example.org' }));
+    const again = h.dialogOf(await h.task('dev', 'submit', { ...submit, handoverDate: '2026-11-24', handoverTime: '09:00', handoverLink: 'ftp://files.example.org' }));
     expect(cardText(again)).toContain('That time has already passed: choose a time from now on');
     expect(cardText(again)).toContain('Enter a full https:// link, or leave it empty');
     expect((await t.app.store.repos.items.escalation(id))?.handoverAt).toBeNull();
 
-    const done = h.cardOf(await h.invoke('dev', 'form.submit', { ...submit, handoverDate: '2026-11-24', handoverTime: '15:30', handoverLink: '' }));
-    expect(executeActions(done).map((action) => action.verb)).toEqual([]);
+    // The good submit closes the dialog; the chat gets the item as it now stands.
+    const devBefore = h.cardsTo('dev').length;
+    const closed = await h.task('dev', 'submit', { ...submit, handoverDate: '2026-11-24', handoverTime: '15:30', handoverLink: '' });
+    expect(closed.task.type, JSON.stringify(closed.task.value)).toBe('message');
+    expect(h.cardsTo('dev').slice(devBefore)).toHaveLength(1);
+    const done = h.cardsTo('dev').at(-1)!;
+    expect(executeActions(done).map(actionIdOf)).toEqual([]);
     expect(await t.app.store.repos.items.escalation(id)).toMatchObject({ handoverAt: new Date('2026-11-24T15:30:00Z'), handoverLink: null });
     await drain();
     expect(devCards(/Handover meeting scheduled/)).toHaveLength(1);
@@ -61,7 +67,7 @@ describe('Teams: the handover meeting, over HTTP', () => {
     await tick('2026-11-24T15:31:00Z');
     const chasedDev = devCards(/Handover meeting/).filter((card) => /late|due now/.test(cardText(card)));
     expect(chasedDev).toHaveLength(1);
-    expect(executeActions(chasedDev[0]!).map((action) => action.verb)).toEqual(['escalation.confirm_handover']);
+    expect(executeActions(chasedDev[0]!).map(actionIdOf)).toEqual(['escalation.confirm_handover']);
     expect(amaraDms(/Handover meeting.*(late|due now)|(late|due now)[\s\S]*Handover meeting/)).toHaveLength(1);
     h.expectAllCardsValid();
   });

@@ -204,3 +204,9 @@ export const cardText = (card: Json): string => {
 
 /** Input ids of a form card. */
 export const inputIds = (card: Json): string[] => ((card.body as Json[]) ?? []).filter((element) => String(element.type).startsWith('Input.')).map((element) => element.id as string);
+
+/** A button's action id: the verb of an Action.Execute, or the `action` in a dialog button's (task/fetch) data. */
+export const actionIdOf = (action: Json): string | undefined => (typeof action.verb === 'string' ? action.verb : ((action.data as Json | undefined)?.action as string | undefined));
+
+/** Whether a button opens a Teams dialog (an Action.Submit whose data asks for `task/fetch`). */
+export const opensDialog = (action: Json): boolean => action.type === 'Action.Submit' && ((action.data as Json | undefined)?.msteams as Json | undefined)?.type === 'task/fetch';

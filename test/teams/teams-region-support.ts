@@ -4,6 +4,7 @@
 import { expect } from 'vitest';
 import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { actionExecuteActivity, installActivity, messageActivity, postActivity, teamInstallActivity } from '../support/bot-activities.js';
+import { taskFetchActivity, taskSubmitActivity } from '../support/bot-activities-ui.js';
 import { type FakeConnector, type SentActivity, startFakeConnector } from '../support/fake-connector.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 import { SLACK, exampleOrg } from '../support/test-org.js';
@@ -42,6 +43,8 @@ export interface Region {
   say(who: RegionPerson, text: string): Promise<SentActivity[]>;
   /** An Action.Execute click; the invoke answer (a card or a message). */
   invoke(who: RegionPerson, verb: string, data: Json): Promise<{ type: string; value: unknown }>;
+  /** A dialog button clicked (task/fetch) or a dialog submitted (task/submit): the task answer's body. */
+  task(who: RegionPerson, kind: 'fetch' | 'submit', data: Json): Promise<{ task: { type: string; value: unknown } }>;
   /** Cards sent to this person's 1:1 chat, in order. */
   cardsTo(who: RegionPerson): Json[];
   expectAllCardsValid(): void;
@@ -86,6 +89,12 @@ export const startRegion = async (
       const res = await post(actionExecuteActivity({ ...base(who), verb, data }));
       const answer = res.json as { type: string; value: unknown };
       if (answer.type === 'application/vnd.microsoft.card.adaptive') fake.recordCard(answer.value as object);
+      return answer;
+    },
+    async task(who, kind, data) {
+      const res = await post((kind === 'fetch' ? taskFetchActivity : taskSubmitActivity)({ ...base(who), data }));
+      const answer = res.json as { task: { type: string; value: unknown } };
+      if (answer.task.type === 'continue') fake.recordCard((answer.task.value as { card: { content: object } }).card.content);
       return answer;
     },
     cardsTo(who) {

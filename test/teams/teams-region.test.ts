@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionNamed, cardText } from './teams-harness.js';
+import { actionIdOf, actionNamed, cardText, executeActions, opensDialog } from './teams-harness.js';
 import { CHANNEL, type Region, type RegionPerson, cardsOfActivity, personalConversation, startRegion } from './teams-region-support.js';
 import { SLACK } from '../support/test-org.js';
 
@@ -27,14 +27,32 @@ describe('A Teams-only region: escalation and referral from raise to close, chan
   });
 
   const drain = () => r.t.app.dispatcher.drain();
-  /** Click `verb` on the newest card in `who`'s chat that has it; fill and submit the form if one opens. */
+  /**
+   * Click `verb` on the newest card in `who`'s chat that has it; fill and submit the form if one opens (a button
+   * that needs a form opens it in a dialog: task/fetch, then task/submit, and the chat gets the item as it stands).
+   */
   const decide = async (who: RegionPerson, verb: string, values: Record<string, string> = {}): Promise<string> => {
     const card = r
       .cardsTo(who)
-      .filter((candidate) => JSON.stringify(candidate).includes(`"verb":"${verb}"`))
+      .filter((candidate) => executeActions(candidate).some((action) => actionIdOf(action) === verb))
       .at(-1);
     expect(card, `${who} has no ${verb} button`).toBeDefined();
-    const answer = await r.invoke(who, verb, actionNamed(card!, verb).data as Json);
+    const button = actionNamed(card!, verb);
+    if (opensDialog(button)) {
+      const dialog = await r.task(who, 'fetch', button.data as Json);
+      expect(dialog.task.type, JSON.stringify(dialog.task.value)).toBe('continue');
+      const form = (dialog.task.value as { card: { content: Json } }).card.content;
+      expect((form.body as Json[]).some(isInput)).toBe(true);
+      const [submit] = executeActions(form);
+      const before = r.cardsTo(who).length;
+      const done = await r.task(who, 'submit', { ...(submit!.data as Json), ...values });
+      expect(done.task.type, JSON.stringify(done.task.value)).toBe('message');
+      expect(r.cardsTo(who).slice(before)).toHaveLength(1);
+      const shown = r.cardsTo(who).at(-1)!;
+      expect((shown.body as Json[]).some(isInput), cardText(shown)).toBe(false);
+      return cardText(shown);
+    }
+    const answer = await r.invoke(who, verb, button.data as Json);
     expect(answer.type).toBe('application/vnd.microsoft.card.adaptive');
     const shown = answer.value as Json;
     if (!(shown.body as Json[]).some(isInput)) return cardText(shown);
