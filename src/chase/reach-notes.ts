@@ -12,13 +12,7 @@ type ReachNotes = Pick<DigestNotes, 'channelsNotReached' | 'teamsInstallRefused'
  * The digest's reach notes for every unit of a run: its channels the bot cannot post to now, and its people the
  * Teams app could not be installed for since the unit's previous digest. The refusals are read once per run.
  */
-export const reachNotes = async (args: {
-  ctx: UseCaseContext;
-  repos: Repositories;
-  units: readonly OrgUnit[];
-  lastRun: ReadonlyMap<string, Date>;
-  now: Date;
-}): Promise<Map<string, ReachNotes>> => {
+export const reachNotes = async (args: { ctx: UseCaseContext; repos: Repositories; units: readonly OrgUnit[]; lastRun: ReadonlyMap<string, Date>; now: Date }): Promise<Map<string, ReachNotes>> => {
   const { ctx, repos, now } = args;
   const problems = await channelProblems({ reach: ctx.reach, units: args.units, repos });
   const refusals = await repos.records.auditEventsSince({ event: INSTALL_REFUSED_EVENT, since: new Date(now.getTime() - 7 * DAY_MS) });

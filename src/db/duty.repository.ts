@@ -29,7 +29,9 @@ export const createDutyRepository = (db: Executor) => ({
     return db
       .select()
       .from(dutyAssignments)
-      .where(sql`${dutyAssignments.id} IN (SELECT max(${dutyAssignments.id}) FROM ${dutyAssignments} WHERE (${dutyAssignments.onDate} = ${args.onDate} AND ${dutyAssignments.untilDate} IS NULL) OR (${dutyAssignments.onDate} <= ${args.onDate} AND ${dutyAssignments.untilDate} >= ${args.onDate}) GROUP BY ${dutyAssignments.unitId})`);
+      .where(
+        sql`${dutyAssignments.id} IN (SELECT max(${dutyAssignments.id}) FROM ${dutyAssignments} WHERE (${dutyAssignments.onDate} = ${args.onDate} AND ${dutyAssignments.untilDate} IS NULL) OR (${dutyAssignments.onDate} <= ${args.onDate} AND ${dutyAssignments.untilDate} >= ${args.onDate}) GROUP BY ${dutyAssignments.unitId})`,
+      );
   },
   async set(args: { unitId: string; onDate: string; untilDate?: string | null; personIds: string[]; setBy: string | null; at: Date }): Promise<DutyRow> {
     const untilDate = args.untilDate && args.untilDate !== args.onDate ? args.untilDate : null;

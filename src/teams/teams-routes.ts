@@ -1,5 +1,5 @@
 // Inbound activities → the dutydesk handlers: messages, Action.Execute invokes, installs. Translation only.
-import { type AgentApplication, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
+import type { AgentApplication, TurnContext, TurnState } from '@microsoft/agents-hosting';
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
 import type { TeamsHandlers, TeamsLogger, TeamsOutgoing, TeamsUser } from './teams-endpoint.js';
 import { safeCardText } from './teams-text.js';

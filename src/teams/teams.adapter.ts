@@ -38,7 +38,7 @@ export const createTeamsAdapter = async (args: {
   boardUrl?: string;
 }) => {
   const { ctx, settings } = args;
-  let bot: TeamsBot | undefined = undefined; // the handlers answer a group-chat mention proactively, through the bot
+  let bot: TeamsBot | undefined; // the handlers answer a group-chat mention proactively, through the bot
   bot = createTeamsBot({
     appId: settings.appId,
     appPassword: settings.appPassword,

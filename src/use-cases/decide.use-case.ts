@@ -89,7 +89,18 @@ export const decide = async (args: { ctx: UseCaseContext } & DecisionInput) => {
       if (unitError) throw new DomainError({ code: 'input.invalid', details: { field: definition.actions[args.action]?.input.unit?.field ?? 'unit', message: unitError } });
     }
     const { facts, roles, org } = await rolesOn({ ctx, repos, module, row, personId: actorId, now });
-    const asked: Command = { action: args.action, actorId, actorRoles: roles, rationale: args.rationale, personId: args.personId, date: args.date, unitId: args.unitId, meeting: args.meeting, edits: args.edits, at: now };
+    const asked: Command = {
+      action: args.action,
+      actorId,
+      actorRoles: roles,
+      rationale: args.rationale,
+      personId: args.personId,
+      date: args.date,
+      unitId: args.unitId,
+      meeting: args.meeting,
+      edits: args.edits,
+      at: now,
+    };
     // Absence cover: a delegate or acting manager decides with the other person's roles, recorded on their behalf.
     const capacity = decisionCapacity({ module, facts, command: asked, org });
     const { command } = capacity;

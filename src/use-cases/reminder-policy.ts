@@ -1,4 +1,4 @@
-import { type ReminderPolicy } from '../domain/reminder-ladder.js';
+import type { ReminderPolicy } from '../domain/reminder-ladder.js';
 import { parseDeadlineSpec } from '../domain/time/deadline-spec.js';
 import type { Directory } from './directory.js';
 

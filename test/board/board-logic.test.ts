@@ -5,7 +5,7 @@ import { boardSettings } from '../../src/board/board-config.js';
 import { html } from '../../src/board/board-html.js';
 import { cookieHeader, csrfMatches, csrfToken } from '../../src/board/board-sessions.js';
 import { buildUnitWeekReport, median, parseWeek, percentile, tableCsv, weekOf } from '../../src/board/board-reports.js';
-import { ConfigError, parseEnv } from '../../src/config/env.config.js';
+import { type ConfigError, parseEnv } from '../../src/config/env.config.js';
 import { buildDirectory } from '../../src/use-cases/directory.js';
 import { exampleOrg } from '../support/test-org.js';
 

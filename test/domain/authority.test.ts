@@ -77,7 +77,16 @@ describe('escalation authority: every state × action × role', () => {
   const cases = ESCALATION_STATES.flatMap((state) => ESCALATION_ACTIONS.flatMap((action) => ESCALATION_ROLES.map((role) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = ESCALATION_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', meeting: MEETING, edits: { summary: 'Changed.' }, at: new Date('2026-11-24T10:00:00Z') };
+    const command = {
+      action,
+      actorId: 'someone',
+      actorRoles: new Set([role]),
+      rationale: 'Because.',
+      personId: 'newcm',
+      meeting: MEETING,
+      edits: { summary: 'Changed.' },
+      at: new Date('2026-11-24T10:00:00Z'),
+    };
     const refusal = checkEscalationAuthority({ facts: facts(state), command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -189,7 +198,17 @@ describe('referral authority: every state × action × role', () => {
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
     const allowed = REFERRAL_ALLOWED.some(([a, s, r]) => a === action && s === state && r === role);
     const referral = { state, raisedBy: 'officer', senderUnitId: 'sender', providerUnitId: 'provider', assignedWorkerId: 'worker' };
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'worker', date: '2027-03-01', unitId: 'other-provider', edits: { notes: 'Sent.' }, at: new Date(0) };
+    const command = {
+      action,
+      actorId: 'someone',
+      actorRoles: new Set([role]),
+      rationale: 'Because.',
+      personId: 'worker',
+      date: '2027-03-01',
+      unitId: 'other-provider',
+      edits: { notes: 'Sent.' },
+      at: new Date(0),
+    };
     const refusal = checkReferralAuthority({ facts: referral, command });
     if (allowed) {
       expect(refusal).toBeNull();
@@ -214,7 +233,18 @@ const DEFINITIONS: { definition: AnyWorkflow; facts: (state: string) => { state:
 describe.each(DEFINITIONS)('$definition.itemType definition: every state × action × role', ({ definition, facts: factsFor }) => {
   const cases = definition.states.flatMap((state: string) => Object.keys(definition.actions).flatMap((action) => definition.roles.map((role: string) => ({ state, action, role }))));
   it.each(cases)('$action in $state by $role', ({ state, action, role }) => {
-    const command = { action, actorId: 'someone', actorRoles: new Set([role]), rationale: 'Because.', personId: 'newcm', date: '2027-03-01', unitId: 'other-provider', meeting: MEETING, edits: { summary: 'Changed.' }, at: new Date(0) };
+    const command = {
+      action,
+      actorId: 'someone',
+      actorRoles: new Set([role]),
+      rationale: 'Because.',
+      personId: 'newcm',
+      date: '2027-03-01',
+      unitId: 'other-provider',
+      meeting: MEETING,
+      edits: { summary: 'Changed.' },
+      at: new Date(0),
+    };
     const applied = transition({ definition, facts: factsFor(state), command });
     if ('refusal' in applied) {
       expect(applied.refusal.code).toMatch(/^(item\.moved_on|[a-z]+\.not_[a-z_]+|action\.not_allowed|escalation\.own_escalation|escalation\.handover_already_confirmed)$/);

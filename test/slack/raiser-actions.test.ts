@@ -75,9 +75,9 @@ describe('Slack: what an officer can do with their own items', () => {
       'oasysRef',
       'rationale',
     ]);
-    expect((inputBlock(form.blocks, 'summary')?.element as { initial_value?: string }).initial_value).toBe(SUMMARY);
-    expect((inputBlock(form.blocks, 'roshNew')?.element as { initial_option?: { value: string } }).initial_option?.value).toBe('HIGH');
-    expect((inputBlock(form.blocks, 'reason')?.element as { initial_option?: { value: string } }).initial_option?.value).toBe('breach_or_new_offence');
+    expect((inputBlock(form.blocks, 'summary')!.element as { initial_value?: string }).initial_value).toBe(SUMMARY);
+    expect((inputBlock(form.blocks, 'roshNew')!.element as { initial_option?: { value: string } }).initial_option?.value).toBe('HIGH');
+    expect((inputBlock(form.blocks, 'reason')!.element as { initial_option?: { value: string } }).initial_option?.value).toBe('breach_or_new_offence');
 
     const unchanged = { ...escalationValues({ summary: SUMMARY }), rationale: stateValue.text(null) };
     delete (unchanged as Record<string, unknown>).crn;

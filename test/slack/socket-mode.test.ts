@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlackSocket, startFakeSlackSocket } from '../support/fake-slack-socket.js';
-import { type SlackCall } from '../support/fake-slack.js';
+import type { SlackCall } from '../support/fake-slack.js';
 import { blockActionPayload, slashCommandBody, stateValue, viewSubmissionPayload } from '../support/slack-requests.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 import { SLACK } from '../support/test-org.js';

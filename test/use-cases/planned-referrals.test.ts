@@ -117,8 +117,8 @@ describe('planned referrals: the import', () => {
 
     // Amara sends it from the reminder: the referral form, filled in with what was planned.
     const form = await clickForForm(h, { userId: SLACK.amara, message: reminder!, actionId: 'referral.send_planned' });
-    expect((inputBlock(form.blocks, 'prison')?.element as { initial_value?: string }).initial_value).toBe('HMP Leeds');
-    expect((inputBlock(form.blocks, 'releaseDate')?.element as { initial_date?: string }).initial_date).toBe('2027-03-16');
+    expect((inputBlock(form.blocks, 'prison')!.element as { initial_value?: string }).initial_value).toBe('HMP Leeds');
+    expect((inputBlock(form.blocks, 'releaseDate')!.element as { initial_date?: string }).initial_date).toBe('2027-03-16');
     const sent = await submit(h, {
       userId: SLACK.amara,
       view: form,

@@ -196,8 +196,7 @@ const scheduleHandover: Rule = {
 /** What the raiser may change after a return (the CRN names the case and stays). */
 export const ESCALATION_EDITABLE = ['noms', 'roshCurrent', 'roshNew', 'mappaCategory', 'mappaLevel', 'reason', 'urgency', 'receivingUnitId', 'summary', 'oasysRef'] as const;
 
-const editsOf = (facts: EscalationFacts, command: Command<EscalationRole>) =>
-  command.edits ? fieldChanges({ before: facts as unknown as Record<string, unknown>, edits: command.edits }) : [];
+const editsOf = (facts: EscalationFacts, command: Command<EscalationRole>) => (command.edits ? fieldChanges({ before: facts as unknown as Record<string, unknown>, edits: command.edits }) : []);
 
 /** Edit and resubmit: the returned escalation, changed, back to the countersigner; an edit that changes nothing is refused. */
 const editResubmit: Rule = {
@@ -216,10 +215,7 @@ const editResubmit: Rule = {
     return {
       to: 'awaiting_countersign',
       patch,
-      effects: [
-        start('countersign', [person(facts.countersignerId)], facts.senderUnitId),
-        notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true }),
-      ],
+      effects: [start('countersign', [person(facts.countersignerId)], facts.senderUnitId), notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true })],
     };
   },
 };
