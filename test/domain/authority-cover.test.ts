@@ -48,6 +48,7 @@ const ALLOWED: [string, string, string][] = [
   ['countersign', 'awaiting_countersign', 'countersigner'],
   ['return', 'awaiting_countersign', 'countersigner'],
   ['resubmit', 'returned', 'raiser'],
+  ['edit_resubmit', 'returned', 'raiser'],
   ...['awaiting_countersign', 'returned', 'awaiting_acceptance'].flatMap((state): [string, string, string][] => [
     ['withdraw', state, 'raiser'],
     ['withdraw', state, 'sender_manager'],
@@ -61,6 +62,7 @@ const ALLOWED: [string, string, string][] = [
   ['reallocate', 'awaiting_reallocation', 'acceptor'],
   ['confirm_handover', 'awaiting_handover', 'old_case_manager'],
   ['confirm_handover', 'awaiting_handover', 'new_case_manager'],
+  ['schedule_handover', 'awaiting_handover', 'new_case_manager'],
   ...['awaiting_reallocation', 'awaiting_handover'].flatMap((state): [string, string, string][] => [
     ['return_misallocated', state, 'receiving_duty'],
     ['return_misallocated', state, 'receiving_manager'],

@@ -46,6 +46,7 @@ describe('Teams: forms open in a dialog (task/fetch) and come back with field er
       'receivingUnitId',
       'summary',
       'oasysReviewed',
+      'oasysRef',
     ]);
     const submit = buttonsOf(dialog);
     expect(submit.map((button) => button.type)).toEqual(['Action.Submit']); // in a dialog, Action.Submit sends task/submit
