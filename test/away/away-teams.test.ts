@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dmsTo, buttonsOf, textOf } from '../slack/slack-harness.js';
 import { SLACK } from '../support/test-org.js';
-import { type TeamsHarness, actionNamed, cardText, executeActions, startTeamsHarness } from '../teams/teams-harness.js';
+import { type TeamsHarness, actionIdOf, actionNamed, cardText, executeActions, startTeamsHarness } from '../teams/teams-harness.js';
 
 const replyText = (replies: { text?: string; attachments?: { content?: unknown }[] }[]) =>
   replies.map((reply) => reply.text ?? (reply.attachments?.[0]?.content ? cardText(reply.attachments[0].content as Record<string, unknown>) : '')).join('\n');
@@ -29,11 +29,16 @@ describe('/away on Teams', { timeout: 120_000 }, () => {
     expect(h.cardsTo('tom')).toHaveLength(1); // only the reply to "away"
     const [card] = h.cardsTo('dev');
     expect(cardText(card!)).toMatch(/Countersign needed: ESC-000001/);
-    expect(executeActions(card!).map((action) => action.verb)).toEqual(['escalation.countersign', 'escalation.return']);
+    expect(executeActions(card!).map(actionIdOf)).toEqual(['escalation.countersign', 'escalation.return']);
 
-    const form = h.cardOf(await h.invoke('dev', 'escalation.countersign', actionNamed(card!, 'escalation.countersign').data as Record<string, unknown>));
-    const submitData = actionNamed(form, 'form.submit').data as Record<string, unknown>;
-    const done = h.cardOf(await h.invoke('dev', 'form.submit', { ...submitData, rationale: 'Agree, on behalf of Tom.' }));
+    // The button opens the form in a dialog (task/fetch); the good submit (task/submit) closes it and the chat gets the item as it now stands.
+    const form = h.dialogOf(await h.task('dev', 'fetch', actionNamed(card!, 'escalation.countersign').data as Record<string, unknown>));
+    const submitData = executeActions(form)[0]!.data as Record<string, unknown>;
+    const devBefore = h.cardsTo('dev').length;
+    const closed = await h.task('dev', 'submit', { ...submitData, rationale: 'Agree, on behalf of Tom.' });
+    expect(closed.task.type, JSON.stringify(closed.task.value)).toBe('message');
+    expect(h.cardsTo('dev').slice(devBefore)).toHaveLength(1);
+    const done = h.cardsTo('dev').at(-1)!;
     expect(cardText(done)).toMatch(/Countersigned by Dev Patel/);
     const last = await h.t.app.store.repos.records.lastDecision({ itemType: 'escalation', itemId: id });
     expect(last).toMatchObject({ action: 'countersign', actorId: 'dev', actorRole: 'receiving_duty+delegate', onBehalfOf: 'tom', onBehalfRole: 'countersigner+sender_manager', platform: 'teams' });
@@ -48,7 +53,7 @@ describe('/away on Teams', { timeout: 120_000 }, () => {
     const id = await h.raiseViaSlack({ slackUserId: SLACK.amara, crn: 'X500002', summary: 'Breached licence conditions; new intelligence from police.' });
     await h.t.app.dispatcher.drain();
     const [request] = h.cardsTo('tom');
-    expect(executeActions(request!).map((action) => action.verb)).toEqual(['escalation.countersign', 'escalation.return']);
+    expect(executeActions(request!).map(actionIdOf)).toEqual(['escalation.countersign', 'escalation.return']);
 
     const said = await h.say('tom', 'away until 2026-11-27 ben');
     expect(replyText(said.replies)).toContain(

@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { actionExecuteActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
+import { taskFetchActivity, taskSubmitActivity } from '../support/bot-activities-ui.js';
 import { type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 import { exampleOrg } from '../support/test-org.js';
-import { actionNamed, cardText, executeActions, inputIds } from './teams-harness.js';
+import { actionIdOf, actionNamed, cardText, executeActions, inputIds, opensDialog } from './teams-harness.js';
 
 type Json = Record<string, unknown>;
 const AAD = { amara: '5a0c1d2e-0000-4000-8000-00000000a001', tom: '5a0c1d2e-0000-4000-8000-00000000a002' } as const;
@@ -55,7 +56,40 @@ describe('Teams: what an officer can do with their own items', () => {
     fake.recordCard(answer.value);
     return answer.value;
   };
-  const submitForm = (who: Who, form: Json, values: Json) => invoke(who, 'form.submit', { ...(actionNamed(form, 'form.submit').data as Json), ...values });
+  /** A dialog invoke (task/fetch or task/submit); a dialog left open is recorded with the other cards. */
+  const task = async (who: Who, kind: 'fetch' | 'submit', data: Json) => {
+    const res = await postActivity({ baseUrl: t.baseUrl, activity: (kind === 'fetch' ? taskFetchActivity : taskSubmitActivity)({ ...base(who), data }) });
+    expect(res.status).toBe(200);
+    const answer = res.json as { task: { type: string; value: unknown } };
+    if (answer.task.type === 'continue') fake.recordCard((answer.task.value as { card: { content: object } }).card.content);
+    return answer;
+  };
+  /** Click a card's button; returns the card that answers. A button that needs a form opens it in a dialog (task/fetch): the dialog's card is the form. */
+  const press = async (who: Who, card: Json, verb: string): Promise<Json> => {
+    const button = actionNamed(card, verb);
+    if (opensDialog(button)) {
+      const answer = await task(who, 'fetch', button.data as Json);
+      expect(answer.task.type, JSON.stringify(answer.task.value)).toBe('continue');
+      return (answer.task.value as { card: { content: Json } }).card.content;
+    }
+    return invoke(who, verb, button.data as Json);
+  };
+  /**
+   * Submit a form; returns the card that answers. A form in a dialog (its submit an Action.Submit, sent as
+   * task/submit) comes back as the dialog with the errors, or closes and the chat gets the item as it now stands.
+   */
+  const submitForm = async (who: Who, form: Json, values: Json): Promise<Json> => {
+    const [dialogSubmit] = executeActions(form);
+    if (dialogSubmit?.type === 'Action.Submit' && !opensDialog(dialogSubmit)) {
+      const before = cardsTo(who).length;
+      const answer = await task(who, 'submit', { ...(dialogSubmit.data as Json), ...values });
+      if (answer.task.type === 'continue') return (answer.task.value as { card: { content: Json } }).card.content;
+      expect(answer.task.type, JSON.stringify(answer.task.value)).toBe('message');
+      expect(cardsTo(who).slice(before)).toHaveLength(1);
+      return cardsTo(who).at(-1)!;
+    }
+    return invoke(who, 'form.submit', { ...(actionNamed(form, 'form.submit').data as Json), ...values });
+  };
   const cardsTo = (who: Who) => fake.activitiesTo(conversation(who)).flatMap((activity) => (activity.attachments ?? []).map((attachment) => attachment.content as Json));
   const openUrls = (card: Json) => ((card.actions as Json[] | undefined) ?? []).filter((action) => action.type === 'Action.OpenUrl');
   const inputValue = (card: Json, id: string) => ((card.body as Json[]).find((element) => element.id === id) as Json | undefined)?.value;
@@ -83,14 +117,14 @@ describe('Teams: what an officer can do with their own items', () => {
     const toTom = cardsTo('tom').at(-1)!;
     expect(cardText(toTom)).toContain('OASys assessment\n1234567');
     expect(openUrls(toTom)).toEqual([{ type: 'Action.OpenUrl', title: 'Open case record', url: 'https://ndelius.example.org/case/X123456' }]);
-    const returnForm = await invoke('tom', 'escalation.return', actionNamed(toTom, 'escalation.return').data as Json);
+    const returnForm = await press('tom', toTom, 'escalation.return');
     await submitForm('tom', returnForm, { rationale: 'Update the risk level and the summary.' });
     expect((await t.app.store.repos.items.escalation(id))?.state).toBe('returned');
     await drain();
 
     const returned = cardsTo('amara').at(-1)!;
-    expect(executeActions(returned).map((action) => action.verb)).toEqual(['escalation.resubmit', 'escalation.withdraw', 'escalation.edit_resubmit']);
-    const edit = await invoke('amara', 'escalation.edit_resubmit', actionNamed(returned, 'escalation.edit_resubmit').data as Json);
+    expect(executeActions(returned).map(actionIdOf)).toEqual(['escalation.resubmit', 'escalation.withdraw', 'escalation.edit_resubmit']);
+    const edit = await press('amara', returned, 'escalation.edit_resubmit');
     expect(inputIds(edit)).toEqual(['noms', 'roshCurrent', 'roshNew', 'mappaCategory', 'mappaLevel', 'reason', 'urgency', 'receivingUnitId', 'summary', 'oasysRef', 'rationale']);
     expect(inputValue(edit, 'summary')).toBe(SUMMARY);
     expect(inputValue(edit, 'roshNew')).toBe('HIGH');
@@ -108,7 +142,7 @@ describe('Teams: what an officer can do with their own items', () => {
     expect(await t.app.store.repos.items.escalation(id)).toMatchObject({ state: 'awaiting_countersign', roshNew: 'VERY_HIGH', summary: NEW_SUMMARY, urgency: 'urgent' });
     await drain();
     const again = cardsTo('tom').at(-1)!;
-    expect(executeActions(again).map((action) => action.verb)).toEqual(['escalation.countersign', 'escalation.return']);
+    expect(executeActions(again).map(actionIdOf)).toEqual(['escalation.countersign', 'escalation.return']);
     const lines = cardText(again).split('\n');
     const at = lines.indexOf('What changed:');
     expect(lines.slice(at, at + 3)).toEqual(['What changed:', '• New RoSH level: High → Very high', `• Summary: “${SUMMARY}” → “${NEW_SUMMARY}”`]);
@@ -120,7 +154,7 @@ describe('Teams: what an officer can do with their own items', () => {
     expect(cardText(mine).split('\n')[0]).toBe('What I raised');
     expect(cardText(mine)).toContain('ESC-000001 · X123456 · Awaiting countersign · next: Tom Reyes, due Tue 24 Nov 2026, 12:00');
     expect(executeActions(mine).map((action) => action.title)).toEqual(['ESC-000001: Withdraw']);
-    const form = await invoke('amara', 'escalation.withdraw', actionNamed(mine, 'escalation.withdraw').data as Json);
+    const form = await press('amara', mine, 'escalation.withdraw');
     expect(inputIds(form)).toEqual(['rationale']);
     const empty = await submitForm('amara', form, { rationale: ' ' });
     expect(cardText(empty)).toContain('Give your rationale');
@@ -147,7 +181,7 @@ describe('Teams: what an officer can do with their own items', () => {
     expect(referral?.releaseDate).toBe('2027-06-01');
     const mine = await say('amara', 'cases mine');
     expect(executeActions(mine).map((action) => action.title)).toEqual(['REF-000001: Withdraw', 'REF-000001: Change release date']);
-    const change = await invoke('amara', 'referral.change_release_date', actionNamed(mine, 'referral.change_release_date').data as Json);
+    const change = await press('amara', mine, 'referral.change_release_date');
     expect(inputIds(change)).toEqual(['releaseDate', 'rationale']);
     expect(cardText(await submitForm('amara', change, { releaseDate: '2026-11-23' }))).toContain('The release date must be after today');
     expect(cardText(await submitForm('amara', change, { releaseDate: '2030-01-01' }))).toContain('The release date must be within 3 years from today');
