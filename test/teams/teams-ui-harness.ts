@@ -5,6 +5,7 @@ import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { botAddedActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { fileConsentActivity, groupMentionActivity, taskFetchActivity, taskSubmitActivity } from '../support/bot-activities-ui.js';
 import type { SentActivity } from '../support/fake-connector.js';
+import { cardText } from './teams-harness.js';
 import { type Parity, type Person, aadOf, startParity } from '../interaction/parity-support.js';
 
 type Json = Record<string, unknown>;
@@ -75,16 +76,5 @@ export const buttonsOf = (card: Json): Json[] => {
 
 export const inputsOf = (card: Json) => ((card.body as Json[]) ?? []).filter((element) => String(element.type).startsWith('Input.'));
 
-export const textOf = (card: Json): string => {
-  const parts: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Json;
-    if (record.type === 'TextBlock' && typeof record.text === 'string') parts.push(record.text);
-    if (typeof record.title === 'string' && typeof record.value === 'string') parts.push(`${record.title}: ${record.value}`);
-    for (const value of Object.values(record)) walk(value);
-  };
-  walk(card);
-  return parts.join('\n');
-};
+/** Every TextBlock text and fact in a card, joined (the main Teams harness's reading). */
+export const textOf = cardText;
