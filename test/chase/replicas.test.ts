@@ -106,9 +106,10 @@ describe('two replicas on one PostgreSQL server', () => {
       const repos = apps[0]!.store.repos;
       const reminderRows = await repos.outbox.byDedupePrefix('reminder:');
       // Per escalation: owner at 11:00, 11:10, 11:30, 12:00 and the next morning at 09:00; the senior manager
-      // (Tom is both the owner and the unit manager) at 11:30 as manager and at 12:00 as senior manager.
+      // (Tom is both the owner and the unit manager) at 11:30 on the manager rung, and not again at 12:00: a rung is
+      // never sent to someone a lower rung already reached (#13, the chase reaches someone who can act).
       const byRung = (rung: string) => reminderRows.filter((row) => row.dedupeKey.split(':')[2] === rung).length;
-      expect([byRung('owner'), byRung('manager'), byRung('seniorManager')]).toEqual([ESCALATIONS * 5, ESCALATIONS, ESCALATIONS]);
+      expect([byRung('owner'), byRung('manager'), byRung('seniorManager')]).toEqual([ESCALATIONS * 5, ESCALATIONS, 0]);
       expect(reminderRows.every((row) => row.status === 'sent')).toBe(true);
       const counts = await repos.outbox.countsByStatus();
       expect(counts.dead ?? 0).toBe(0);
