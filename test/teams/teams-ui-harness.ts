@@ -5,7 +5,7 @@ import { validateAdaptiveCard } from '../support/adaptive-card-schema.js';
 import { botAddedActivity, installActivity, messageActivity, postActivity } from '../support/bot-activities.js';
 import { fileConsentActivity, groupMentionActivity, taskFetchActivity, taskSubmitActivity } from '../support/bot-activities-ui.js';
 import type { SentActivity } from '../support/fake-connector.js';
-import { cardText } from './teams-harness.js';
+import { cardText, executeActions } from './teams-harness.js';
 import { type Parity, type Person, aadOf, startParity } from '../interaction/parity-support.js';
 
 type Json = Record<string, unknown>;
@@ -61,18 +61,7 @@ export const dialogCard = (body: TaskBody): Json => {
 };
 
 /** Every button of a card: Action.Execute (verb) and Action.Submit (data), card-level and in ActionSets. */
-export const buttonsOf = (card: Json): Json[] => {
-  const found: Json[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Json;
-    if (record.type === 'Action.Execute' || record.type === 'Action.Submit') found.push(record);
-    for (const [key, value] of Object.entries(record)) if (key !== 'data') walk(value);
-  };
-  walk(card);
-  return found;
-};
+export const buttonsOf = executeActions;
 
 export const inputsOf = (card: Json) => ((card.body as Json[]) ?? []).filter((element) => String(element.type).startsWith('Input.'));
 
