@@ -1,6 +1,7 @@
-import { type RoshLevel, type Urgency, deriveUrgency } from '../case-facts.js';
-import { type DeadlineKind, type Effect, type Recipient, notify, person } from '../workflow.types.js';
-import { changedPatch, fieldChanges } from './item-edits.js';
+import { type Effect, notify, person } from '../workflow.types.js';
+import { countersignRequested, handoverEffects, manager, receivingDuty, start } from './escalation-effects.js';
+import { handoverActions } from './escalation-handover.workflow.js';
+import { raiserActions } from './escalation-raiser.workflow.js';
 import type { ActionDefinition, Command, WorkflowDefinition } from './workflow.js';
 
 /**
@@ -74,22 +75,6 @@ export interface EscalationPatch {
 type Rule = ActionDefinition<EscalationState, EscalationRole, EscalationFacts, EscalationPatch>;
 type Args = { facts: EscalationFacts; command: Command<EscalationRole> };
 
-const receivingDuty = (facts: EscalationFacts) => ({ kind: 'unitDuty' as const, unitId: facts.receivingUnitId });
-const manager = (unitId: string) => ({ kind: 'unitManager' as const, unitId });
-
-const start = (kind: DeadlineKind, owners: Recipient[], unitId: string): Effect => ({
-  type: 'startDeadline',
-  kind,
-  owners,
-  unitId,
-});
-
-const handoverEffects = (facts: EscalationFacts, newCaseManagerId: string): Effect[] => [
-  start('handover', [person(facts.raisedBy), person(newCaseManagerId)], facts.receivingUnitId),
-  notify(person(facts.raisedBy), 'escalation.handover_requested', { withActions: true }),
-  notify(person(newCaseManagerId), 'escalation.handover_requested', { withActions: true }),
-];
-
 const RECEIVING: readonly EscalationRole[] = ['receiving_duty', 'receiving_manager'];
 
 const notOwnEscalation = ({ facts, command }: Args) => (command.actorId === facts.raisedBy ? { code: 'escalation.own_escalation' as const } : null);
@@ -136,90 +121,6 @@ const accept: Rule = {
   },
 };
 
-const confirmHandover: Rule = {
-  from: ['awaiting_handover'],
-  roles: ['old_case_manager', 'new_case_manager'],
-  refusal: 'escalation.not_case_manager',
-  input: { rationale: 'optional' },
-  buttonOn: ['escalation.handover_requested', 'escalation.handover_half_confirmed', 'deadline:handover', 'escalation.handover_scheduled', 'deadline:handoverMeeting'],
-  style: 'primary',
-  check: ({ facts, command }) => {
-    const done =
-      (command.actorRoles.has('old_case_manager') ? facts.handoverOldConfirmedAt !== null : true) && (command.actorRoles.has('new_case_manager') ? facts.handoverNewConfirmedAt !== null : true);
-    return done ? { code: 'escalation.handover_already_confirmed' } : null;
-  },
-  apply: ({ facts, command }) => {
-    const patch: EscalationPatch = {};
-    if (command.actorRoles.has('old_case_manager') && !facts.handoverOldConfirmedAt) patch.handoverOldConfirmedAt = command.at;
-    if (command.actorRoles.has('new_case_manager') && !facts.handoverNewConfirmedAt) patch.handoverNewConfirmedAt = command.at;
-    const oldDone = Boolean(patch.handoverOldConfirmedAt ?? facts.handoverOldConfirmedAt);
-    const newDone = Boolean(patch.handoverNewConfirmedAt ?? facts.handoverNewConfirmedAt);
-    if (oldDone && newDone) {
-      return {
-        to: 'closed',
-        patch: { ...patch, closedAt: command.at },
-        effects: [
-          notify(person(facts.raisedBy), 'escalation.closed'),
-          notify(person(facts.newCaseManagerId ?? command.actorId), 'escalation.closed'),
-          notify(manager(facts.receivingUnitId), 'escalation.closed'),
-        ],
-      };
-    }
-    const other = oldDone ? facts.newCaseManagerId : facts.raisedBy;
-    return { to: 'awaiting_handover', patch, effects: other ? [notify(person(other), 'escalation.handover_half_confirmed', { withActions: true })] : [] };
-  },
-};
-
-/**
- * The new case manager agrees a time (and optionally a video-call link) for the professional conversation. Both
- * are told; the meeting becomes a deadline at that time, chased like any other until both confirm the handover.
- * Scheduling again replaces the earlier time.
- */
-const scheduleHandover: Rule = {
-  from: ['awaiting_handover'],
-  roles: ['new_case_manager'],
-  refusal: 'escalation.not_case_manager',
-  input: { rationale: 'none', meeting: { need: 'required', field: 'handoverAt' } },
-  starts: ['handoverMeeting'],
-  buttonOn: ['escalation.handover_requested', 'escalation.handover_scheduled'],
-  apply: ({ facts, command }) => {
-    const meeting = command.meeting as { at: Date; link: string | null };
-    const both = [person(facts.raisedBy), person(facts.newCaseManagerId ?? command.actorId)];
-    return {
-      to: 'awaiting_handover',
-      patch: { handoverAt: meeting.at, handoverLink: meeting.link },
-      effects: [start('handoverMeeting', both, facts.receivingUnitId), ...both.map((to) => notify(to, 'escalation.handover_scheduled', { withActions: true }))],
-    };
-  },
-};
-
-/** What the raiser may change after a return (the CRN names the case and stays). */
-export const ESCALATION_EDITABLE = ['noms', 'roshCurrent', 'roshNew', 'mappaCategory', 'mappaLevel', 'reason', 'urgency', 'receivingUnitId', 'summary', 'oasysRef'] as const;
-
-const editsOf = (facts: EscalationFacts, command: Command<EscalationRole>) => (command.edits ? fieldChanges({ before: facts as unknown as Record<string, unknown>, edits: command.edits }) : []);
-
-/** Edit and resubmit: the returned escalation, changed, back to the countersigner; an edit that changes nothing is refused. */
-const editResubmit: Rule = {
-  from: ['returned'],
-  roles: ['raiser'],
-  refusal: 'action.not_allowed',
-  input: { rationale: 'optional', form: 'escalate' },
-  starts: ['countersign'],
-  buttonOn: ['escalation.returned', 'mine'],
-  style: 'primary',
-  check: ({ facts, command }) => (command.edits && editsOf(facts, command).length === 0 ? { code: 'edit.no_change' } : null),
-  apply: ({ facts, command }) => {
-    const patch: EscalationPatch = changedPatch(editsOf(facts, command));
-    const merged = { ...(facts as unknown as Record<string, unknown>), ...patch };
-    patch.urgency = deriveUrgency({ requested: merged.urgency as Urgency, roshNew: merged.roshNew as RoshLevel, mappaLevel: merged.mappaLevel as number | null });
-    return {
-      to: 'awaiting_countersign',
-      patch,
-      effects: [start('countersign', [person(facts.countersignerId)], facts.senderUnitId), notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true })],
-    };
-  },
-};
-
 const actions: Record<EscalationAction, Rule> = {
   countersign,
   return: {
@@ -232,31 +133,8 @@ const actions: Record<EscalationAction, Rule> = {
     precheck: notOwnEscalation,
     apply: ({ facts }) => ({ to: 'returned', effects: [notify(person(facts.raisedBy), 'escalation.returned', { withActions: true })] }),
   },
-  resubmit: {
-    from: ['returned'],
-    roles: ['raiser'],
-    refusal: 'action.not_allowed',
-    input: { rationale: 'optional' },
-    starts: ['countersign'],
-    buttonOn: ['escalation.returned'],
-    style: 'primary',
-    apply: ({ facts }) => ({
-      to: 'awaiting_countersign',
-      effects: [start('countersign', [person(facts.countersignerId)], facts.senderUnitId), notify(person(facts.countersignerId), 'escalation.countersign_requested', { withActions: true })],
-    }),
-  },
-  withdraw: {
-    from: ['awaiting_countersign', 'returned', 'awaiting_acceptance'],
-    roles: ['raiser', 'sender_manager'],
-    refusal: 'action.not_allowed',
-    input: { rationale: 'required' },
-    buttonOn: ['escalation.returned', 'mine'],
-    style: 'danger',
-    apply: ({ facts }) => ({
-      to: 'withdrawn',
-      effects: [notify(person(facts.raisedBy), 'escalation.withdrawn'), notify(person(facts.countersignerId), 'escalation.withdrawn')],
-    }),
-  },
+  resubmit: raiserActions.resubmit,
+  withdraw: raiserActions.withdraw,
   accept,
   decline: {
     from: ['awaiting_acceptance'],
@@ -289,8 +167,7 @@ const actions: Record<EscalationAction, Rule> = {
       };
     },
   },
-  confirm_handover: confirmHandover,
-  schedule_handover: scheduleHandover,
+  ...handoverActions,
   return_misallocated: {
     from: ['awaiting_reallocation', 'awaiting_handover'],
     roles: RECEIVING,
@@ -311,7 +188,7 @@ const actions: Record<EscalationAction, Rule> = {
       ],
     }),
   },
-  edit_resubmit: editResubmit,
+  edit_resubmit: raiserActions.edit_resubmit,
   take_back: {
     from: ['misallocated'],
     roles: ['sender_manager'],
@@ -339,7 +216,6 @@ export const escalationWorkflow: WorkflowDefinition<EscalationState, EscalationR
 
 /** The effects of raising a new escalation (it starts awaiting countersign). */
 export const raiseEscalationEffects = (args: { raisedBy: string; countersignerId: string; senderUnitId: string }): Effect[] => [
-  start('countersign', [person(args.countersignerId)], args.senderUnitId),
-  notify(person(args.countersignerId), 'escalation.countersign_requested', { withActions: true }),
+  ...countersignRequested(args),
   notify(person(args.raisedBy), 'escalation.raised_confirmation'),
 ];
