@@ -1,15 +1,13 @@
 import type { Repositories } from '../db/store.js';
-import { itemIntent } from '../delivery/message-intent.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import { addDays } from '../domain/duty-rota.js';
-import type { DeadlineKind } from '../domain/workflow.types.js';
 import { localDate } from '../domain/time/working-time.js';
 import { words } from '../words/catalogue.js';
 import type { UseCaseContext } from './context.js';
 import type { Directory } from './directory.js';
 import { dutyOn } from './duty-rota.js';
-import { enqueueMessage } from './outbox-rows.js';
-import { type WorkflowRegistry, loadItem } from './workflows/workflow-module.js';
+import { moveRequest } from './pass-request.js';
+import type { WorkflowRegistry } from './workflows/workflow-module.js';
 
 /**
  * When a unit's duty officer changes, the requests its duty desk owes (an escalation to accept, a referral to
@@ -20,17 +18,6 @@ import { type WorkflowRegistry, loadItem } from './workflows/workflow-module.js'
 
 /** An empty desk is covered by the unit manager (as every duty message is). */
 const covering = (directory: Directory, unitId: string, ids: readonly string[]) => (ids.length > 0 ? [...ids] : [directory.unit(unitId)?.manager].filter((id): id is string => Boolean(id)));
-
-/** The message whose buttons answer a deadline: the first message key (not a reminder) an action shows on. */
-const messageKeyFor = (args: { workflows: WorkflowRegistry; itemType: string; kind: string }): string | null => {
-  const definition = args.workflows.get(args.itemType)?.definition;
-  for (const rule of Object.values(definition?.actions ?? {}) as { buttonOn: readonly string[] }[]) {
-    if (!rule.buttonOn.includes(`deadline:${args.kind}`)) continue;
-    const key = rule.buttonOn.find((entry) => !entry.startsWith('deadline:'));
-    if (key) return key;
-  }
-  return null;
-};
 
 export const handOverDuty = async (args: {
   repos: Repositories;
@@ -56,48 +43,29 @@ export const handOverDuty = async (args: {
   const owed = await repos.duty.openOwedByDuty({ unitId });
   const seen = new Set<string>();
   let moved = 0;
+  const notice = words('rota.passed_to', { people: to.map((id) => directory.nameOf(id)).join(', '), unit: directory.unit(unitId)?.name ?? unitId });
   for (const deadline of owed) {
     const itemKey = `${deadline.itemType}:${deadline.itemId}`;
     if (seen.has(itemKey)) continue;
     seen.add(itemKey);
-    const module = args.workflows.get(deadline.itemType);
-    const row = module ? await loadItem(module, repos, deadline.itemId) : undefined;
-    const messageKey = messageKeyFor({ workflows: args.workflows, itemType: deadline.itemType, kind: deadline.kind });
-    if (!module || !row || !messageKey) continue;
-    const item = { ...module.handle(row), urgent: deadline.urgent };
-    const dueBy = new Map<DeadlineKind, Date>([[deadline.kind as DeadlineKind, deadline.dueAt]]);
-    await enqueueMessage({
+    const passed = await moveRequest({
+      deps: { directory, workflows: args.workflows, reach: args.reach },
       repos,
-      directory,
-      reach: args.reach,
-      item,
-      dedupePrefix: `duty-handover:${args.key}:${itemKey}`,
-      recipient: { personIds: newcomers },
-      intent: (personId) => itemIntent({ itemType: item.itemType, itemId: item.itemId, version: item.version, messageKey, personId, withActions: true, deadlines: dueBy }),
+      deadline,
+      to: newcomers,
+      leaving: leavers,
+      dedupe: () => `duty-handover:${args.key}:${itemKey}`,
+      fromLine: notice,
       now,
     });
-    const notice = words('rota.passed_to', { people: to.map((id) => directory.nameOf(id)).join(', '), unit: directory.unit(unitId)?.name ?? unitId });
-    for (const platform of leavers.length > 0 ? (['slack', 'teams'] as const) : []) {
-      await repos.outbox.enqueue([
-        {
-          dedupeKey: `duty-handover:${args.key}:${itemKey}:retire:${platform}`,
-          platform,
-          target: { platform, kind: 'refresh', id: itemKey },
-          payload: { kind: 'refresh', itemType: item.itemType, itemId: item.itemId, version: item.version, onlyFor: leavers, notice },
-          itemType: item.itemType,
-          itemId: item.itemId,
-          nextAttemptAt: now,
-          createdAt: now,
-        },
-      ]);
-    }
+    if (!passed) continue;
     await repos.records.audit({
       at: now,
       actorId: args.actorId,
       event: 'duty.handed_over',
-      itemType: item.itemType,
-      itemId: item.itemId,
-      crn: item.crn,
+      itemType: deadline.itemType,
+      itemId: passed.itemId,
+      crn: passed.crn,
       details: { unitId, onDate: args.onDate, from, to, cause: args.key },
     });
     moved += 1;

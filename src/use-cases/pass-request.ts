@@ -32,41 +32,55 @@ export const requestMessageFor = (args: { module: AnyModule; kind: string; state
 };
 
 /**
- * Move an item's pending request from person A to person B, inside the caller's transaction: B gets the request
- * message with its buttons at once (rendered at send time, so the buttons are the ones B may press then), A's
- * earlier messages about the item are brought to its status with `fromLine` instead of buttons, and the move is
- * audited. Returns false when there was nothing to pass (no open request for that deadline in the item's state).
+ * Move one item's pending request (the one a deadline asks for) to other people, inside the caller's
+ * transaction: the newcomers get the request message with its buttons at once (rendered at send time, so the
+ * buttons are the ones they may press then), and the earlier messages of the people it leaves are brought to the
+ * item's status with `fromLine` instead of buttons. Both an absence (one person to their delegate) and a duty
+ * change (one desk's officers to the next) move requests through here; each audits its own cause.
+ * Returns null when there was nothing to move (the item is gone or no open request answers that deadline).
  */
-export const passRequest = async (args: { ctx: UseCaseContext; repos: Repositories; deadline: DeadlineRow; from: string; to: string; reason: PassReason; now: Date }): Promise<boolean> => {
-  const { ctx, repos, deadline, from, to, reason, now } = args;
-  const module = ctx.workflows.get(deadline.itemType);
+export const moveRequest = async (args: {
+  deps: Pick<UseCaseContext, 'workflows' | 'directory' | 'reach'>;
+  repos: Repositories;
+  deadline: DeadlineRow;
+  to: readonly string[];
+  leaving: readonly string[];
+  /** A stable prefix for the rows' dedupe keys, from the item's version, so nothing is queued twice. */
+  dedupe: (version: number) => string;
+  /** A line on the newcomers' message ("Passed to you: Tom Reyes is away until Fri 4 Dec"), if any. */
+  toLine?: string;
+  fromLine: string;
+  now: Date;
+}): Promise<{ itemId: number; crn: string; enqueued: number } | null> => {
+  const { deps, repos, deadline, now } = args;
+  const module = deps.workflows.get(deadline.itemType);
   const row = module ? await loadItem(module, repos, deadline.itemId) : undefined;
-  if (!module || !row || from === to) return false;
+  if (!module || !row) return null;
   const messageKey = requestMessageFor({ module, kind: deadline.kind, state: row.state });
-  if (!messageKey) return false;
-  const handle = module.handle(row);
-  const tag = `pass:${deadline.itemType}:${deadline.itemId}:v${row.version}:${deadline.kind}:${reason.key}:${from}>${to}`;
+  if (!messageKey) return null;
+  const tag = args.dedupe(row.version);
+  const item = { ...module.handle(row), urgent: deadline.urgent };
   const deadlines = new Map<DeadlineKind, Date>([[deadline.kind as DeadlineKind, deadline.dueAt]]);
   const sent = await enqueueMessage({
     repos,
-    directory: ctx.directory,
-    reach: ctx.reach,
-    item: handle,
+    directory: deps.directory,
+    reach: deps.reach,
+    item,
     dedupePrefix: tag,
-    recipient: { personIds: [to] },
+    recipient: { personIds: [...args.to] },
     intent: (personId) => ({
       ...itemIntent({ itemType: deadline.itemType, itemId: row.id, version: row.version, messageKey, personId, withActions: true, deadlines, rationale: null }),
-      notice: reason.toLine,
+      ...(args.toLine ? { notice: args.toLine } : {}),
     }),
     now,
   });
-  for (const platform of ['slack', 'teams'] as const) {
+  for (const platform of args.leaving.length > 0 ? (['slack', 'teams'] as const) : []) {
     await repos.outbox.enqueue([
       {
-        dedupeKey: `${tag}:refresh:${platform}`,
+        dedupeKey: `${tag}:retire:${platform}`,
         platform,
         target: { platform, kind: 'refresh', id: `${deadline.itemType}:${deadline.itemId}` },
-        payload: { kind: 'refresh', itemType: deadline.itemType, itemId: row.id, version: row.version, personId: from, notice: reason.fromLine },
+        payload: { kind: 'refresh', itemType: deadline.itemType, itemId: row.id, version: row.version, onlyFor: [...args.leaving], notice: args.fromLine },
         itemType: deadline.itemType,
         itemId: row.id,
         nextAttemptAt: now,
@@ -74,14 +88,33 @@ export const passRequest = async (args: { ctx: UseCaseContext; repos: Repositori
       },
     ]);
   }
+  return { itemId: row.id, crn: row.crn, enqueued: sent.enqueued };
+};
+
+/** An absence's pass-on: one person's request to their delegate (or back), audited as `request.passed`. */
+export const passRequest = async (args: { ctx: UseCaseContext; repos: Repositories; deadline: DeadlineRow; from: string; to: string; reason: PassReason; now: Date }): Promise<boolean> => {
+  const { ctx, repos, deadline, from, to, reason, now } = args;
+  if (from === to) return false;
+  const moved = await moveRequest({
+    deps: ctx,
+    repos,
+    deadline,
+    to: [to],
+    leaving: [from],
+    dedupe: (version) => `pass:${deadline.itemType}:${deadline.itemId}:v${version}:${deadline.kind}:${reason.key}:${from}>${to}`,
+    toLine: reason.toLine,
+    fromLine: reason.fromLine,
+    now,
+  });
+  if (!moved) return false;
   await repos.records.audit({
     at: now,
     actorId: null,
     event: 'request.passed',
     itemType: deadline.itemType,
-    itemId: row.id,
-    crn: row.crn,
-    details: { from, to, reason: reason.code, deadlineId: deadline.id, kind: deadline.kind, enqueued: sent.enqueued },
+    itemId: moved.itemId,
+    crn: moved.crn,
+    details: { from, to, reason: reason.code, deadlineId: deadline.id, kind: deadline.kind, enqueued: moved.enqueued },
   });
   return true;
 };
