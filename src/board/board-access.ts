@@ -11,18 +11,26 @@ export interface BoardScope {
   overseen: ReadonlySet<string>;
   /** Units the person belongs to without overseeing them: listed, but only items they have a role on. */
   member: ReadonlySet<string>;
+  /** The absent people this person acts for now (their delegate): the board shows what those people would see. */
+  covering: readonly string[];
 }
 
-export const boardScope = (args: { directory: Directory; personId: string }): BoardScope => {
+/**
+ * A delegate sees the board of the people they act for, as the DM buttons passed to them: an absent manager's
+ * units as overseen, an absent officer's units with the items that officer holds a role on.
+ */
+export const boardScope = (args: { directory: Directory; personId: string; covering?: readonly string[] }): BoardScope => {
   const { directory, personId } = args;
-  const overseen = new Set(directory.org.units.filter((unit) => unit.manager === personId || unit.seniorManager === personId).map((unit) => unit.id));
+  const covering = (args.covering ?? []).filter((id) => id !== personId);
+  const people = [personId, ...covering];
+  const overseen = new Set(directory.org.units.filter((unit) => people.includes(unit.manager) || (unit.seniorManager !== undefined && people.includes(unit.seniorManager))).map((unit) => unit.id));
   const member = new Set(
-    directory
-      .unitsOf(personId)
+    people
+      .flatMap((id) => directory.unitsOf(id))
       .map((unit) => unit.id)
       .filter((id) => !overseen.has(id)),
   );
-  return { personId, overseen, member };
+  return { personId, overseen, member, covering };
 };
 
 /** Every unit that appears on the person's board. */

@@ -4,6 +4,7 @@
  */
 import { decisionForm, runDecision } from '../../commands/decide.command.js';
 import type { EscalationRow, ReferralRow } from '../db/items.repository.js';
+import type { CoverSnapshot } from '../domain/policy/absence-cover.js';
 import { allowedActions, needsForm } from '../domain/workflows/workflow.js';
 import type { ChatAction } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
@@ -23,20 +24,23 @@ const moduleOf = (ctx: Pick<UseCaseContext, 'workflows'>, itemType: string): Any
   return module;
 };
 
+/** `cover`: the absences now, so a delegate holds the roles of the person they act for (as in chat). */
+type RoleArgs = { ctx: UseCaseContext; item: BoardItem; personId: string; duty: readonly string[]; cover?: CoverSnapshot };
+
 /** The item's facts and the person's roles on it, from the workflow's own policy (duty of the work unit given). */
-const factsAndRoles = (args: { ctx: UseCaseContext; item: BoardItem; personId: string; duty: readonly string[] }) => {
+const factsAndRoles = (args: RoleArgs) => {
   const module = moduleOf(args.ctx, args.item.itemType);
   const facts = module.facts(args.item.row);
   const duty = new Map(module.policy.dutyUnits(facts).map((unitId: string) => [unitId, args.duty] as const));
-  const org = orgViewWithDuty({ directory: args.ctx.directory, duty });
+  const org = orgViewWithDuty({ directory: args.ctx.directory, duty, cover: args.cover });
   return { module, facts, roles: module.policy.roles({ facts, personId: args.personId, org }) as Set<string> };
 };
 
 /** A person's roles on an item (the duty list of the receiving or provider unit is looked up by the caller). */
-export const rolesOn = (args: { ctx: UseCaseContext; item: BoardItem; personId: string; duty: readonly string[] }): Set<string> => factsAndRoles(args).roles;
+export const rolesOn = (args: RoleArgs): Set<string> => factsAndRoles(args).roles;
 
 /** The decisions this person may take on this item now: the buttons a DM would carry. */
-export const boardActions = (args: { ctx: UseCaseContext; item: BoardItem; personId: string; duty: readonly string[] }): ChatAction[] => {
+export const boardActions = (args: RoleArgs): ChatAction[] => {
   const { module, facts, roles } = factsAndRoles(args);
   const { definition } = module;
   return allowedActions({ definition, facts, roles, actorId: args.personId })

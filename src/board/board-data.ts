@@ -8,7 +8,9 @@ import type { ChatAction } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { dutyToday } from '../use-cases/effects.js';
 import { dutyOn } from '../use-cases/duty-rota.js';
-import { type BoardScope, maySeeItem, scopeUnits } from './board-access.js';
+import { type CoverSnapshot, effectiveDelegate, isAwayAt } from '../domain/policy/absence-cover.js';
+import { coverAt, orgViewWithDuty } from '../use-cases/org-view.js';
+import { type BoardScope, boardScope, maySeeItem, scopeUnits } from './board-access.js';
 import { type BoardItem, boardActions, rolesOn } from './board-actions.js';
 
 /** At most this many items per state on the units page (most urgent first); the count says how many more. */
@@ -42,9 +44,22 @@ const addDays = (date: string, days: number) => {
 const itemUnits = (item: BoardItem) => (item.itemType === 'escalation' ? [item.row.senderUnitId, item.row.receivingUnitId] : [item.row.senderUnitId, item.row.providerUnitId]);
 const workUnit = (item: BoardItem) => (item.itemType === 'escalation' ? item.row.receivingUnitId : item.row.providerUnitId);
 
+/** The absent people whose delegate this person is at the snapshot's moment. */
+const coveredBy = (args: { ctx: UseCaseContext; cover: CoverSnapshot; personId: string }): string[] => {
+  const units = orgViewWithDuty({ directory: args.ctx.directory, duty: new Map(), cover: args.cover }).units();
+  const absent = new Set(args.cover.absences.filter((absence) => isAwayAt(absence, args.cover.at)).map((absence) => absence.personId));
+  return [...absent].filter((id) => id !== args.personId && effectiveDelegate({ units, cover: args.cover, personId: id }) === args.personId);
+};
+
+/** Who may see what for this person now, including what they see as someone's delegate. */
+export const boardScopeNow = async (args: { ctx: UseCaseContext; personId: string }): Promise<{ scope: BoardScope; cover: CoverSnapshot }> => {
+  const cover = await coverAt({ repos: args.ctx.store.repos, now: args.ctx.clock.now() });
+  return { scope: boardScope({ directory: args.ctx.directory, personId: args.personId, covering: coveredBy({ ctx: args.ctx, cover, personId: args.personId }) }), cover };
+};
+
 /** The "my units" page: open items by state (overdue first, then by due time), and the duty for the week. */
-export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardRepository; scope: BoardScope }): Promise<UnitView[]> => {
-  const { ctx, repo, scope } = args;
+export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardRepository; scope: BoardScope; cover?: CoverSnapshot }): Promise<UnitView[]> => {
+  const { ctx, repo, scope, cover } = args;
   const { directory } = ctx;
   const repos = ctx.store.repos;
   const now = ctx.clock.now();
@@ -53,19 +68,31 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
     if (!dutyToday_.has(unitId)) dutyToday_.set(unitId, await dutyToday({ repos, directory, unitId, now }));
     return dutyToday_.get(unitId) as string[];
   };
-  const dutyUnitIds: string[] = [];
-  for (const unitId of scope.member) if ((await dutyOf(unitId)).includes(scope.personId)) dutyUnitIds.push(unitId);
+  // The SQL narrows a member's units to the items they (or someone they act for) hold a role on.
+  const people = [scope.personId, ...scope.covering];
+  const narrowFor: { personId: string; dutyUnitIds: string[] }[] = [];
+  for (const personId of people) {
+    const dutyUnitIds: string[] = [];
+    for (const unitId of scope.member) if ((await dutyOf(unitId)).includes(personId)) dutyUnitIds.push(unitId);
+    narrowFor.push({ personId, dutyUnitIds });
+  }
   const today = localDate({ calendar: directory.calendar, at: now });
   const views: UnitView[] = [];
   for (const unitId of scopeUnits(scope)) {
     const unit = directory.unit(unitId);
     if (!unit) continue;
     const overseen = scope.overseen.has(unitId);
-    const roleOf = overseen ? undefined : { personId: scope.personId, dutyUnitIds };
-    const ranked = [
-      ...(await repo.unitPageRows({ itemType: 'escalation', unitId, now, perState: ROWS_PER_STATE, roleOf })),
-      ...(await repo.unitPageRows({ itemType: 'referral', unitId, now, perState: ROWS_PER_STATE, roleOf })),
-    ];
+    const ranked: Awaited<ReturnType<BoardRepository['unitPageRows']>> = [];
+    const listed = new Set<string>();
+    for (const roleOf of overseen ? [undefined] : narrowFor) {
+      for (const itemType of ['escalation', 'referral'] as const) {
+        for (const row of await repo.unitPageRows({ itemType, unitId, now, perState: ROWS_PER_STATE, roleOf })) {
+          if (listed.has(`${row.itemType}:${row.id}`)) continue;
+          listed.add(`${row.itemType}:${row.id}`);
+          ranked.push(row);
+        }
+      }
+    }
     let visible = ranked;
     if (!overseen) {
       // The SQL narrowed by role; the policy decides, on the full rows, what is shown.
@@ -75,7 +102,7 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
       ];
       const allowed = new Set<string>();
       for (const item of items) {
-        const roles = rolesOn({ ctx, item, personId: scope.personId, duty: await dutyOf(workUnit(item)) });
+        const roles = rolesOn({ ctx, item, personId: scope.personId, duty: await dutyOf(workUnit(item)), cover });
         if (maySeeItem({ scope, unitIds: itemUnits(item), roleCount: roles.size })) allowed.add(`${item.itemType}:${item.row.id}`);
       }
       visible = ranked.filter((r) => allowed.has(`${r.itemType}:${r.id}`));
@@ -137,8 +164,8 @@ export const loadUnits = async (args: { ctx: UseCaseContext; repo: BoardReposito
 export type ItemLookup = { kind: 'not_found' } | { kind: 'forbidden'; ref: string } | { kind: 'ok'; item: BoardItem; ref: string; history: HistoryItem; actions: ChatAction[] };
 
 /** One item for the item page, or a refusal that carries nothing of the case. Every view is audited. */
-export const loadItem = async (args: { ctx: UseCaseContext; scope: BoardScope; ref: string }): Promise<ItemLookup> => {
-  const { ctx, scope } = args;
+export const loadItem = async (args: { ctx: UseCaseContext; scope: BoardScope; cover?: CoverSnapshot; ref: string }): Promise<ItemLookup> => {
+  const { ctx, scope, cover } = args;
   const parsed = parseItemRef(args.ref);
   if (!parsed) return { kind: 'not_found' };
   const repos = ctx.store.repos;
@@ -150,7 +177,7 @@ export const loadItem = async (args: { ctx: UseCaseContext; scope: BoardScope; r
   if (!item) return { kind: 'not_found' };
   const ref = itemRef(item.itemType, item.row.id);
   const duty = await dutyToday({ repos, directory: ctx.directory, unitId: workUnit(item), now });
-  const roles = rolesOn({ ctx, item, personId: scope.personId, duty });
+  const roles = rolesOn({ ctx, item, personId: scope.personId, duty, cover });
   if (!maySeeItem({ scope, unitIds: itemUnits(item), roleCount: roles.size })) {
     await repos.records.audit({ at: now, actorId: scope.personId, event: 'board.item_refused', itemType: item.itemType, itemId: item.row.id, crn: item.row.crn, details: { ref } });
     return { kind: 'forbidden', ref };
@@ -158,5 +185,5 @@ export const loadItem = async (args: { ctx: UseCaseContext; scope: BoardScope; r
   const history = (await loadCaseHistory({ ctx, crn: item.row.crn, now })).items.find((entry) => entry.itemType === item.itemType && entry.id === item.row.id);
   if (!history) return { kind: 'not_found' };
   await repos.records.audit({ at: now, actorId: scope.personId, event: 'board.item_viewed', itemType: item.itemType, itemId: item.row.id, crn: item.row.crn, details: { ref } });
-  return { kind: 'ok', item, ref, history, actions: boardActions({ ctx, item, personId: scope.personId, duty }) };
+  return { kind: 'ok', item, ref, history, actions: boardActions({ ctx, item, personId: scope.personId, duty, cover }) };
 };

@@ -4,12 +4,12 @@ import { DomainError } from '../domain/errors.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { FormValues } from '../use-cases/form.types.js';
 import { UNEXPECTED_WORDS, refusalWords } from '../use-cases/refusal-words.js';
-import { boardScope, maySeeUnitReport } from './board-access.js';
+import { maySeeUnitReport } from './board-access.js';
 import { boardDecide, boardDecisionForm, decisionLabel, isBoardDecision } from './board-actions.js';
 import { createBoardAuth } from './board-auth.js';
 import { accessibleSvg, remindersChartSpec, renderSvg, timesChartSpec } from './board-charts.js';
 import type { BoardSettings } from './board-config.js';
-import { type ItemLookup, loadItem, loadUnits } from './board-data.js';
+import { type ItemLookup, boardScopeNow, loadItem, loadUnits } from './board-data.js';
 import { type Viewer, itemPage, messagePage, reportsPage, signInPage, unitsPage } from './board-pages.js';
 import type { ReportLoader } from './board-report.service.js';
 import { parseWeek, shiftWeek, tableCsv, weekOf } from './board-reports.js';
@@ -84,7 +84,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
         res.type('html').send(signInPage({ settings }));
         return;
       }
-      const units = await loadUnits({ ctx, repo, scope: boardScope({ directory: ctx.directory, personId: who.session.personId }) });
+      const units = await loadUnits({ ctx, repo, ...(await boardScopeNow({ ctx, personId: who.session.personId })) });
       res.type('html').send(unitsPage({ viewer: who.viewer, units }));
     } catch (error) {
       next(error);
@@ -142,7 +142,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
   router.get(
     '/board/items/:ref',
     guarded(async (req, res, who) => {
-      const lookup = await loadItem({ ctx, scope: boardScope({ directory: ctx.directory, personId: who.session.personId }), ref: String(req.params.ref) });
+      const lookup = await loadItem({ ctx, ...(await boardScopeNow({ ctx, personId: who.session.personId })), ref: String(req.params.ref) });
       if (lookup.kind !== 'ok') return refused(res, who.viewer, lookup);
       // The confirmation is built here from the action id, never echoed from the URL.
       const label = typeof req.query.done === 'string' ? decisionLabel(ctx, req.query.done) : null;
@@ -154,8 +154,8 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
   router.post(
     '/board/items/:ref/decisions',
     guarded(async (req, res, who) => {
-      const scope = boardScope({ directory: ctx.directory, personId: who.session.personId });
-      const lookup = await loadItem({ ctx, scope, ref: String(req.params.ref) });
+      const { scope, cover } = await boardScopeNow({ ctx, personId: who.session.personId });
+      const lookup = await loadItem({ ctx, scope, cover, ref: String(req.params.ref) });
       if (lookup.kind !== 'ok') return refused(res, who.viewer, lookup);
       const body = req.body as Record<string, unknown>;
       const actionId = typeof body.action === 'string' ? body.action : '';
@@ -176,22 +176,23 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
         await renderItem({ res, who, lookup, status: 422, extra: { errors: { actionId, fieldErrors: result.fieldErrors, values } } });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        const fresh = await loadItem({ ctx, scope, ref: lookup.ref });
+        const fresh = await loadItem({ ctx, ...(await boardScopeNow({ ctx, personId: who.session.personId })), ref: lookup.ref });
         if (fresh.kind !== 'ok') return refused(res, who.viewer, fresh);
         await renderItem({ res, who, lookup: fresh, status: 409, extra: { refusal: refusalWords({ error, directory: ctx.directory, now: ctx.clock.now() }) } });
       }
     }),
   );
 
-  const reportUnits = (personId: string) => {
-    const scope = boardScope({ directory: ctx.directory, personId });
+  // A delegate of an absent manager sees that manager's unit reports too (boardScopeNow).
+  const reportUnits = async (personId: string) => {
+    const { scope } = await boardScopeNow({ ctx, personId });
     return { scope, units: [...scope.overseen].map((id) => ({ id, name: ctx.directory.unit(id)?.name ?? id })) };
   };
 
   router.get(
     '/board/reports',
     guarded(async (req, res, who) => {
-      const { scope, units } = reportUnits(who.session.personId);
+      const { scope, units } = await reportUnits(who.session.personId);
       const week = parseWeek(req.query.week) ?? weekOf({ calendar: ctx.directory.calendar, at: ctx.clock.now() });
       const unitId = typeof req.query.unit === 'string' ? req.query.unit : (units[0]?.id ?? null);
       const base = { viewer: who.viewer, units, week, previous: shiftWeek(week, -1), next: shiftWeek(week, 1) };
@@ -219,7 +220,7 @@ export const createBoardRouter = (args: { ctx: UseCaseContext; settings: BoardSe
   router.get(
     '/board/reports/:unit/:week/:table.csv',
     guarded(async (req, res, who) => {
-      const { scope } = reportUnits(who.session.personId);
+      const { scope } = await reportUnits(who.session.personId);
       const unitId = String(req.params.unit);
       const week = parseWeek(req.params.week);
       if (!week || !ctx.directory.unit(unitId)) return void res.status(404).type('text').send('no such report');

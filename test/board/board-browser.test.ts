@@ -6,11 +6,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { AxePuppeteer } from '@axe-core/puppeteer';
-import type { Browser, HTTPResponse, Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, dmsTo, raiseViaSlack, textOf } from '../slack/slack-harness.js';
 import { ARTIFACTS, browserSkipReason, launchChromium } from '../support/browser.js';
 import { SLACK } from '../support/test-org.js';
+import { headings, mainText, signIn } from './board-browser-support.js';
 import { type BoardHarness, ENTRA, startBoardHarness } from './board-harness.js';
 
 const skipReason = browserSkipReason();
@@ -23,22 +24,6 @@ const checkPage = async (page: Page, name: string) => {
   await page.screenshot({ path: path.join(ARTIFACTS, `board-${name}.png`), fullPage: true });
   const results = await new AxePuppeteer(page).withTags(AXE_TAGS).analyze();
   expect(results.violations.map((v) => `${name}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-};
-
-const mainText = (page: Page) => page.$eval('main', (element) => (element as HTMLElement).innerText);
-const headings = (page: Page, level: 'h1' | 'h2') => page.$$eval(`main ${level}`, (list) => list.map((element) => element.textContent?.trim() ?? ''));
-
-/** A real authorization-code flow: the board's button, the provider's login and consent pages, the callback. */
-const signIn = async (page: Page, args: { baseUrl: string; provider: 'slack' | 'entra'; login: string }): Promise<HTTPResponse | null> => {
-  await page.goto(`${args.baseUrl}/board`);
-  await Promise.all([page.waitForNavigation(), page.click(`a[href="/board/sign-in/${args.provider}"]`)]);
-  await page.type('input[name=login]', args.login);
-  await page.type('input[name=password]', 'any password');
-  let response = (await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]))[0];
-  if (await page.$('input[name=prompt][value=consent]')) {
-    response = (await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]))[0];
-  }
-  return response;
 };
 
 describe.skipIf(skipReason !== null)("the managers' board in a real browser", () => {

@@ -32,7 +32,8 @@ const freePort = () =>
     });
   });
 
-export const startBoardHarness = async (): Promise<BoardHarness> => {
+/** `orgText` changes the example org further (e.g. to name a deputy). */
+export const startBoardHarness = async (options: { orgText?: (text: string) => string } = {}): Promise<BoardHarness> => {
   const port = await freePort();
   const boardUrl = `http://127.0.0.1:${port}`;
   const fake = await startFakeSlack();
@@ -48,9 +49,11 @@ export const startBoardHarness = async (): Promise<BoardHarness> => {
     claimsFor: (login) => ({ oid: login, sub: `pairwise-${login}` }),
   });
   const org = exampleOrg((text) =>
-    text
-      .replace('{ id: joe, name: Joe Walsh, slack: U0JOE }', `{ id: joe, name: Joe Walsh, slack: U0JOE, teams: ${ENTRA.joe} }`)
-      .replace('{ id: kate, name: Kate Morgan, slack: U0KATE }', `{ id: kate, name: Kate Morgan, slack: U0KATE, teams: ${ENTRA.kate} }`),
+    (options.orgText ?? ((same: string) => same))(
+      text
+        .replace('{ id: joe, name: Joe Walsh, slack: U0JOE }', `{ id: joe, name: Joe Walsh, slack: U0JOE, teams: ${ENTRA.joe} }`)
+        .replace('{ id: kate, name: Kate Morgan, slack: U0KATE }', `{ id: kate, name: Kate Morgan, slack: U0KATE, teams: ${ENTRA.kate} }`),
+    ),
   );
   const t = await startTestApp({
     org,

@@ -126,6 +126,18 @@ describe('need to know on the board', () => {
     expect(maySeeUnitReport({ scope: amara, unitId: 'north-3' })).toBe(false);
     expect(maySeeUnitReport({ scope: tom, unitId: 'north-5' })).toBe(false);
   });
+
+  it("gives a delegate the board of the people they act for: an absent manager's units overseen, an officer's units as member", () => {
+    const forTom = boardScope({ directory, personId: 'ben', covering: ['tom'] });
+    expect([...forTom.overseen]).toEqual(['north-3']);
+    expect([...forTom.member]).toEqual([]);
+    expect(maySeeUnitReport({ scope: forTom, unitId: 'north-3' })).toBe(true);
+    const forLena = boardScope({ directory, personId: 'amara', covering: ['lena'] });
+    expect([...forLena.overseen]).toEqual([]);
+    expect([...forLena.member].sort()).toEqual(['north-3', 'north-5']);
+    expect(forLena.covering).toEqual(['lena']);
+    expect(boardScope({ directory, personId: 'ben', covering: ['ben'] }).covering).toEqual([]);
+  });
 });
 
 describe('sessions', () => {
