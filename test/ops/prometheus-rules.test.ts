@@ -20,7 +20,7 @@ describe.skipIf(!hasPromtool && !process.env.CI)('ops/prometheus-rules.yml', () 
   const promtool = (args: string[]) => execFileSync('promtool', args, { cwd: path.join(root, 'ops'), encoding: 'utf8' });
   it('is valid and every alert fires (and stays quiet) as its series file expects', () => {
     expect(hasPromtool, "promtool must be installed in CI (.ci/run installs Debian's prometheus)").toBe(true);
-    expect(promtool(['check', 'rules', 'prometheus-rules.yml'])).toContain('SUCCESS: 7 rules found');
+    expect(promtool(['check', 'rules', 'prometheus-rules.yml'])).toContain('SUCCESS: 8 rules found');
     const files = readdirSync(path.join(root, 'ops', 'tests'))
       .filter((name) => name.endsWith('.test.yml'))
       .sort();
@@ -31,6 +31,7 @@ describe.skipIf(!hasPromtool && !process.env.CI)('ops/prometheus-rules.yml', () 
       'overdue-deadlines-rising.test.yml',
       'sweep-not-running.test.yml',
       'teams-people-unreachable.test.yml',
+      'unit-channel-unreachable.test.yml',
     ]);
     const output = promtool(['test', 'rules', ...files.map((name) => `tests/${name}`)]);
     expect(output.match(/SUCCESS/g)).toHaveLength(files.length);
@@ -47,6 +48,7 @@ describe.skipIf(!hasPromtool && !process.env.CI)('ops/prometheus-rules.yml', () 
       'DutydeskSweepNotRunning',
       'DutydeskOrgReloadFailed',
       'DutydeskTeamsPeopleUnreachable',
+      'DutydeskUnitChannelUnreachable',
     ]);
     for (const alert of alerts) expect(runbook, alert).toMatch(new RegExp(`^#### ${alert}\\n.+`, 'm'));
   });
