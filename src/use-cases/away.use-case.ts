@@ -1,5 +1,3 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import type { AbsenceRow } from '../db/absences.repository.js';
 import type { Repositories } from '../db/store.js';
 import { DomainError } from '../domain/errors.js';
@@ -10,6 +8,7 @@ import type { Platform, UseCaseContext } from './context.js';
 import type { Directory } from './directory.js';
 import { coverAt } from './org-view.js';
 import { deadlinesOwedBy, passRequest } from './pass-request.js';
+import { dayText, lastDayText } from './away-words.js';
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 366 * DAY_MS;
@@ -24,9 +23,7 @@ const validDate = (text: string): string => {
 };
 
 /** "Fri 4 Dec" in the organisation's zone. */
-export const dayText = (directory: Directory, at: Date) => format(new TZDate(at, directory.org.timezone), 'EEE d MMM');
 /** The last day of an absence (it ends at the start of the day after). */
-const lastDayText = (directory: Directory, endsAt: Date) => dayText(directory, new Date(endsAt.getTime() - 1));
 
 /** May the actor record or end an absence for this person? Themselves, or the manager, deputy or senior manager of one of their units. */
 export const mayRecordFor = (args: { directory: Directory; actorId: string; personId: string }): boolean => {

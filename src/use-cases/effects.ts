@@ -5,7 +5,7 @@ import { addDeadline, atLocalTime } from '../domain/time/working-time.js';
 import type { MessageIntent } from '../delivery/message-intent.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
-import { coverRecipients } from './cover-recipients.js';
+import { coverFor } from './cover-recipients.js';
 import { enqueueMessage } from './outbox-rows.js';
 import { resolveRecipient } from './recipients.js';
 import { reminderPolicy } from './reminder-policy.js';
@@ -29,6 +29,9 @@ export interface ItemHandle {
 
 /** The intent of a message for one recipient (a person id, or null for a unit channel), rendered at send time. */
 export type IntentFor = (args: { message: string; personId: string | null; withActions: boolean; deadlines: ReadonlyMap<DeadlineKind, Date> }) => MessageIntent;
+
+/** A delegate's request says whom they act for (an item message only; other intents carry no notice). */
+const withNotice = (intent: MessageIntent, notice: string | null | undefined): MessageIntent => (notice && intent.kind === 'item' && !intent.notice ? { ...intent, notice } : intent);
 
 const dueFor = (args: { directory: Directory; kind: DeadlineKind; item: ItemHandle; now: Date }): Date => {
   if (args.kind === 'delivery' && args.item.releaseDate) {
@@ -92,7 +95,8 @@ export const applyEffects = async (args: {
     } else if (effect.type === 'notify') {
       const resolved = await resolveRecipient({ repos, directory, recipient: effect.to, now });
       // A request with buttons for someone away goes to whoever covers them.
-      const recipient = effect.withActions ? { ...resolved, personIds: await coverRecipients({ repos, directory, now, personIds: resolved.personIds }) } : resolved;
+      const covered = effect.withActions ? await coverFor({ repos, directory, now, personIds: resolved.personIds }) : null;
+      const recipient = covered ? { ...resolved, personIds: covered.personIds } : resolved;
       const result = await enqueueMessage({
         repos,
         directory,
@@ -100,7 +104,7 @@ export const applyEffects = async (args: {
         item,
         dedupePrefix: `${item.itemType}:${item.itemId}:v${item.version}:${effect.message}`,
         recipient,
-        intent: (personId) => args.intent({ message: effect.message, personId, withActions: effect.withActions, deadlines: dueByKind }),
+        intent: (personId) => withNotice(args.intent({ message: effect.message, personId, withActions: effect.withActions, deadlines: dueByKind }), personId && covered?.notices.get(personId)),
         now,
       });
       unreachable.push(...result.unreachable);

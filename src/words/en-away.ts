@@ -26,6 +26,7 @@ export const awayWords = {
   nobody: 'nobody',
   now: 'now',
   why: { named: 'named', deputy: "the unit's deputy", manager: 'the unit manager', senior: 'the senior manager' },
+  for_line: 'For {{person}}, away until {{end}}: you act for them on this.',
   to_line: 'Passed to you: {{person}} is away until {{end}}, and you act for them on this.',
   from_line: 'Passed to {{delegate}} while you are away.',
   back_to_line: '{{person}} is back: this is theirs again.',

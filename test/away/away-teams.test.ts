@@ -29,6 +29,7 @@ describe('/away on Teams', { timeout: 120_000 }, () => {
     expect(h.cardsTo('tom')).toHaveLength(1); // only the reply to "away"
     const [card] = h.cardsTo('dev');
     expect(cardText(card!)).toMatch(/Countersign needed: ESC-000001/);
+    expect(cardText(card!)).toContain('For Tom Reyes, away until Fri 27 Nov: you act for them on this.');
     expect(executeActions(card!).map(actionIdOf)).toEqual(['escalation.countersign', 'escalation.return']);
 
     // The button opens the form in a dialog (task/fetch); the good submit (task/submit) closes it and the chat gets the item as it now stands.
