@@ -12,7 +12,8 @@ export const retentionCutoff = (args: { now: Date; period: { years: number; mont
 /**
  * Apply the org file's `retention`: for each item closed longer ago than the period, replace its narrative with
  * "[removed after retention]" and audit `retention.applied`. One transaction per batch; replicas share the work
- * (SKIP LOCKED) and an item already done is never claimed again. Returns how many items were done.
+ * (SKIP LOCKED) and an item already done is never claimed again. Teams file offers left unanswered for a day are
+ * dropped too. Returns how many items were done.
  */
 export const applyRetention = async (args: { ctx: Pick<UseCaseContext, 'store' | 'clock' | 'directory' | 'logger'> }): Promise<number> => {
   const { ctx } = args;
@@ -50,6 +51,9 @@ export const applyRetention = async (args: { ctx: Pick<UseCaseContext, 'store' |
     if (count < BATCH) break;
   }
   if (done > 0) ctx.logger.info({ items: done, period: period.text, closedBefore: closedBefore.toISOString() }, 'retention applied');
+  // Teams file offers nobody answered hold a case export's bytes: they go daily too, not only when a new offer is made.
+  const offers = await ctx.store.repos.teamsFileOffers.dropStale(now);
+  if (offers > 0) ctx.logger.info({ offers }, 'stale file offers dropped');
   return done;
 };
 

@@ -14,8 +14,6 @@ import { isLoopbackAddress, type TeamsOutgoing } from './teams-endpoint.js';
 
 export const FILE_CONSENT_CONTENT_TYPE = 'application/vnd.microsoft.teams.card.file.consent';
 export const FILE_INFO_CONTENT_TYPE = 'application/vnd.microsoft.teams.card.file.info';
-/** An offer nobody answers is dropped after a day: its bytes do not stay in the database. */
-const OFFER_LIFETIME_MS = 24 * 60 * 60_000;
 
 type Attachment = NonNullable<ChatMessage['attachment']>;
 
@@ -47,7 +45,7 @@ export const offerFile = async (args: {
   const now = ctx.clock.now();
   const content = file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : Buffer.from(file.content, 'utf8');
   await ctx.store.transaction(async (repos) => {
-    await repos.teamsFileOffers.dropOlderThan(new Date(now.getTime() - OFFER_LIFETIME_MS));
+    await repos.teamsFileOffers.dropStale(now);
     await repos.teamsFileOffers.offer({
       id,
       aadObjectId: args.aadObjectId.toLowerCase(),

@@ -100,6 +100,17 @@ describe('retention of case narrative', () => {
     expect(exported.rows.filter((row) => row.record === 'decision').map((row) => row.rationale)).toEqual(['', MARKER, MARKER, '', '']);
   });
 
+  it('drops Teams file offers nobody answered within a day, daily, and keeps a fresh one', { timeout: 90_000 }, async () => {
+    const offer = (id: string, createdAt: Date) =>
+      t.app.store.repos.teamsFileOffers.offer({ id, aadObjectId: 'aad-amara', personId: 'amara', crn: 'X100001', filename: 'X100001-export.csv', mimeType: 'text/csv', content: 'YSxi', createdAt });
+    const now = t.clock.now();
+    await offer('stale-offer', new Date(now.getTime() - DAY - 60_000));
+    await offer('fresh-offer', new Date(now.getTime() - DAY + 60_000));
+    await applyRetention({ ctx: ctx() });
+    const left = ((await t.app.database.db.execute(sql`SELECT id FROM teams_file_offers ORDER BY id`)) as unknown as { rows: { id: string }[] }).rows;
+    expect(left).toEqual([{ id: 'fresh-offer' }]);
+  });
+
   it('lets the database refuse any other change to decisions (append-only, with only the retention marker allowed)', { timeout: 90_000 }, async () => {
     const { db } = t.app.database;
     await expect(db.execute(sql`UPDATE decisions SET actor_id = 'ben' WHERE id = 1`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only: (UPDATE|DELETE) refused/) } });
