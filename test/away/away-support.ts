@@ -1,29 +1,14 @@
 // Shared set-up for the absence tests: the real app over signed Slack HTTP with the fake Web API, an org of the
 // caller's choosing, and `/away` typed as a slash command with its private answer read back from the response_url.
 import type { Org } from '../../src/config/org.schema.js';
-import { escalationValues, openedView, slash, submit, type Harness } from '../slack/slack-harness.js';
-import { startFakeSlack } from '../support/fake-slack.js';
-import { startTestApp } from '../support/test-app.js';
+import { escalationValues, openedView, slash, startHarness, submit, type Harness } from '../slack/slack-harness.js';
 import { exampleOrg } from '../support/test-org.js';
-
-export const SECRET = 'test-signing-secret-0123456789';
 
 /** The example org with Ben as North Team 3's deputy (units[].deputy), optionally changed further. */
 export const withDeputy = (text: string) => text.replace('    seniorManager: sam\n    members: [amara, ben]', '    seniorManager: sam\n    deputy: ben\n    members: [amara, ben]');
 export const deputyOrg = () => exampleOrg(withDeputy);
 
-export const startAwayHarness = async (options: { org?: Org; now?: string } = {}): Promise<Harness> => {
-  const fake = await startFakeSlack();
-  const t = await startTestApp({ org: options.org ?? deputyOrg(), now: options.now, env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } });
-  return {
-    t,
-    fake,
-    stop: async () => {
-      await t.stop();
-      await fake.close();
-    },
-  };
-};
+export const startAwayHarness = (options: { org?: Org; now?: string } = {}): Promise<Harness> => startHarness({ org: options.org ?? deputyOrg(), now: options.now });
 
 let replies = 0;
 

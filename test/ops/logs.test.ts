@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
-import { startTestApp } from '../support/test-app.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { SLACK } from '../support/test-org.js';
-import { type Harness, SECRET, click, clickForForm, dmsTo, escalationValues, openedView, slash, submit } from '../slack/slack-harness.js';
+import { type Harness, SECRET, click, startHarness, clickForForm, dmsTo, escalationValues, openedView, slash, submit } from '../slack/slack-harness.js';
 
 const SUMMARY = 'Narrative-7731: disclosed a new partner with children at the Elm Street address.';
 const RATIONALE = 'Rationale-5519: agree, the risk to the children has risen.';
@@ -13,20 +12,9 @@ describe('logs of a full run', () => {
   let fake: FakeSlack;
   const lines: string[] = [];
   beforeAll(async () => {
-    fake = await startFakeSlack();
     const destination = { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) };
-    const t = await startTestApp({
-      env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: fake.url, LOG_LEVEL: 'debug' },
-      logDestination: destination,
-    });
-    h = {
-      t,
-      fake,
-      stop: async () => {
-        await t.stop();
-        await fake.close();
-      },
-    };
+    h = await startHarness({ env: { SLACK_BOT_TOKEN: BOT_TOKEN, LOG_LEVEL: 'debug' }, logDestination: destination });
+    fake = h.fake;
   });
   afterAll(async () => {
     await h?.stop();

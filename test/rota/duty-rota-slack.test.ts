@@ -1,30 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { turnDutyDays } from '../../src/use-cases/duty-handover.use-case.js';
-import { type Harness, buttonsOf, clickForForm, dmsTo, raiseViaSlack, slash, textOf } from '../slack/slack-harness.js';
-import { startFakeSlack } from '../support/fake-slack.js';
-import { startTestApp } from '../support/test-app.js';
+import { type Harness, buttonsOf, clickForForm, dmsTo, raiseViaSlack, slash, startHarness, textOf } from '../slack/slack-harness.js';
 import { SLACK } from '../support/test-org.js';
 import { countersign, dutySnapshot, orgProblems, rotaOrg } from './rota-support.js';
 import { readFileSync } from 'node:fs';
 import { EXAMPLE_ORG_FILE } from '../support/test-org.js';
 
-const SECRET = 'test-signing-secret-0123456789';
 
 describe('Slack: the duty rota over time, over HTTP', () => {
   let h: Harness;
   let id = 0;
   let asked = 0;
   beforeAll(async () => {
-    const fake = await startFakeSlack();
-    const t = await startTestApp({ org: rotaOrg(), env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } }); // Tue 24 Nov 2026, 10:00
-    h = {
-      t,
-      fake,
-      stop: async () => {
-        await t.stop();
-        await fake.close();
-      },
-    };
+    h = await startHarness({ org: rotaOrg() }); // Tue 24 Nov 2026, 10:00
   });
   afterAll(async () => {
     await h?.stop();

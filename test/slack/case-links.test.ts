@@ -4,12 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/env.config.js';
 import { parseOrgText } from '../../src/config/org.loader.js';
-import { startFakeSlack } from '../support/fake-slack.js';
 import { blockActionPayload, stateValue } from '../support/slack-requests.js';
-import { startTestApp } from '../support/test-app.js';
 import { EXAMPLE_ORG_FILE, SLACK, exampleOrg } from '../support/test-org.js';
 import { readFileSync } from 'node:fs';
-import { type Harness, SECRET, blocksOf, buttonsOf, clickForForm, dmsTo, escalationValues, interact, openedView, slash, submit, textOf } from './slack-harness.js';
+import { type Harness, blocksOf, startHarness, buttonsOf, clickForForm, dmsTo, escalationValues, interact, openedView, slash, submit, textOf } from './slack-harness.js';
 
 const problemsOf = (links: string) => {
   try {
@@ -37,17 +35,7 @@ describe('links.case in the org file', () => {
 describe('Slack: case record links in DMs, never in channels', () => {
   let h: Harness;
   beforeAll(async () => {
-    const fake = await startFakeSlack();
-    const org = { ...exampleOrg(), links: { case: 'https://ndelius.example.org/case/{crn}?view=summary' } };
-    const t = await startTestApp({ org, env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } });
-    h = {
-      t,
-      fake,
-      stop: async () => {
-        await t.stop();
-        await fake.close();
-      },
-    };
+    h = await startHarness({ org: { ...exampleOrg(), links: { case: 'https://ndelius.example.org/case/{crn}?view=summary' } } });
   });
   afterAll(async () => {
     await h?.stop();

@@ -16,9 +16,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export const startHarness = async (): Promise<Harness> => {
+/** The app signed for Slack against a new fake Web API; `options` as startTestApp's (its env added to Slack's). */
+export const startHarness = async (options: Parameters<typeof startTestApp>[0] = {}): Promise<Harness> => {
   const fake = await startFakeSlack();
-  const t = await startTestApp({ env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url } });
+  const t = await startTestApp({ ...options, env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: fake.url, ...options.env } });
   return {
     t,
     fake,
