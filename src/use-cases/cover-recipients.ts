@@ -39,4 +39,3 @@ export const coverFor = async (args: {
   }
   return { personIds: [...new Set(personIds)], notices };
 };
-

@@ -32,7 +32,11 @@ describe('/away on Slack', { timeout: 120_000 }, () => {
     const [toBen] = dmsTo(fake, SLACK.ben);
     expect(buttonsOf(toBen!).map((button) => button.action_id)).toEqual(['escalation.countersign', 'escalation.return']);
     // The new request says whom Ben acts for, as a request passed to him would.
-    expect(textOf(toBen!).split('\n').filter((line) => line.includes('Tom Reyes'))).toEqual(['For Tom Reyes, away until Fri 27 Nov: you act for them on this.']);
+    expect(
+      textOf(toBen!)
+        .split('\n')
+        .filter((line) => line.includes('Tom Reyes')),
+    ).toEqual(['For Tom Reyes, away until Fri 27 Nov: you act for them on this.']);
 
     const form = await clickForForm(h, { userId: SLACK.ben, message: toBen!, actionId: 'escalation.countersign' });
     const done = await submit(h, { userId: SLACK.ben, view: form, values: { rationale: 'Agree, risk has risen.' } });

@@ -6,7 +6,6 @@ import { countersign, dutySnapshot, orgProblems, rotaOrg } from './rota-support.
 import { readFileSync } from 'node:fs';
 import { EXAMPLE_ORG_FILE } from '../support/test-org.js';
 
-
 describe('Slack: the duty rota over time, over HTTP', () => {
   let h: Harness;
   let id = 0;
