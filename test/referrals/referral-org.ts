@@ -1,4 +1,8 @@
+import { expect } from 'vitest';
+import { escalateCommand } from '../../commands/escalate.command.js';
 import type { Org } from '../../src/config/org.schema.js';
+import type { UseCaseContext } from '../../src/use-cases/context.js';
+import { decideEscalation } from '../../src/use-cases/escalations.use-case.js';
 import { exampleOrg } from '../support/test-org.js';
 
 /** Entra object ids for the referral tests' Teams people (lower case, as the bot keys them). */
@@ -34,3 +38,22 @@ export const referralOrg = (options: { teams?: string[] } = {}): Org =>
     for (const who of options.teams ?? []) changed = changed.replace(new RegExp(`(\\{ id: ${who}, name: [^,]+), slack: U0[A-Z]+`), `$1, teams: ${aadOf(who)}`);
     return changed;
   });
+
+/** Amara raises an escalation to North PPU for this CRN and Tom countersigns it: it waits for the duty officer. */
+export const countersignedEscalation = async (args: { ctx: UseCaseContext; crn: string; platform: 'slack' | 'teams' }): Promise<number> => {
+  const { ctx, crn, platform } = args;
+  const values = {
+    crn,
+    roshCurrent: 'HIGH',
+    roshNew: 'HIGH',
+    reason: 'other',
+    urgency: 'standard',
+    receivingUnitId: 'north-pp',
+    summary: 'Risk has gone up; details here.',
+    oasysReviewed: ['done'],
+  };
+  expect((await escalateCommand.submit({ ctx, actorId: 'amara', values, context: {}, platform })).ok).toBe(true);
+  const id = (await ctx.store.repos.items.escalationsByCrn(crn))[0]!.id;
+  await decideEscalation({ ctx, actorId: 'tom', escalationId: id, action: 'countersign', rationale: 'Agreed.', platform });
+  return id;
+};

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { escalateCommand } from '../../commands/escalate.command.js';
 import { referCommand } from '../../commands/refer.command.js';
 import { decideEscalation } from '../../src/use-cases/escalations.use-case.js';
 import { type SlackCall, startFakeSlack } from '../support/fake-slack.js';
@@ -8,7 +7,7 @@ import { itemRef } from '../../src/use-cases/chat-message.js';
 import { startTestApp } from '../support/test-app.js';
 import { SLACK } from '../support/test-org.js';
 import { type Harness, SECRET, buttonsOf, click, clickForForm, dmsTo, openedView, slash, submit, textOf } from '../slack/slack-harness.js';
-import { referralOrg } from './referral-org.js';
+import { countersignedEscalation, referralOrg } from './referral-org.js';
 
 const NIA = 'U0NIA';
 const wait = { timeout: 20_000, interval: 20 };
@@ -257,22 +256,7 @@ describe('Slack: referrals from the buttons, their digests and the misallocation
   it('offers the escalation Return as misallocated on the reallocation request and, once a case manager is named, on the handover request', async () => {
     h.t.clock.set('2027-01-12T10:00:00Z');
     const ctx = h.t.app.ctx;
-    const raise = async (crn: string) => {
-      const values = {
-        crn,
-        roshCurrent: 'HIGH',
-        roshNew: 'HIGH',
-        reason: 'other',
-        urgency: 'standard',
-        receivingUnitId: 'north-pp',
-        summary: 'Risk has gone up; details here.',
-        oasysReviewed: ['done'],
-      };
-      expect((await escalateCommand.submit({ ctx, actorId: 'amara', values, context: {}, platform: 'slack' })).ok).toBe(true);
-      const id = (await repos().items.escalationsByCrn(crn))[0]!.id;
-      await decideEscalation({ ctx, actorId: 'tom', escalationId: id, action: 'countersign', rationale: 'Agreed.', platform: 'slack' });
-      return id;
-    };
+    const raise = (crn: string) => countersignedEscalation({ ctx, crn, platform: 'slack' });
     const returnFrom = async (message: SlackCall | undefined, id: number) => {
       const form = await clickForForm(h, { userId: SLACK.dev, message: message!, actionId: 'escalation.return_misallocated' });
       await submit(h, { userId: SLACK.dev, view: form, values: { rationale: 'Not a PPU case: stays with the team.' } });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escalateCommand } from '../../commands/escalate.command.js';
 import { referCommand } from '../../commands/refer.command.js';
 import { itemRef } from '../../src/use-cases/chat-message.js';
 import { decideEscalation } from '../../src/use-cases/escalations.use-case.js';
@@ -9,7 +8,7 @@ import { type FakeConnector, startFakeConnector } from '../support/fake-connecto
 import { type TestApp, startTestApp } from '../support/test-app.js';
 import { taskFetchActivity, taskSubmitActivity } from '../support/bot-activities-ui.js';
 import { actionIdOf, actionNamed, cardText, executeActions, inputIds, opensDialog } from '../teams/teams-harness.js';
-import { aadOf, referralOrg } from './referral-org.js';
+import { aadOf, countersignedEscalation, referralOrg } from './referral-org.js';
 
 type Json = Record<string, unknown>;
 const PEOPLE = ['amara', 'tom', 'will', 'rosa', 'nia', 'dev', 'kate', 'omar'];
@@ -211,22 +210,7 @@ describe('Teams: referrals from the card buttons, the manager digest and both mi
   it('offers the escalation Return as misallocated in each state the domain allows, on the message the receiving side gets', async () => {
     t.clock.set('2026-12-15T10:00:00Z');
     const ctx = t.app.ctx;
-    const raise = async (crn: string) => {
-      const values = {
-        crn,
-        roshCurrent: 'HIGH',
-        roshNew: 'HIGH',
-        reason: 'other',
-        urgency: 'standard',
-        receivingUnitId: 'north-pp',
-        summary: 'Risk has gone up; details here.',
-        oasysReviewed: ['done'],
-      };
-      expect((await escalateCommand.submit({ ctx, actorId: 'amara', values, context: {}, platform: 'teams' })).ok).toBe(true);
-      const id = (await repos().items.escalationsByCrn(crn))[0]!.id;
-      await decideEscalation({ ctx, actorId: 'tom', escalationId: id, action: 'countersign', rationale: 'Agreed.', platform: 'teams' });
-      return id;
-    };
+    const raise = (crn: string) => countersignedEscalation({ ctx, crn, platform: 'teams' });
     const escalationState = async (id: number) => (await repos().items.escalation(id))?.state;
     const returnFrom = async (who: string, card: Json | undefined, id: number) => {
       const form = await press(who, card, 'escalation.return_misallocated');
