@@ -1,12 +1,10 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { crnSchema, nomsSchema } from '../domain/case-facts.js';
-import { referralLateness } from '../domain/workflows/referral.workflow.js';
-import { atLocalTime, localDate } from '../domain/time/working-time.js';
+import { localDate } from '../domain/time/working-time.js';
 import { itemRef } from './chat-message.js';
 import type { UseCaseContext } from './context.js';
-import { firstCheck } from './effects.js';
-import { reminderPolicy } from './reminder-policy.js';
+import { storePlannedReferrals } from './planned-referral-store.js';
 import { RELEASE_TYPES } from './workflows/referral.module.js';
 
 /**
@@ -116,77 +114,35 @@ export const importPlannedReferrals = async (args: {
   }
   if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0])) };
 
-  const weeksBeforeRelease = directory.org.deadlines.referral.weeksBeforeRelease;
-  const policy = reminderPolicy(directory);
-  const spec = directory.deadlineSpec({ kind: 'referBy', urgent: false });
   const inserted = await ctx.store.transaction(async (repos) => {
-    const planned = rows.map((row) => {
-      const { referBy } = referralLateness({ releaseDate: row.releasedate, weeksBeforeRelease, today });
-      return { row, referBy, officer: row.officer ?? unit.manager };
-    });
-    const referralRows = await repos.plannedReferrals.insertReferrals(
-      planned.map(({ row, referBy, officer }) => ({
+    const referralRows = await storePlannedReferrals({
+      repos,
+      directory,
+      now,
+      today,
+      senderUnitId: unit.id,
+      providerUnitId: provider.id,
+      releases: rows.map((row) => ({
         crn: row.crn,
         noms: row.noms,
-        referralType: row.referraltype ?? (directory.org.referralTypes[0] as string),
-        providerUnitId: provider.id,
-        senderUnitId: unit.id,
         prison: row.prison,
         releaseDate: row.releasedate,
         releaseType: row.datetype,
-        needs: [],
-        notes: '',
-        referBy,
-        lateWeeks: 0,
-        raisedBy: officer,
-        state: 'to_refer',
-        createdAt: now,
-        updatedAt: now,
+        referralType: row.referraltype ?? (directory.org.referralTypes[0] as string),
+        officer: row.officer ?? unit.manager,
       })),
-    );
-    await repos.plannedReferrals.insertDecisions(
-      referralRows.map((referral) => ({
-        itemType: 'referral',
-        itemId: referral.id,
-        action: 'raise',
-        actorId: importedBy,
-        actorRole: importedBy === referral.raisedBy ? 'raiser' : 'importer',
-        fromState: 'new',
-        toState: 'to_refer',
-        rationale: null,
-        platform: 'cli',
-        decidedAt: now,
-      })),
-    );
-    await repos.plannedReferrals.insertDeadlines(
-      referralRows.map((referral) => {
-        const dueAt = atLocalTime({ timeZone: directory.org.timezone, date: referral.referBy, time: directory.org.workingHours.start });
-        return {
-          itemType: 'referral',
-          itemId: referral.id,
-          kind: 'referBy',
-          unitId: unit.id,
-          owners: [{ kind: 'person', personId: referral.raisedBy }],
-          urgent: false,
-          startedAt: now,
-          dueAt,
-          policy: { deadline: spec.text, urgency: 'standard', repeatEvery: policy.repeatEvery.text, managerAfter: policy.managerAfter.text, seniorManagerAfter: policy.seniorManagerAfter.text },
-          nextCheckAt: firstCheck({ directory, dueAt, urgent: false, now }).nextCheckAt,
-        };
-      }),
-    );
-    await repos.records.auditMany([
-      ...referralRows.map((referral) => ({
-        at: now,
-        actorId: importedBy,
-        event: 'referral.planned',
-        itemType: 'referral',
-        itemId: referral.id,
-        crn: referral.crn,
-        details: { ref: itemRef('referral', referral.id), senderUnitId: unit.id, providerUnitId: provider.id, releaseDate: referral.releaseDate, referBy: referral.referBy, platform: 'cli' },
-      })),
-      { at: now, actorId: importedBy, event: 'releases.imported', itemType: null, itemId: null, crn: null, details: { unitId: unit.id, providerUnitId: provider.id, count: referralRows.length } },
-    ]);
+      actorId: importedBy,
+      platform: 'cli',
+    });
+    await repos.records.audit({
+      at: now,
+      actorId: importedBy,
+      event: 'releases.imported',
+      itemType: null,
+      itemId: null,
+      crn: null,
+      details: { unitId: unit.id, providerUnitId: provider.id, count: referralRows.length },
+    });
     return referralRows;
   });
   ctx.onCommitted?.({ outbox: false, deadlines: true });

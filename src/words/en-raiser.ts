@@ -56,6 +56,13 @@ export const enRaiser = {
     form_submit: 'Send referral',
     form_intro: '{{ref}} for {{crn}}: planned, to be referred by {{referBy}}. Check what was planned, complete it and send it.',
     sent: '{{ref}} sent to {{provider}} for {{crn}}. The provider is asked to acknowledge and assess at once.',
+    plan_title: 'Plan a referral',
+    plan_submit: 'Record the plan',
+    plan_intro: 'From {{unit}}. For a release that will need a referral that is not ready yet: you are reminded from {{weeks}} weeks before release until it is sent.',
+    plan_due_now: 'This release is within {{weeks}} weeks: its referral is due now, so send it with /refer',
+    plan_exists: '{{crn}} already has a referral for release on {{release}} ({{ref}})',
+    plan_recorded:
+      '{{ref}} planned for {{crn}}, to {{provider}}: release on {{release}}, refer by {{referBy}}. From then you are reminded until it is sent: use Send the referral on the reminder, or /refer {{crn}}.',
   },
   oasys: {
     label: 'OASys assessment reference',

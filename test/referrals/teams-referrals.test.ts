@@ -257,4 +257,20 @@ describe('Teams: referrals from the card buttons, the manager digest and both mi
     await returnFrom('kate', toKate[0], third);
     expectValidCards();
   });
+  it('plans a referral from a typed "refer plan": the plan form, a release already due refused with the values kept, then stored', async () => {
+    t.clock.set('2026-12-16T10:00:00Z');
+    const typed = await postActivity({ baseUrl: t.baseUrl, activity: messageActivity({ ...base('amara'), text: 'refer plan x667788' }) });
+    expect(typed.status).toBe(200);
+    const form = cardsTo('amara').at(-1)!;
+    expect(inputIds(form)).toEqual(['crn', 'noms', 'referralType', 'providerUnitId', 'prison', 'releaseDate', 'releaseType']);
+    const values = { crn: 'X667788', referralType: 'Accommodation', providerUnitId: 'gateway-resettle', prison: 'HMP Hull', releaseType: 'CRD' };
+    const refused = await fill('amara', form, { ...values, releaseDate: '2027-02-01' });
+    expect(cardText(refused)).toContain('This release is within 15 weeks: its referral is due now, so send it with /refer');
+    expect((refused.body as Json[]).find((element) => element.id === 'prison')?.value).toBe('HMP Hull');
+    expect(await repos().items.referralsByCrn('X667788')).toEqual([]);
+    const done = await fill('amara', refused, { ...values, releaseDate: '2027-09-01' });
+    expect(cardText(done)).toMatch(/REF-\d{6} planned for X667788, to Gateway Resettlement Services: release on Wed 1 Sep 2027, refer by Wed 19 May 2027\./);
+    expect(await repos().items.referralsByCrn('X667788')).toMatchObject([{ state: 'to_refer', raisedBy: 'amara', referBy: '2027-05-19' }]);
+    expectValidCards();
+  });
 });
