@@ -1,4 +1,3 @@
-import { format } from 'date-fns';
 import { z } from 'zod';
 import { crnSchema, nomsSchema } from '../src/domain/case-facts.js';
 import type { UseCaseContext } from '../src/use-cases/context.js';
@@ -69,8 +68,4 @@ export const referralFields = (args: { ctx: UseCaseContext; crn?: string }): For
   ];
 };
 
-/** 'YYYY-MM-DD' → 'Tue 2 Feb 2027' (a calendar date: no time zone involved). */
-export const formatDay = (date: string) => {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return format(new Date(y, m - 1, d), 'EEE d MMM yyyy');
-};
+export { calendarDayText as formatDay } from '../src/use-cases/calendar-day.js';

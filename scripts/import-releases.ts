@@ -13,6 +13,8 @@ import { systemClock } from '../src/system-clock.js';
 import type { Clock } from '../src/domain/clock.js';
 import { buildDirectory } from '../src/use-cases/directory.js';
 import { importPlannedReferrals } from '../src/use-cases/planned-referrals.use-case.js';
+import { slackReach } from '../src/slack/slack-reach.js';
+import { teamsReach } from '../src/teams/teams-reach.js';
 
 const USAGE = 'usage: npm run import:releases -- --unit <unit id> [--provider <unit id>] [--by <person id>] file.csv';
 
@@ -65,7 +67,8 @@ export const runImportCli = async (args: {
     const env = parseEnv(args.env);
     const org = loadOrgFile(resolveOrgFile({ orgFile: env.ORG_FILE, cwd: args.cwd }));
     database = await openDatabase({ databaseUrl: env.DATABASE_URL, migrationsUrl: env.MIGRATIONS_DATABASE_URL, dataDir: path.resolve(args.cwd, env.DATA_DIR) });
-    const ctx = { store: createStore(database), directory: buildDirectory(org), clock: args.clock ?? systemClock };
+    // Both platforms' reach, as the bot registers them: the officers' DMs are queued here and sent by the bot.
+    const ctx = { store: createStore(database), directory: buildDirectory(org), clock: args.clock ?? systemClock, reach: [slackReach, teamsReach] };
     // The people and units of the org file, as the bot keeps them (the officers the rows name must be on record).
     await ctx.store.transaction((repos) => repos.org.sync(org));
     const result = await importPlannedReferrals({ ctx, unitId: parsed.unit, csv, providerUnitId: parsed.provider, importedBy: parsed.by });
@@ -75,7 +78,7 @@ export const runImportCli = async (args: {
       return 1;
     }
     args.stdout(
-      `Imported ${result.count} planned referral${result.count === 1 ? '' : 's'} for ${ctx.directory.unit(parsed.unit)?.name ?? parsed.unit} (${result.refs[0]} to ${result.refs.at(-1)}).\n`,
+      `Imported ${result.count} planned referral${result.count === 1 ? '' : 's'} for ${ctx.directory.unit(parsed.unit)?.name ?? parsed.unit} (${result.refs[0]} to ${result.refs.at(-1)}); ${result.officersTold} officer${result.officersTold === 1 ? '' : 's'} told by direct message.\n`,
     );
     return 0;
   } catch (error) {

@@ -4,6 +4,7 @@ import { crnSchema, nomsSchema } from '../domain/case-facts.js';
 import { localDate } from '../domain/time/working-time.js';
 import { itemRef } from './chat-message.js';
 import type { UseCaseContext } from './context.js';
+import { enqueueImportNotices } from './planned-import-notice.js';
 import { storePlannedReferrals } from './planned-referral-store.js';
 import { RELEASE_TYPES } from './workflows/referral.module.js';
 
@@ -21,7 +22,7 @@ const normalise = (header: string) => header.toLowerCase().replace(/[^a-z]/g, ''
 const MAX_ROWS = 5000;
 const yearsAhead = (today: string, years: number) => `${Number(today.slice(0, 4)) + years}${today.slice(4)}`;
 
-export type ImportResult = { ok: true; count: number; refs: string[] } | { ok: false; errors: string[] };
+export type ImportResult = { ok: true; count: number; refs: string[]; officersTold: number } | { ok: false; errors: string[] };
 
 const rowSchema = (args: { today: string; officers: readonly string[]; referralTypes: readonly string[] }) => {
   const types = new Map(Object.keys(RELEASE_TYPES).map((key) => [key.toLowerCase(), key]));
@@ -53,7 +54,7 @@ const rowSchema = (args: { today: string; officers: readonly string[]; referralT
 const LABELS: Record<string, string> = { ...REQUIRED, officer: 'officer', referraltype: 'referral type' };
 
 export const importPlannedReferrals = async (args: {
-  ctx: Pick<UseCaseContext, 'store' | 'directory' | 'clock' | 'onCommitted'>;
+  ctx: Pick<UseCaseContext, 'store' | 'directory' | 'clock' | 'onCommitted'> & { reach?: UseCaseContext['reach'] };
   unitId: string;
   csv: string;
   providerUnitId?: string;
@@ -143,8 +144,9 @@ export const importPlannedReferrals = async (args: {
       crn: null,
       details: { unitId: unit.id, providerUnitId: provider.id, count: referralRows.length },
     });
-    return referralRows;
+    const told = await enqueueImportNotices({ repos, directory, reach: ctx.reach ?? [], importedBy, unitName: unit.name, rows: referralRows, now });
+    return { referralRows, told };
   });
-  ctx.onCommitted?.({ outbox: false, deadlines: true });
-  return { ok: true, count: inserted.length, refs: inserted.map((row) => itemRef('referral', row.id)) };
+  ctx.onCommitted?.({ outbox: inserted.told > 0, deadlines: true });
+  return { ok: true, count: inserted.referralRows.length, refs: inserted.referralRows.map((row) => itemRef('referral', row.id)), officersTold: inserted.told };
 };

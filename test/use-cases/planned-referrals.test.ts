@@ -66,7 +66,7 @@ describe('planned referrals: the import', () => {
 
   it('imports a good file in one go, and refuses the same CRN and release date again', async () => {
     const result = await run(csv('X500001,A1234BC,HMP Leeds,2027-03-16,CRD,amara', 'X500002,B2345CD,HMP Hull,2027-03-23,hdced,ben', 'X500003,C3456DE,HMP Leeds,2027-04-20,confirmed,'));
-    expect(result).toEqual({ ok: true, count: 3, refs: ['REF-000001', 'REF-000002', 'REF-000003'] });
+    expect(result).toEqual({ ok: true, count: 3, refs: ['REF-000001', 'REF-000002', 'REF-000003'], officersTold: 2 });
     const rows = await h.t.app.store.repos.items.referralsByIds([1, 2, 3]);
     expect(rows.map((row) => [row.crn, row.state, row.raisedBy, row.referBy, row.releaseType, row.providerUnitId]).sort()).toEqual([
       ['X500001', 'to_refer', 'amara', '2026-12-01', 'CRD', 'gateway-resettle'],
@@ -81,6 +81,19 @@ describe('planned referrals: the import', () => {
     ]);
     // No provider is told anything yet: the referral is not sent.
     expect((await h.t.app.store.repos.outbox.byDedupePrefix('referral:')).length).toBe(0);
+    // Each officer the plans were recorded for is told once, by DM; Tom imported them (as the unit manager) and is not.
+    await h.t.app.dispatcher.drain();
+    expect(dmsTo(h.fake, SLACK.amara).map(textOf)).toEqual([
+      [
+        'Tom Reyes recorded 1 planned referral(s) for you (North Team 3)', // the notification text, then the message's header
+        'Tom Reyes recorded 1 planned referral(s) for you (North Team 3)',
+        'REF-000001 · X500001 · release Tue 16 Mar 2027 · refer by Tue 1 Dec 2026',
+        'You are reminded from each refer-by date until it is sent: Send the referral on the reminder, or /refer with the CRN. /cases mine lists them.',
+      ].join('\n'),
+    ]);
+    expect(dmsTo(h.fake, SLACK.ben).map((call) => textOf(call).split('\n')[2])).toEqual(['REF-000002 · X500002 · release Tue 23 Mar 2027 · refer by Tue 8 Dec 2026']);
+    expect(dmsTo(h.fake, SLACK.tom)).toEqual([]);
+    h.fake.reset(); // the chase below counts from here
     expect(await run(csv('X500001,A1234BC,HMP Leeds,2027-03-16,CRD,amara'))).toEqual({
       ok: false,
       errors: ['line 2: X500001 already has a referral for release 2027-03-16 (REF-000001)'],
@@ -190,7 +203,7 @@ describe('npm run import:releases', () => {
       const code = await runImportCli({ ...io, argv: ['--unit', 'north-3', 'good.csv'] });
       expect(err.slice(2)).toEqual([]);
       expect(code).toBe(0);
-      expect(out.join('')).toBe('Imported 2 planned referrals for North Team 3 (REF-000001 to REF-000002).\n');
+      expect(out.join('')).toBe('Imported 2 planned referrals for North Team 3 (REF-000001 to REF-000002); 2 officers told by direct message.\n');
       expect(await runImportCli({ ...io, argv: ['good.csv'] })).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
