@@ -1,6 +1,6 @@
 import type { ChaseState, DeadlineRow } from '../db/deadlines.repository.js';
 import type { NewOutboxRow } from '../db/outbox.repository.js';
-import type { NewAuditRow } from '../db/records.repository.js';
+import type { SweepAuditRow } from '../db/bulk-writes.js';
 import type { Repositories } from '../db/store.js';
 import { type ChasePlan, type PlannedReminder, type ReminderPolicy, applyChase, planChase } from '../domain/reminder-ladder.js';
 import type { Target } from '../use-cases/chat-message.js';
@@ -130,19 +130,20 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
 };
 
 /**
- * Write a planned batch in the batch's transaction with three set-based statements: the outbox rows (one
- * INSERT … SELECT … ON CONFLICT DO NOTHING, so a rung already written by another sweep does nothing), one audit
- * INSERT ('reminder.sent' per rung, 'person.unreachable' per deadline, in the order planned) and one chase UPDATE.
+ * Write a planned batch in the batch's transaction with one statement (src/db/bulk-writes.ts writeSweepRows): the
+ * outbox rows (ON CONFLICT DO NOTHING, so a rung already written by another sweep does nothing), the audit rows
+ * ('reminder.sent' per rung counting its rows written now, 'person.unreachable' per deadline, in the order
+ * planned) and the chase states.
  */
 export const writeChaseBatch = async (args: { repos: Repositories; planned: PlannedDeadline[]; now: Date }): Promise<void> => {
   const { repos, planned, now } = args;
-  const inserted = await repos.outbox.enqueueMany(planned.flatMap((entry) => entry.rungs.flatMap((rung) => rung.rows)));
-  const audits: NewAuditRow[] = [];
+  const outbox: NewOutboxRow[] = [];
+  const audits: SweepAuditRow[] = [];
   for (const { deadline, item, rungs, unreachable } of planned) {
+    for (const rung of rungs) for (const row of rung.rows) outbox.push(row);
     if (!item) continue;
     const about = { at: now, actorId: null, itemType: item.itemType, itemId: item.row.id, crn: item.row.crn };
     for (const { reminder, personIds, rows } of rungs) {
-      const enqueued = new Set(rows.map((row) => row.dedupeKey).filter((key) => inserted.has(key))).size;
       audits.push({
         ...about,
         event: 'reminder.sent',
@@ -153,12 +154,12 @@ export const writeChaseBatch = async (args: { repos: Repositories; planned: Plan
           rung: reminder.rung,
           sequence: reminder.sequence,
           recipients: personIds,
-          enqueued,
         },
+        // details.enqueued: how many of these rows were new (the statement counts them from its INSERT).
+        enqueuedOf: rows.map((row) => row.dedupeKey),
       });
     }
     if (unreachable.length > 0) audits.push({ ...about, event: 'person.unreachable', details: { people: unreachable, deadlineId: deadline.id } });
   }
-  await repos.records.auditMany(audits);
-  await repos.deadlines.saveChaseMany(planned.map((entry) => entry.chase));
+  await repos.deadlines.writeSweepBatch({ outbox, audits, chase: planned.map((entry) => entry.chase) });
 };
