@@ -35,7 +35,7 @@ describe('sweep batch write', () => {
       dedupeKey: key,
       platform: 'slack',
       target: { platform: 'slack', kind: 'user', id: 'U0TOM', personId: 'tom' },
-      payload: { kind: 'reminder', deadlineId: deadline.id, rung: 'owner', message: { text } },
+      payload: { kind: 'reminder', deadlineId: deadline.id, rung: 'owner', message: { text, title: text, fields: [], actions: [] } },
       itemType: 'escalation',
       itemId: 41,
       nextAttemptAt: now,
