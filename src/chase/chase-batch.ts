@@ -3,11 +3,11 @@ import type { NewOutboxRow } from '../db/outbox.repository.js';
 import type { SweepAuditRow } from '../db/bulk-writes.js';
 import type { Repositories } from '../db/store.js';
 import { type ChasePlan, type PlannedReminder, type ReminderPolicy, applyChase, planChase } from '../domain/reminder-ladder.js';
-import type { Target } from '../use-cases/chat-message.js';
+import type { ChatAction, Target } from '../use-cases/chat-message.js';
 import { itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { targetsForPerson } from '../use-cases/effects.js';
-import { type ChasedItem, mayAnswerDeadline, renderReminderMessage } from '../use-cases/reminder-messages.js';
+import { type ChasedItem, deadlineButtons, mayAnswerDeadline, renderReminderMessage } from '../use-cases/reminder-messages.js';
 import { snapshotPolicy } from '../use-cases/reminder-policy.js';
 import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
 import { type Owed, factsOf, resolveOwners, rungRecipients } from './chase-recipients.js';
@@ -81,14 +81,24 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
 
   // Pass 2: who each rung goes to, then how each person is reached.
   const second = first.map(({ deadline, item, plan, owed }) => {
-    if (!item || !plan) return { deadline, item, plan, owed: NOBODY, org: null, recipients: [] as { reminder: PlannedReminder; personIds: string[] }[] };
+    if (!item || !plan) return { deadline, item, plan, owed: NOBODY, org: null, recipients: [] as { reminder: PlannedReminder; personIds: string[] }[], buttonsOf: null };
     const module = workflows.get(item.itemType);
     const org = snapshot.orgView(module ? dutyUnitsOf(module, item.row) : []);
     const who = owed ? (owedBy.get(owed) ?? NOBODY) : NOBODY;
     // An owner who has already done their part (one side of a handover) is not reminded of it.
-    const canAct = (personId: string) => mayAnswerDeadline({ workflows, item, kind: deadline.kind, personId, org });
+    // Each person's buttons are worked out once per deadline: "may they act" and the reminder's buttons share them.
+    const buttons = new Map<string, ChatAction[]>();
+    const buttonsOf = (personId: string) => {
+      let actions = buttons.get(personId);
+      if (!actions) {
+        actions = deadlineButtons({ workflows, item, kind: deadline.kind, personId, org });
+        buttons.set(personId, actions);
+      }
+      return actions;
+    };
+    const canAct = (personId: string) => mayAnswerDeadline({ workflows, item, kind: deadline.kind, personId, org, buttons: () => buttonsOf(personId) });
     const recipients = plan.send.map((reminder) => ({ reminder, personIds: rungRecipients({ directory, deadline, rung: reminder.rung, owed: who, canAct, org }) }));
-    return { deadline, item, plan, owed: who, org, recipients };
+    return { deadline, item, plan, owed: who, org, recipients, buttonsOf };
   });
   const people = new Set(second.flatMap((entry) => entry.recipients.flatMap((recipient) => recipient.personIds)));
   const reachOf = new Map<string, { targets: Target[]; unreachable: string[] }>();
@@ -97,8 +107,8 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
   );
 
   // Pass 3: render and build the rows, synchronously.
-  return second.map(({ deadline, item, plan, owed, org, recipients }): PlannedDeadline => {
-    if (!item || !plan || !org) {
+  return second.map(({ deadline, item, plan, owed, org, recipients, buttonsOf }): PlannedDeadline => {
+    if (!item || !plan || !org || !buttonsOf) {
       ctx.logger.warn({ deadlineId: deadline.id, itemType: deadline.itemType, itemId: deadline.itemId, code: 'item.not_found' }, 'deadline without item');
       const chase = { ...factsOf(deadline), id: deadline.id, nextCheckAt: new Date(now.getTime() + 86_400_000) };
       return { deadline, item, rungs: [], unreachable: [], chase };
@@ -116,7 +126,7 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
           kind: 'reminder' as const,
           deadlineId: deadline.id,
           rung: reminder.rung,
-          message: renderReminderMessage({ item, deadline, rung: reminder.rung, personId, owedBy: owed.owedBy, directory, workflows, org, now }),
+          message: renderReminderMessage({ item, deadline, rung: reminder.rung, personId, owedBy: owed.owedBy, directory, workflows, org, now, actions: buttonsOf(personId) }),
         };
         for (const target of reach.targets) rows.push({ ...base, dedupeKey: `${dedupePrefix}:${personId}:${target.platform}:${target.id}`, platform: target.platform, target, payload });
       }
