@@ -1,13 +1,13 @@
 import type { ChaseState, DeadlineRow } from '../db/deadlines.repository.js';
 import type { NewOutboxRow } from '../db/outbox.repository.js';
-import type { NewAuditRow } from '../db/records.repository.js';
+import type { SweepAuditRow } from '../db/bulk-writes.js';
 import type { Repositories } from '../db/store.js';
 import { type ChasePlan, type PlannedReminder, type ReminderPolicy, applyChase, planChase } from '../domain/reminder-ladder.js';
-import type { Target } from '../use-cases/chat-message.js';
+import type { ChatAction, Target } from '../use-cases/chat-message.js';
 import { itemRef } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { targetsForPerson } from '../use-cases/effects.js';
-import { type ChasedItem, mayAnswerDeadline, renderReminderMessage } from '../use-cases/reminder-messages.js';
+import { type ChasedItem, deadlineButtons, mayAnswerDeadline, renderReminderMessage } from '../use-cases/reminder-messages.js';
 import { snapshotPolicy } from '../use-cases/reminder-policy.js';
 import { dutyUnitsOf } from '../use-cases/workflows/workflow-module.js';
 import { type Owed, factsOf, resolveOwners, rungRecipients } from './chase-recipients.js';
@@ -81,14 +81,24 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
 
   // Pass 2: who each rung goes to, then how each person is reached.
   const second = first.map(({ deadline, item, plan, owed }) => {
-    if (!item || !plan) return { deadline, item, plan, owed: NOBODY, org: null, recipients: [] as { reminder: PlannedReminder; personIds: string[] }[] };
+    if (!item || !plan) return { deadline, item, plan, owed: NOBODY, org: null, recipients: [] as { reminder: PlannedReminder; personIds: string[] }[], buttonsOf: null };
     const module = workflows.get(item.itemType);
     const org = snapshot.orgView(module ? dutyUnitsOf(module, item.row) : []);
     const who = owed ? (owedBy.get(owed) ?? NOBODY) : NOBODY;
     // An owner who has already done their part (one side of a handover) is not reminded of it.
-    const canAct = (personId: string) => mayAnswerDeadline({ workflows, item, kind: deadline.kind, personId, org });
+    // Each person's buttons are worked out once per deadline: "may they act" and the reminder's buttons share them.
+    const buttons = new Map<string, ChatAction[]>();
+    const buttonsOf = (personId: string) => {
+      let actions = buttons.get(personId);
+      if (!actions) {
+        actions = deadlineButtons({ workflows, item, kind: deadline.kind, personId, org });
+        buttons.set(personId, actions);
+      }
+      return actions;
+    };
+    const canAct = (personId: string) => mayAnswerDeadline({ workflows, item, kind: deadline.kind, personId, org, buttons: () => buttonsOf(personId) });
     const recipients = plan.send.map((reminder) => ({ reminder, personIds: rungRecipients({ directory, deadline, rung: reminder.rung, owed: who, canAct, org }) }));
-    return { deadline, item, plan, owed: who, org, recipients };
+    return { deadline, item, plan, owed: who, org, recipients, buttonsOf };
   });
   const people = new Set(second.flatMap((entry) => entry.recipients.flatMap((recipient) => recipient.personIds)));
   const reachOf = new Map<string, { targets: Target[]; unreachable: string[] }>();
@@ -97,8 +107,8 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
   );
 
   // Pass 3: render and build the rows, synchronously.
-  return second.map(({ deadline, item, plan, owed, org, recipients }): PlannedDeadline => {
-    if (!item || !plan || !org) {
+  return second.map(({ deadline, item, plan, owed, org, recipients, buttonsOf }): PlannedDeadline => {
+    if (!item || !plan || !org || !buttonsOf) {
       ctx.logger.warn({ deadlineId: deadline.id, itemType: deadline.itemType, itemId: deadline.itemId, code: 'item.not_found' }, 'deadline without item');
       const chase = { ...factsOf(deadline), id: deadline.id, nextCheckAt: new Date(now.getTime() + 86_400_000) };
       return { deadline, item, rungs: [], unreachable: [], chase };
@@ -116,7 +126,7 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
           kind: 'reminder' as const,
           deadlineId: deadline.id,
           rung: reminder.rung,
-          message: renderReminderMessage({ item, deadline, rung: reminder.rung, personId, owedBy: owed.owedBy, directory, workflows, org, now }),
+          message: renderReminderMessage({ item, deadline, rung: reminder.rung, personId, owedBy: owed.owedBy, directory, workflows, org, now, actions: buttonsOf(personId) }),
         };
         for (const target of reach.targets) rows.push({ ...base, dedupeKey: `${dedupePrefix}:${personId}:${target.platform}:${target.id}`, platform: target.platform, target, payload });
       }
@@ -130,19 +140,20 @@ export const planBatch = async (args: { ctx: UseCaseContext; snapshot: SweepSnap
 };
 
 /**
- * Write a planned batch in the batch's transaction with three set-based statements: the outbox rows (one
- * INSERT … SELECT … ON CONFLICT DO NOTHING, so a rung already written by another sweep does nothing), one audit
- * INSERT ('reminder.sent' per rung, 'person.unreachable' per deadline, in the order planned) and one chase UPDATE.
+ * Write a planned batch in the batch's transaction with one statement (src/db/bulk-writes.ts writeSweepRows): the
+ * outbox rows (ON CONFLICT DO NOTHING, so a rung already written by another sweep does nothing), the audit rows
+ * ('reminder.sent' per rung counting its rows written now, 'person.unreachable' per deadline, in the order
+ * planned) and the chase states.
  */
 export const writeChaseBatch = async (args: { repos: Repositories; planned: PlannedDeadline[]; now: Date }): Promise<void> => {
   const { repos, planned, now } = args;
-  const inserted = await repos.outbox.enqueueMany(planned.flatMap((entry) => entry.rungs.flatMap((rung) => rung.rows)));
-  const audits: NewAuditRow[] = [];
+  const outbox: NewOutboxRow[] = [];
+  const audits: SweepAuditRow[] = [];
   for (const { deadline, item, rungs, unreachable } of planned) {
+    for (const rung of rungs) for (const row of rung.rows) outbox.push(row);
     if (!item) continue;
     const about = { at: now, actorId: null, itemType: item.itemType, itemId: item.row.id, crn: item.row.crn };
     for (const { reminder, personIds, rows } of rungs) {
-      const enqueued = new Set(rows.map((row) => row.dedupeKey).filter((key) => inserted.has(key))).size;
       audits.push({
         ...about,
         event: 'reminder.sent',
@@ -153,12 +164,12 @@ export const writeChaseBatch = async (args: { repos: Repositories; planned: Plan
           rung: reminder.rung,
           sequence: reminder.sequence,
           recipients: personIds,
-          enqueued,
         },
+        // details.enqueued: how many of these rows were new (the statement counts them from its INSERT).
+        enqueuedOf: rows.map((row) => row.dedupeKey),
       });
     }
     if (unreachable.length > 0) audits.push({ ...about, event: 'person.unreachable', details: { people: unreachable, deadlineId: deadline.id } });
   }
-  await repos.records.auditMany(audits);
-  await repos.deadlines.saveChaseMany(planned.map((entry) => entry.chase));
+  await repos.deadlines.writeSweepBatch({ outbox, audits, chase: planned.map((entry) => entry.chase) });
 };

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { updateChaseStates } from './bulk-writes.js';
+import { type SweepAuditRow, updateChaseStates, writeSweepRows } from './bulk-writes.js';
 import type { Executor } from './executor.js';
+import type { NewOutboxRow } from './outbox.repository.js';
 import { deadlines } from './schema.js';
 
 export type DeadlineRow = typeof deadlines.$inferSelect;
@@ -71,6 +72,10 @@ export const createDeadlinesRepository = (db: Executor) => ({
   /** Save many deadlines' chase state in one set-based UPDATE. */
   async saveChaseMany(states: ChaseState[]): Promise<void> {
     await updateChaseStates(db, states);
+  },
+  /** A sweep batch's outbox rows, audit rows and chase states in one statement (src/db/bulk-writes.ts). */
+  async writeSweepBatch(args: { outbox: NewOutboxRow[]; audits: SweepAuditRow[]; chase: ChaseState[] }): Promise<void> {
+    await writeSweepRows(db, args);
   },
   /** Open deadlines of one kind falling due in (after, until]: e.g. meetings an hour ahead. */
   async openOfKindDueBetween(args: { kind: string; after: Date; until: Date }): Promise<DeadlineRow[]> {

@@ -49,9 +49,17 @@ const minutesOf = (time: string) => {
  */
 const asOffset = (spec: DeadlineSpec, calendar: WorkCalendar): DeadlineSpec => {
   if (spec.kind !== 'workingDays') return spec;
-  const dayMinutes = minutesOf(calendar.workingHours.end) - minutesOf(calendar.workingHours.start);
-  return { kind: 'workingHours', text: spec.text, hours: (spec.days * dayMinutes) / 60 };
+  const { start, end } = calendar.workingHours;
+  let known = offsets.get(spec);
+  if (!known || known.start !== start || known.end !== end) {
+    const dayMinutes = minutesOf(end) - minutesOf(start);
+    known = { start, end, offset: { kind: 'workingHours', text: spec.text, hours: (spec.days * dayMinutes) / 60 } };
+    offsets.set(spec, known);
+  }
+  return known.offset;
 };
+/** A policy's specs are planned thousands of times a sweep: each working-days offset is worked out once per hours. */
+const offsets = new WeakMap<DeadlineSpec, { start: string; end: string; offset: DeadlineSpec }>();
 
 export const planChase = (args: { facts: ChaseFacts; policy: ReminderPolicy; calendar: WorkCalendar; now: Date }): ChasePlan => {
   const { facts, policy, calendar, now } = args;

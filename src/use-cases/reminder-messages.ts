@@ -33,12 +33,30 @@ export const deadlineButtons = (args: { workflows: WorkflowRegistry; item: Chase
  * May this person still do their part for a deadline? False only when an action answering it is open in the
  * item's state and this person may take none of them (e.g. the side of a handover that has already confirmed).
  */
-export const mayAnswerDeadline = (args: { workflows: WorkflowRegistry; item: ChasedItem; kind: string; personId: string; org: OrgView }): boolean => {
+export const mayAnswerDeadline = (args: {
+  workflows: WorkflowRegistry;
+  item: ChasedItem;
+  kind: string;
+  personId: string;
+  org: OrgView;
+  /** This person's deadlineButtons over the same item and org, when the caller already has (or keeps) them. */
+  buttons?: () => ChatAction[];
+}): boolean => {
   const module = args.workflows.get(args.item.itemType);
   if (!module) return true;
-  const open = actionsOn(module.definition, `deadline:${args.kind}`).filter((action) => module.definition.actions[action]?.from.includes(args.item.row.state));
-  return open.length === 0 || deadlineButtons(args).length > 0;
+  const key = `${args.item.itemType}|${args.kind}|${args.item.row.state}`;
+  let open = openActions.get(module.definition)?.get(key);
+  if (open === undefined) {
+    open = actionsOn(module.definition, `deadline:${args.kind}`).filter((action) => module.definition.actions[action]?.from.includes(args.item.row.state)).length;
+    const byKey = openActions.get(module.definition) ?? new Map<string, number>();
+    byKey.set(key, open);
+    openActions.set(module.definition, byKey);
+  }
+  return open === 0 || (args.buttons ? args.buttons() : deadlineButtons(args)).length > 0;
 };
+
+/** How many actions answering a deadline kind are open in a state, per workflow definition (definitions never change). */
+const openActions = new WeakMap<object, Map<string, number>>();
 
 /**
  * A reminder for one rung of the chase, in a direct message: the reference, CRN, risk, what is owed, by whom,
@@ -54,6 +72,8 @@ export const renderReminderMessage = (args: {
   workflows: WorkflowRegistry;
   org: OrgView;
   now: Date;
+  /** This person's deadlineButtons over the same item and org, when the caller already worked them out. */
+  actions?: ChatAction[];
 }): ChatMessage => {
   const { item, deadline, directory } = args;
   const ref = itemRef(item.itemType, item.row.id);
@@ -75,7 +95,7 @@ export const renderReminderMessage = (args: {
     const risk = `${ROSH_LABELS[item.row.roshCurrent as RoshLevel] ?? item.row.roshCurrent} → ${ROSH_LABELS[item.row.roshNew as RoshLevel] ?? item.row.roshNew}`;
     fields.splice(1, 0, { label: 'Risk (RoSH)', value: risk });
   }
-  const actions = deadlineButtons({ workflows: args.workflows, item, kind: deadline.kind, personId: args.personId, org: args.org });
+  const actions = args.actions ?? deadlineButtons({ workflows: args.workflows, item, kind: deadline.kind, personId: args.personId, org: args.org });
   const whose = args.rung === 'owner' ? '' : ` (owed by ${args.owedBy})`;
   const message: ChatMessage = {
     text: `${headline}: ${label} for ${ref} (${item.row.crn})${whose} is ${lateText}`,

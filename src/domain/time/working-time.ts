@@ -3,6 +3,7 @@
 import { TZDate } from '@date-fns/tz';
 import { add } from 'date-fns';
 import type { DeadlineSpec } from './deadline-spec.js';
+import { zonedDateFast } from './zone-memo.js';
 
 export interface WorkCalendar {
   timeZone: string; // IANA, e.g. 'Europe/London'
@@ -43,19 +44,19 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-function nextDate(date: string): string {
+function plainNextDate(date: string): string {
   const { y, m, d } = parseDate(date);
   const next = new Date(Date.UTC(y, m - 1, d + 1));
   return `${pad(next.getUTCFullYear(), 4)}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
 }
 
-function isWorkingDate(calendar: WorkCalendar, date: string): boolean {
+function plainIsWorkingDate(calendar: WorkCalendar, date: string): boolean {
   const { y, m, d } = parseDate(date);
   const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
   return weekday !== 0 && weekday !== 6 && !calendar.holidays.has(date);
 }
 
-function checkCalendar(calendar: WorkCalendar): void {
+function plainCheckCalendar(calendar: WorkCalendar): void {
   const s = parseTime(calendar.workingHours.start);
   const e = parseTime(calendar.workingHours.end);
   if (s.h * 60 + s.min >= e.h * 60 + e.min) {
@@ -63,13 +64,80 @@ function checkCalendar(calendar: WorkCalendar): void {
   }
 }
 
-/** Start and end instants of working hours on a local date. */
-function workingWindow(calendar: WorkCalendar, date: string): { start: Date; end: Date } {
-  const { timeZone, workingHours } = calendar;
-  return {
-    start: atLocalTime({ timeZone, date, time: workingHours.start }),
-    end: atLocalTime({ timeZone, date, time: workingHours.end }),
-  };
+// ---------- per-calendar memo ----------
+// A sweep plans thousands of deadlines on a few local dates: what a date is (working or not, its working window,
+// the next date) is worked out once per calendar and date. The memo is dropped when the calendar's zone, hours or
+// holiday set change; every answer is what the plain helpers above give (errors are thrown, never remembered).
+
+interface DayFacts {
+  working?: boolean;
+  window?: { start: number; end: number };
+}
+interface CalendarMemo {
+  timeZone: string;
+  start: string;
+  end: string;
+  holidays: ReadonlySet<string>;
+  checked: boolean;
+  days: Map<string, DayFacts>;
+}
+const memos = new WeakMap<WorkCalendar, CalendarMemo>();
+const nextDates = new Map<string, string>();
+const MEMO_DAYS_MAX = 20_000;
+
+function memoOf(calendar: WorkCalendar): CalendarMemo {
+  const { timeZone, workingHours, holidays } = calendar;
+  let memo = memos.get(calendar);
+  if (!memo || memo.timeZone !== timeZone || memo.start !== workingHours.start || memo.end !== workingHours.end || memo.holidays !== holidays) {
+    memo = { timeZone, start: workingHours.start, end: workingHours.end, holidays, checked: false, days: new Map() };
+    memos.set(calendar, memo);
+  }
+  return memo;
+}
+
+function factsOfDay(memo: CalendarMemo, date: string): DayFacts {
+  let facts = memo.days.get(date);
+  if (!facts) {
+    if (memo.days.size >= MEMO_DAYS_MAX) memo.days.clear();
+    facts = {};
+    memo.days.set(date, facts);
+  }
+  return facts;
+}
+
+function nextDate(date: string): string {
+  let next = nextDates.get(date);
+  if (next === undefined) {
+    next = plainNextDate(date);
+    if (nextDates.size >= MEMO_DAYS_MAX) nextDates.clear();
+    nextDates.set(date, next);
+  }
+  return next;
+}
+
+function isWorkingDate(calendar: WorkCalendar, date: string): boolean {
+  const facts = factsOfDay(memoOf(calendar), date);
+  facts.working ??= plainIsWorkingDate(calendar, date);
+  return facts.working;
+}
+
+function checkCalendar(calendar: WorkCalendar): void {
+  const memo = memoOf(calendar);
+  if (memo.checked) return;
+  plainCheckCalendar(calendar);
+  memo.checked = true;
+}
+
+/** Start and end instants (epoch ms) of working hours on a local date. */
+function windowMs(calendar: WorkCalendar, date: string): { start: number; end: number } {
+  const facts = factsOfDay(memoOf(calendar), date);
+  if (!facts.window) {
+    const { timeZone, workingHours } = calendar;
+    const start = atLocalTime({ timeZone, date, time: workingHours.start }).getTime();
+    const end = atLocalTime({ timeZone, date, time: workingHours.end }).getTime();
+    facts.window = { start, end };
+  }
+  return facts.window;
 }
 
 function nextWorkingDate(calendar: WorkCalendar, after: string): string {
@@ -84,37 +152,14 @@ function nextWorkingDate(calendar: WorkCalendar, after: string): string {
 // ---------- public API ----------
 
 function zonedDate(timeZone: string, ms: number): string {
+  const fast = zonedDateFast(timeZone, ms);
+  if (fast !== null) return fast;
   const t = new TZDate(ms, timeZone);
   return `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
 }
 
-/**
- * Local days already worked out, as [start, end) instants: a sweep asks for the local date of thousands of
- * instants on a handful of days, and each TZDate costs a time-zone lookup. A day is remembered only when both its
- * first and last millisecond read as that date (so a day whose midnight is ambiguous is never mis-bounded).
- */
-const DAY = 24 * HOUR;
-const knownDays = new Map<string, { start: number; end: number; date: string }[]>();
-const KNOWN_DAYS_MAX = 4096;
-
 export function localDate(args: { calendar: WorkCalendar; at: Date }): string {
-  const { timeZone } = args.calendar;
-  const ms = args.at.getTime();
-  const bucket = `${timeZone}|${Math.floor(ms / DAY)}`;
-  for (const day of knownDays.get(bucket) ?? []) if (ms >= day.start && ms < day.end) return day.date;
-  const date = zonedDate(timeZone, ms);
-  if (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 - 2 * DAY) {
-    const start = atLocalTime({ timeZone, date, time: '00:00' }).getTime();
-    const end = atLocalTime({ timeZone, date: nextDate(date), time: '00:00' }).getTime();
-    if (start <= ms && ms < end && zonedDate(timeZone, start) === date && zonedDate(timeZone, end - 1) === date) {
-      if (knownDays.size >= KNOWN_DAYS_MAX) knownDays.clear();
-      for (let b = Math.floor(start / DAY); b <= Math.floor((end - 1) / DAY); b++) {
-        const key = `${timeZone}|${b}`;
-        knownDays.set(key, [...(knownDays.get(key) ?? []), { start, end, date }]);
-      }
-    }
-  }
-  return date;
+  return zonedDate(args.calendar.timeZone, args.at.getTime());
 }
 
 /** Pure, hot (a sweep plans thousands of deadlines on a few dates) and slow: a bounded memo of recent answers. */
@@ -147,20 +192,24 @@ export function isWorkingTime(args: { calendar: WorkCalendar; at: Date }): boole
   checkCalendar(calendar);
   const date = localDate({ calendar, at });
   if (!isWorkingDate(calendar, date)) return false;
-  const { start, end } = workingWindow(calendar, date);
-  return at.getTime() >= start.getTime() && at.getTime() < end.getTime();
+  const { start, end } = windowMs(calendar, date);
+  return at.getTime() >= start && at.getTime() < end;
+}
+
+/** nextWorkingTime in epoch ms (the calendar already checked). */
+function nextWorkingMs(calendar: WorkCalendar, from: number): number {
+  const date = zonedDate(calendar.timeZone, from);
+  if (isWorkingDate(calendar, date)) {
+    const { start, end } = windowMs(calendar, date);
+    if (from < start) return start;
+    if (from < end) return from;
+  }
+  return windowMs(calendar, nextWorkingDate(calendar, date)).start;
 }
 
 export function nextWorkingTime(args: { calendar: WorkCalendar; from: Date }): Date {
-  const { calendar, from } = args;
-  checkCalendar(calendar);
-  const date = localDate({ calendar, at: from });
-  if (isWorkingDate(calendar, date)) {
-    const { start, end } = workingWindow(calendar, date);
-    if (from.getTime() < start.getTime()) return start;
-    if (from.getTime() < end.getTime()) return new Date(from.getTime());
-  }
-  return workingWindow(calendar, nextWorkingDate(calendar, date)).start;
+  checkCalendar(args.calendar);
+  return new Date(nextWorkingMs(args.calendar, args.from.getTime()));
 }
 
 export function addDeadline(args: { calendar: WorkCalendar; from: Date; spec: DeadlineSpec }): Date {
@@ -185,24 +234,25 @@ export function addDeadline(args: { calendar: WorkCalendar; from: Date; spec: De
       const date = localDate({ calendar, at: from });
       if (spec.days <= 0) {
         if (isWorkingDate(calendar, date)) {
-          const { end } = workingWindow(calendar, date);
-          if (from.getTime() < end.getTime()) return end;
+          const { end } = windowMs(calendar, date);
+          if (from.getTime() < end) return new Date(end);
         }
-        return workingWindow(calendar, nextWorkingDate(calendar, date)).end;
+        return new Date(windowMs(calendar, nextWorkingDate(calendar, date)).end);
       }
       let due = date;
       for (let i = 0; i < spec.days; i++) due = nextWorkingDate(calendar, due);
-      return workingWindow(calendar, due).end;
+      return new Date(windowMs(calendar, due).end);
     }
     case 'workingHours': {
+      checkCalendar(calendar);
       let remaining = Math.max(0, spec.hours) * HOUR;
-      let cursor = nextWorkingTime({ calendar, from });
+      let cursor = nextWorkingMs(calendar, from.getTime());
       for (;;) {
-        const { end } = workingWindow(calendar, localDate({ calendar, at: cursor }));
-        const available = end.getTime() - cursor.getTime();
-        if (remaining <= available) return new Date(cursor.getTime() + remaining);
+        const { end } = windowMs(calendar, zonedDate(calendar.timeZone, cursor));
+        const available = end - cursor;
+        if (remaining <= available) return new Date(cursor + remaining);
         remaining -= available;
-        cursor = nextWorkingTime({ calendar, from: end });
+        cursor = nextWorkingMs(calendar, end);
       }
     }
   }
@@ -217,9 +267,9 @@ export function workingMsBetween(args: { calendar: WorkCalendar; from: Date; to:
   let total = 0;
   for (;;) {
     if (isWorkingDate(calendar, date)) {
-      const { start, end } = workingWindow(calendar, date);
-      const lo = Math.max(start.getTime(), from.getTime());
-      const hi = Math.min(end.getTime(), to.getTime());
+      const { start, end } = windowMs(calendar, date);
+      const lo = Math.max(start, from.getTime());
+      const hi = Math.min(end, to.getTime());
       if (hi > lo) total += hi - lo;
     }
     if (date >= last) return total;
