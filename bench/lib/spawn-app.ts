@@ -15,6 +15,8 @@ export interface SpawnedProcess {
   rssMb(): number;
   /** The process's own process.cpuUsage() (user + system), in ms, asked over its IPC channel. */
   cpuMs(): Promise<number>;
+  /** The process's own process.memoryUsage(), in MB, asked over its IPC channel. */
+  memoryMb(): Promise<MemoryMb>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,29 @@ const askCpu = (child: ChildProcess): Promise<number> =>
     };
     child.on('message', onMessage);
     child.send('cpu');
+  });
+
+export interface MemoryMb {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+const askMemory = (child: ChildProcess): Promise<MemoryMb> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no memory answer')), 5_000);
+    const onMessage = (message: unknown) => {
+      const memory = (message as { memory?: NodeJS.MemoryUsage }).memory;
+      if (!memory) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      const mb = (bytes: number) => bytes / 2 ** 20;
+      resolve({ rss: mb(memory.rss), heapTotal: mb(memory.heapTotal), heapUsed: mb(memory.heapUsed), external: mb(memory.external), arrayBuffers: mb(memory.arrayBuffers) });
+    };
+    child.on('message', onMessage);
+    child.send('memory');
   });
 
 /** Resident set size of a process from /proc (Linux), in MB. */
@@ -110,6 +135,7 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
     readyMs,
     rssMb: () => rssMbOf(pid),
     cpuMs: () => askCpu(child),
+    memoryMb: () => askMemory(child),
     stop: async () => {
       child.kill('SIGTERM');
       await waitForExit(child, 10_000);
