@@ -17,6 +17,8 @@ export interface SpawnedProcess {
   cpuMs(): Promise<number>;
   /** The process's own process.memoryUsage(), in MB, asked over its IPC channel. */
   memoryMb(): Promise<MemoryMb>;
+  /** Start a V8 CPU profile inside the process; the returned function stops it and gives the profile. */
+  profile(): Promise<() => Promise<unknown>>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,20 @@ const askMemory = (child: ChildProcess): Promise<MemoryMb> =>
     };
     child.on('message', onMessage);
     child.send('memory');
+  });
+
+/** Send `message` over the child's IPC channel and resolve with the first answer that has `key`. */
+const ask = <T>(child: ChildProcess, message: string, key: string): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${key} answer`)), 15_000);
+    const onMessage = (answer: unknown) => {
+      if (!answer || typeof answer !== 'object' || !(key in answer)) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve((answer as Record<string, T>)[key] as T);
+    };
+    child.on('message', onMessage);
+    child.send(message);
   });
 
 /** Resident set size of a process from /proc (Linux), in MB. */
@@ -136,6 +152,10 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
     rssMb: () => rssMbOf(pid),
     cpuMs: () => askCpu(child),
     memoryMb: () => askMemory(child),
+    profile: async () => {
+      await ask(child, 'profile-start', 'profiling');
+      return () => ask(child, 'profile-stop', 'profile');
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await waitForExit(child, 10_000);
