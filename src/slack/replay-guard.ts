@@ -146,8 +146,8 @@ const signatureValid = (args: { secret: string; timestamp: string; signature: st
 /**
  * Express middleware for POST /slack/events, mounted before Bolt: reads the body (at most 1 MB, else 413),
  * checks the signature and the 5-minute window (401), and refuses a request already seen (401, a replay).
- * Only verified requests are remembered, so forged traffic cannot fill the ledger. Bolt then verifies again
- * from `req.rawBody` and parses it (400 for malformed JSON or form encoding).
+ * Only verified requests are remembered, so forged traffic cannot fill the ledger. Bolt then parses
+ * `req.rawBody` (400 for malformed JSON or form encoding) without checking the signature a second time.
  */
 export const createReplayGuard = (args: {
   signingSecret: string;
