@@ -118,7 +118,7 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
   try {
     // Warm both (JIT, first views.open, first query) before measuring.
     for (const target of [dutydesk, bare]) {
-      await runLoad({ url: target.baseUrl, kind: 'slash', rate: 100, durationS: 2, connections: 25, secret: BENCH_SECRET, userId: 'U0AMARA' });
+      await runLoad({ url: target.baseUrl, kind: 'slash', rate: 100, durationS: 1, connections: 25, secret: BENCH_SECRET, userId: 'U0AMARA' });
     }
     for (let i = 0; i < runs; i += 1) {
       for (const rate of RATES) {
@@ -134,14 +134,14 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
     {
       const stop = await dutydesk.profile();
       const cpuBefore = await dutydesk.cpuMs();
-      const result = await runLoad({ url: dutydesk.baseUrl, kind: 'slash', rate: PROFILE_RATE, durationS, connections: connectionsFor(PROFILE_RATE), secret: BENCH_SECRET, userId: 'U0AMARA' });
+      const result = await runLoad({ url: dutydesk.baseUrl, kind: 'slash', rate: PROFILE_RATE, durationS: 2, connections: connectionsFor(PROFILE_RATE), secret: BENCH_SECRET, userId: 'U0AMARA' });
       await sleep(SETTLE_MS);
       const cpu = ((await dutydesk.cpuMs()) - cpuBefore) / Math.max(1, result.completed);
       const profile = withoutProbe((await stop()) as Profile);
       const top = topFrames({ profile, count: 12, filter: /^(?!\(idle\))/ });
       const frames = (list: typeof top.self) => list.map((f) => `${f.frame.replace(/^(.*) (.*\/)?([^/]+)$/, '$1 $3')} ${(f.share * 100).toFixed(1)} %`).join('; ');
       profileNotes = [
-        `Profile of dutydesk (one extra ${durationS} s run at ${PROFILE_RATE} req/s, in-process V8 profiler, ${cpu.toFixed(2)} ms CPU per request while profiled), busy time by where it is spent: ${byPackage(profile)}.`,
+        `Profile of dutydesk (one extra 2 s run at ${PROFILE_RATE} req/s, in-process V8 profiler, ${cpu.toFixed(2)} ms CPU per request while profiled), busy time by where it is spent: ${byPackage(profile)}.`,
         `Its top frames by self time (share of all samples, idle ${((topFrames({ profile, count: 1, filter: /^\(idle\)/ }).self[0]?.share ?? 0) * 100).toFixed(0)} %): ${frames(top.self.slice(0, 10))}.`,
         `By total time: ${frames(top.inclusive.slice(1, 12))}.`,
       ];

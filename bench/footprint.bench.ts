@@ -167,7 +167,7 @@ export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
         .join(
           '; ',
         )}); the WASM heap barely moves, since the per-request ledger row is now one grouped statement per 200 ms.${peak >= 300 ? ` The < 300 MB peak is missed by what the idle figure already is (~${median(idleExisting).toFixed(0)} MB) plus that heap growth.` : ''}`,
-      'V8 flags, measured (2026-12-02, machine load ~20, 6 s at 100 req/s on an existing data dir, two runs each): `--max-semi-space-size=8` (half the default young generation) gave idle 243 / 281 MB and peak 288 / 300 MB against the default's 307 / 272 and 351 / 285: within the run-to-run noise, and it trades scavenges (CPU per request) for it, so main sets no V8 flags; `--max-old-space-size` only moves when a major collection runs, not what is live.',
+      'V8 flags, measured (2026-12-02, machine load ~20, 6 s at 100 req/s on an existing data dir, two runs each): `--max-semi-space-size=8` (half the default young generation) gave idle 243 / 281 MB and peak 288 / 300 MB against the default: 307 / 272 and 351 / 285: within the run-to-run noise, and it trades scavenges (CPU per request) for it, so main sets no V8 flags; `--max-old-space-size` only moves when a major collection runs, not what is live.',
       "Durability: PGlite's relaxedDurability skips the file-system sync step after each query; on Node that step is a no-op (the data dir is Emscripten's NODEFS, every write goes through to the OS file as it happens), so it would change nothing and is not set. What a commit promises on the embedded engine is the OS's page cache (it survives the process dying, as the crash tests check); for power-loss durability run on a PostgreSQL server.",
       ...notes,
     ],
