@@ -47,7 +47,7 @@ const said = (b: Breakdown) => `RSS ${b.rss.toFixed(0)} MB = V8 heap ${b.heap.to
 
 /** Item 6: RSS idle and under load, and start-up to healthy, of dutydesk as `npm start` runs it. */
 export const run = async ({ quick }: { quick: boolean }): Promise<Section> => {
-  const restarts = quick ? 1 : 2;
+  const restarts = 1;
   const loadS = quick ? 3 : 4;
   const fake = await startFakeSlack();
   const fresh: number[] = [];
