@@ -15,6 +15,10 @@ export interface SpawnedProcess {
   rssMb(): number;
   /** The process's own process.cpuUsage() (user + system), in ms, asked over its IPC channel. */
   cpuMs(): Promise<number>;
+  /** The process's own process.memoryUsage(), in MB, asked over its IPC channel. */
+  memoryMb(): Promise<MemoryMb>;
+  /** Start a V8 CPU profile inside the process; the returned function stops it and gives the profile. */
+  profile(): Promise<() => Promise<unknown>>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +34,43 @@ const askCpu = (child: ChildProcess): Promise<number> =>
     };
     child.on('message', onMessage);
     child.send('cpu');
+  });
+
+export interface MemoryMb {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+const askMemory = (child: ChildProcess): Promise<MemoryMb> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no memory answer')), 5_000);
+    const onMessage = (message: unknown) => {
+      const memory = (message as { memory?: NodeJS.MemoryUsage }).memory;
+      if (!memory) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      const mb = (bytes: number) => bytes / 2 ** 20;
+      resolve({ rss: mb(memory.rss), heapTotal: mb(memory.heapTotal), heapUsed: mb(memory.heapUsed), external: mb(memory.external), arrayBuffers: mb(memory.arrayBuffers) });
+    };
+    child.on('message', onMessage);
+    child.send('memory');
+  });
+
+/** Send `message` over the child's IPC channel and resolve with the first answer that has `key`. */
+const ask = <T>(child: ChildProcess, message: string, key: string): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${key} answer`)), 15_000);
+    const onMessage = (answer: unknown) => {
+      if (!answer || typeof answer !== 'object' || !(key in answer)) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve((answer as Record<string, T>)[key] as T);
+    };
+    child.on('message', onMessage);
+    child.send(message);
   });
 
 /** Resident set size of a process from /proc (Linux), in MB. */
@@ -110,6 +151,11 @@ export const spawnNode = async (args: { entry: string; env: Record<string, strin
     readyMs,
     rssMb: () => rssMbOf(pid),
     cpuMs: () => askCpu(child),
+    memoryMb: () => askMemory(child),
+    profile: async () => {
+      await ask(child, 'profile-start', 'profiling');
+      return () => ask(child, 'profile-stop', 'profile');
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await waitForExit(child, 10_000);

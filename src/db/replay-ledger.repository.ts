@@ -23,4 +23,18 @@ export const createReplayLedgerRepository = (db: Executor) => ({
       .returning({ key: slackRequestLedger.requestKey });
     return inserted.length === 1;
   },
+  /**
+   * The embedded engine's grouped write-behind: prune expired rows, then record many keys in one statement (a key
+   * already there is left as it is). Only for a store this process alone uses: it answers nothing about replays.
+   */
+  async rememberAll(args: { rows: { key: string; expiresAt: Date }[]; now: Date }): Promise<void> {
+    await db.execute(
+      sql`DELETE FROM ${slackRequestLedger} WHERE ${slackRequestLedger.requestKey} IN (SELECT ${slackRequestLedger.requestKey} FROM ${slackRequestLedger} WHERE ${lt(slackRequestLedger.expiresAt, args.now)} LIMIT ${PRUNE_BATCH * 5})`,
+    );
+    if (args.rows.length === 0) return;
+    await db
+      .insert(slackRequestLedger)
+      .values(args.rows.map((row) => ({ requestKey: row.key, expiresAt: row.expiresAt })))
+      .onConflictDoNothing({ target: slackRequestLedger.requestKey });
+  },
 });

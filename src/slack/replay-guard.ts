@@ -12,8 +12,16 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface ReplayLedger {
   /** True when this signed request is new (and is now remembered); false for a replay. */
   remember(entry: { timestamp: number; signature: string }): Promise<boolean>;
+  /**
+   * Resolves once every request accepted so far is stored (at once where the store decides; the write-behind
+   * ledger writes its pending rows now). Work that changes something starts after it, so what a request changed
+   * is never stored ahead of its ledger row. Never rejects.
+   */
+  settle(): Promise<void>;
 }
 
+/** How long an accepted request's ledger row may wait to be written with others on the embedded engine. */
+const WRITE_BEHIND_MS = 200;
 /** Bound on the fallback memory: ~100 bytes an entry, a few MB at most. */
 const FALLBACK_MAX = 50_000;
 
@@ -31,16 +39,38 @@ export const createReplayLedger = (args: {
   now?: () => number;
   /**
    * The embedded engine (one process per data dir, so this process sees every request): memory decides, and the
-   * row is written behind, off the ack path. `remembered` are the keys still in the window at start (a restart
-   * still refuses them); `onWriteFailed` hears a write that failed. The row is queued on the database as the
-   * request is accepted, ahead of the work the request then starts (PGlite runs its queue in order), so what a
-   * request changed is stored after its ledger row; only a crash in the instant between the two could forget one.
+   * rows are written behind, off the ack path, grouped: one statement for the requests accepted in the last
+   * `everyMs` (PGlite runs every statement on this one thread: a transaction per request was most of a slash
+   * command's CPU). `remembered` are the keys still in the window at start (a restart still refuses them).
+   * `settle()` writes the pending rows at once: the handlers call it before any work that changes something, so
+   * a crash can forget only requests that changed nothing (a form opened, a link clicked) in the last `everyMs`.
+   * `onWriteFailed` hears a write that failed (this process still remembers those requests).
    */
-  writeBehind?: { remembered: { key: string; expiresAt: Date }[]; onWriteFailed: (error: unknown) => void };
+  writeBehind?: {
+    remembered: { key: string; expiresAt: Date }[];
+    write: (args: { rows: { key: string; expiresAt: Date }[]; now: Date }) => Promise<void>;
+    onWriteFailed: (error: unknown) => void;
+    everyMs?: number;
+  };
 }): ReplayLedger => {
   const fallback = new Map<string, number>();
   for (const row of args.writeBehind?.remembered ?? []) fallback.set(row.key, row.expiresAt.getTime());
+  const behind = args.writeBehind;
+  let pending: { key: string; expiresAt: Date }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let written: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!behind || pending.length === 0) return written;
+    const rows = pending;
+    pending = [];
+    const now = new Date((args.now ?? Date.now)());
+    written = written.then(() => behind.write({ rows, now })).catch(behind.onWriteFailed);
+    return written;
+  };
   return {
+    settle: flush,
     async remember(entry) {
       const now = (args.now ?? Date.now)();
       const expiresAt = new Date((Math.max(entry.timestamp, Math.floor(now / 1000)) + REPLAY_WINDOW_SECONDS) * 1000);
@@ -50,9 +80,13 @@ export const createReplayLedger = (args: {
         fallback.delete(seen);
       }
       if (fallback.has(key)) return false;
-      if (args.writeBehind) {
+      if (behind) {
         fallback.set(key, expiresAt.getTime());
-        args.remember({ key, expiresAt, now: new Date(now) }).catch(args.writeBehind.onWriteFailed);
+        pending.push({ key, expiresAt });
+        if (!timer) {
+          timer = setTimeout(flush, behind.everyMs ?? WRITE_BEHIND_MS);
+          timer.unref();
+        }
         return true;
       }
       try {
@@ -112,8 +146,8 @@ const signatureValid = (args: { secret: string; timestamp: string; signature: st
 /**
  * Express middleware for POST /slack/events, mounted before Bolt: reads the body (at most 1 MB, else 413),
  * checks the signature and the 5-minute window (401), and refuses a request already seen (401, a replay).
- * Only verified requests are remembered, so forged traffic cannot fill the ledger. Bolt then verifies again
- * from `req.rawBody` and parses it (400 for malformed JSON or form encoding).
+ * Only verified requests are remembered, so forged traffic cannot fill the ledger. Bolt then parses
+ * `req.rawBody` (400 for malformed JSON or form encoding) without checking the signature a second time.
  */
 export const createReplayGuard = (args: {
   signingSecret: string;

@@ -20,6 +20,7 @@ export const registerActions = (args: { app: App; deps: SlackDeps }) => {
   });
   app.action<BlockAction<ButtonAction>>(DECISION_ACTION_ID, async ({ ack, body, action, client, respond }) => {
     await ack();
+    await deps.settle?.(); // a decision changes something: this click's ledger row is stored first
     await timed(deps, 'action', async () => {
       const userId = body.user.id;
       const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { COMMANDS } from '../../commands/index.js';
+import { COMMANDS, findCommand } from '../../commands/index.js';
 import { handleCommand } from '../interaction/interaction.core.js';
 import type { ChatMessage } from '../use-cases/chat-message.js';
 import { words } from '../words/catalogue.js';
@@ -17,6 +17,10 @@ export const registerCommands = (args: { app: App; deps: SlackDeps }) => {
   const { app, deps } = args;
   app.command(/^\/.+/, async ({ command, ack, respond, client }) => {
     await ack();
+    const name = command.command.replace(/^\//, '').toLowerCase();
+    // A form command only opens its form (nothing stored): its ledger row may be written with others. Any other
+    // command may change something, so its own row is stored first (replay-guard.ts).
+    if (findCommand(name)?.kind !== 'form') await deps.settle?.();
     await timed(deps, 'command', async () => {
       const reply = (extra: { text?: string; message?: ChatMessage; inChannel?: boolean }) =>
         replyPrivately({ deps, client, respond, userId: command.user_id, channelId: command.channel_id, triggerId: command.trigger_id, ...extra });
@@ -24,7 +28,7 @@ export const registerCommands = (args: { app: App; deps: SlackDeps }) => {
         ctx: deps.ctx,
         platform: 'slack',
         actorId: slackActor(deps, command.user_id),
-        name: command.command.replace(/^\//, '').toLowerCase(),
+        name,
         text: normaliseSlackMentions({ text: command.text ?? '', directory: deps.ctx.directory }),
       });
       logReply(deps, `command:${command.command.slice(0, 32)}`, answer);

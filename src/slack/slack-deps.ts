@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import { DomainError } from '../domain/errors.js';
 import type { Reply } from '../interaction/reply.js';
 import type { Metrics } from '../http/metrics.js';
@@ -18,6 +18,8 @@ export interface SlackDeps {
   metrics: Metrics;
   /** The managers' board, when it is on: the App Home links to it. */
   boardUrl?: string;
+  /** Resolves once the replay ledger has stored this request (replay-guard.ts `settle`); none in Socket Mode. */
+  settle?: () => Promise<void>;
 }
 
 /** The directory person behind a Slack user, or the `person.unknown` refusal. */
@@ -75,7 +77,10 @@ export const openForm = async (args: { deps: SlackDeps; client: webApi.WebClient
     secret: args.deps.signingSecret,
     metadata: { command: args.command, formId: args.form.formId, context: args.form.context, userId: args.userId },
   });
-  await args.client.views.open({ trigger_id: args.triggerId, view: formView({ form: args.form, metadata }) });
+  // Sent as its JSON text: the wire body is the same (the WebClient JSON-encodes an object field itself), but the
+  // client then does not walk the whole view for its debug-log redaction on every call.
+  const view = JSON.stringify(formView({ form: args.form, metadata })) as unknown as types.ModalView;
+  await args.client.views.open({ trigger_id: args.triggerId, view });
 };
 
 type Respond = (message: Record<string, unknown>) => Promise<unknown>;

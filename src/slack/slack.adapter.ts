@@ -1,7 +1,7 @@
 import { App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type express from 'express';
 import type { SlackSettings } from '../config/env.config.js';
-import { StoreUnavailableError } from '../db/store.js';
+import { type Repositories, StoreUnavailableError } from '../db/store.js';
 import type { ChatSender } from '../delivery/sender.types.js';
 import type { Metrics } from '../http/metrics.js';
 import type { UseCaseContext } from '../use-cases/context.js';
@@ -10,7 +10,7 @@ import { registerCommands } from './slack-commands.handler.js';
 import { type SlackDeps, errorName } from './slack-deps.js';
 import { registerHome } from './slack-home.handler.js';
 import { boltLogger } from './slack-logger.js';
-import { createReplayGuard, createReplayLedger } from './replay-guard.js';
+import { type ReplayLedger, createReplayGuard, createReplayLedger } from './replay-guard.js';
 import { createSlackSender } from './slack-sender.js';
 import { createSocketModeGuard } from './socket-mode-guard.js';
 import { registerViews } from './slack-views.handler.js';
@@ -34,6 +34,7 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
   const logger = boltLogger(ctx.logger);
   const options = clientOptions(settings, logger);
   const socketMode = Boolean(settings.appToken);
+  let ledger: ReplayLedger | null = null;
   if (!socketMode) {
     // Before Bolt's own route: 1 MB body limit, signature + 5-minute window, and no request accepted twice.
     const onRefused = (refusal: { status: number; reason: string }) => ctx.logger.warn({ component: 'slack', code: `request.${refusal.reason}`, status: refusal.status }, 'slack request refused');
@@ -43,10 +44,11 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
       ctx.store.kind === 'embedded'
         ? {
             remembered: await ctx.store.repos.replayLedger.unexpired(new Date()),
-            onWriteFailed: () => ctx.logger.warn({ component: 'slack', code: 'replay_ledger.write_failed' }, 'replay ledger row not written: this process still remembers it'),
+            write: (rows: Parameters<Repositories['replayLedger']['rememberAll']>[0]) => ctx.store.transaction((repos) => repos.replayLedger.rememberAll(rows)),
+            onWriteFailed: () => ctx.logger.warn({ component: 'slack', code: 'replay_ledger.write_failed' }, 'replay ledger rows not written: this process still remembers them'),
           }
         : undefined;
-    const ledger = createReplayLedger({
+    ledger = createReplayLedger({
       remember: (row) => ctx.store.transaction((repos) => repos.replayLedger.remember(row)),
       isUnavailable: (error) => error instanceof StoreUnavailableError,
       onFallback: () => ctx.logger.warn({ component: 'slack', code: 'replay_ledger.unavailable' }, 'replay ledger unreachable: this replica remembers requests in memory'),
@@ -81,7 +83,18 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
     ctx.logger.error({ component: 'slack', error: errorName(error) }, 'slack listener failed');
   });
 
-  const deps: SlackDeps = { ctx, signingSecret: settings.signingSecret, metrics, boardUrl: args.boardUrl };
+  // Work that may change something starts once this request's ledger row is stored (replay-guard.ts): slash
+  // commands and button clicks settle after their ack (src/slack/slack-commands.handler.ts, slack-actions.handler.ts),
+  // everything else (form submissions, events) before its listener.
+  const settle = ledger ? () => (ledger as ReplayLedger).settle() : undefined;
+  if (settle) {
+    app.use(async ({ body, next }) => {
+      const type = (body as { type?: unknown; command?: unknown }).type;
+      if (type !== 'block_actions' && !(body as { command?: unknown }).command) await settle();
+      await next();
+    });
+  }
+  const deps: SlackDeps = { ctx, signingSecret: settings.signingSecret, metrics, boardUrl: args.boardUrl, settle };
   registerCommands({ app, deps });
   registerActions({ app, deps });
   registerViews({ app, deps });
@@ -99,6 +112,7 @@ export const createSlackAdapter = async (args: { ctx: UseCaseContext; settings: 
       started = true;
     },
     async stop() {
+      await ledger?.settle();
       if (socketMode && started) await app.stop();
       started = false;
     },
