@@ -32,7 +32,7 @@ interface RunFacts {
 }
 
 /** One unit's notes, from the run's facts. A new note: one line here filling its `DigestNotes` field. */
-const notesFor = async (args: { directory: Directory; unit: OrgUnit; now: Date; facts: RunFacts }): Promise<DigestNotes> => {
+const notesFor = (args: { directory: Directory; unit: OrgUnit; now: Date; facts: RunFacts }): DigestNotes => {
   const { directory, unit, now, facts } = args;
   const people = unitPeople(unit);
   const since = facts.lastRun.get(unit.id) ?? new Date(now.getTime() - DAY_MS);
@@ -94,6 +94,19 @@ const unitRows = async (args: { ctx: UseCaseContext; repos: Repositories; unit: 
   return rows;
 };
 
+/** Where a digest run's time went (wall ms): reading the morning, building every message, writing them. */
+export interface DigestPhases {
+  readMs: number;
+  buildMs: number;
+  insertMs: number;
+  deadlines: number;
+  rows: number;
+}
+
+let lastPhases: DigestPhases | null = null;
+/** The phases of this process's latest digest run that wrote anything (logged, and read by the benchmark). */
+export const lastDigestPhases = (): DigestPhases | null => lastPhases;
+
 /**
  * Every unit's digest in one pass, in one transaction: one query for all units' overdue and due-today deadlines
  * with their items (the referring units' side included), one for the release call-outs, grouped in memory, the
@@ -103,6 +116,7 @@ const unitRows = async (args: { ctx: UseCaseContext; repos: Repositories; unit: 
 const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: Date; today: string }): Promise<number> => {
   const { ctx, repos, now, today } = args;
   const { directory } = ctx;
+  const t0 = performance.now();
   const runs = await repos.digest.runs(today);
   const units = directory.org.units.filter((unit) => !runs.done.has(unit.id));
   if (units.length === 0) return 0;
@@ -117,15 +131,17 @@ const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: 
     duty,
   };
   const teamsReachable = await repos.teams.reachable();
+  const reach = await reachNotes({ ctx, repos, units, lastRun: runs.lastBefore, now });
+  const t1 = performance.now();
   const org = orgViewWithDuty({ directory, duty });
   const grouped = groupDigests({ directory, workflows: ctx.workflows, org, duty, due, releaseSoon, now, today });
-  const reach = await reachNotes({ ctx, repos, units, lastRun: runs.lastBefore, now });
   const rows: NewOutboxRow[] = [];
   for (const unit of units) {
-    const notes = { ...(await notesFor({ directory, unit, now, facts })), ...reach.get(unit.id) };
+    const notes = { ...notesFor({ directory, unit, now, facts }), ...reach.get(unit.id) };
     const digest = grouped.get(unit.id) ?? { overdue: [], dueToday: [], referred: [], releaseSoon: [], actions: [] };
     rows.push(...(await unitRows({ ctx, repos, unit, digest, notes, now, today, teamsReachable })));
   }
+  const t2 = performance.now();
   const written = await repos.outbox.enqueueMany(rows);
   const perUnit = new Map<string, number>();
   for (const key of written) {
@@ -133,6 +149,7 @@ const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: 
     perUnit.set(unitId, (perUnit.get(unitId) ?? 0) + 1);
   }
   await repos.digest.recordRuns([...perUnit].map(([unitId, messages]) => ({ unitId, day: today, at: now, messages })));
+  lastPhases = { readMs: t1 - t0, buildMs: t2 - t1, insertMs: performance.now() - t2, deadlines: due.length, rows: rows.length };
   return written.size;
 };
 
@@ -148,6 +165,6 @@ export const runDigests = async (args: { ctx: UseCaseContext; force?: boolean })
   const today = localDate({ calendar, at: now });
   const digests = await ctx.store.transaction((repos) => digestAll({ ctx, repos, now, today }));
   if (digests > 0) ctx.onCommitted?.({ outbox: true, deadlines: false });
-  ctx.logger.info({ digests, date: today }, 'digests written');
+  ctx.logger.info({ digests, date: today, ...(digests > 0 ? lastPhases : {}) }, 'digests written');
   return { digests };
 };
