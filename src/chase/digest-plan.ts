@@ -69,7 +69,7 @@ const ownersKey = (owners: DueRow['deadline']['owners']) => {
  * Every unit's digest from one read of the morning, grouped in memory and built without the store: each deadline
  * goes to the unit that owes it, and an overdue referral step also to the unit that made the referral (with the
  * provider named), so the referring team sees it too. Synchronous, one pass over the rows; what is the same for
- * many rows (who owes an owner list, a local due time, a unit) is worked out once per distinct value.
+ * many rows (who owes an owner list, a local due time) is worked out once per distinct value.
  */
 export const groupDigests = (args: {
   directory: Directory;

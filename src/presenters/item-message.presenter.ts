@@ -22,8 +22,8 @@ export const actionButtons = (args: { module: AnyModule; row: ItemRecord; person
   if (only.length === 0) return [];
   const facts = module.facts(row);
   const roles = module.policy.roles({ facts, personId, org: args.org });
-  // allowedActions() narrowed to the actions that belong here, in the same (definition) order: a digest asks this of
-  // every overdue item, and asking every other action's authority too was most of its cost.
+  // allowedActions() narrowed to the actions that belong here, in the same (definition) order, without asking the
+  // authority of every other action first: a digest asks this of every overdue item of every unit.
   return only
     .filter((action) => authorityRefusal({ definition, facts, command: { action, actorId: personId, actorRoles: roles, at: new Date(0) } }) === null)
     .map((action) => ({

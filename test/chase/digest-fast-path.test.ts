@@ -122,7 +122,7 @@ const seed = async (t: TestApp) => {
     dueAt: gone,
     nextCheckAt: gone,
   });
-  const met = await repos.deadlines.insert({
+  await repos.deadlines.insert({
     ...base,
     itemType: 'escalation',
     itemId: 1,
@@ -133,7 +133,6 @@ const seed = async (t: TestApp) => {
     nextCheckAt: gone,
   });
   await repos.deadlines.meet({ itemType: 'escalation', itemId: 1, kinds: ['acceptance'], at: NOW, by: 'dev' });
-  expect(met.id).toBeGreaterThan(0);
   // Today's duty of the provider changed with /duty; Tom is away with Ben covering.
   await repos.duty.set({ unitId: 'gateway-resettle', onDate: '2026-11-24', personIds: ['rosa'], setBy: 'rosa', at: NOW });
   await repos.absences.insert({ personId: 'tom', startsAt: new Date(NOW.getTime() - 24 * HOUR), endsAt: new Date(NOW.getTime() + 48 * HOUR), delegateId: 'ben', recordedBy: 'tom', recordedAt: NOW });
@@ -222,29 +221,27 @@ describe('the digest fast path writes what the previous read and grouping wrote'
     expect(channel('north-5').lines).toContain(`Channel not reached: Teams channel ${TEAMS_CHANNEL} (North Team 5): the app is not installed in its team; its posts wait until it is.`);
   });
 
-  it('gives every person the same buttons on every deadline as asking every action first did', () => {
+  it('gives every person the same buttons on every deadline as asking every action first did', async () => {
     const ctx = t.app.ctx;
     const org = orgViewWithDuty({ directory: ctx.directory, duty: new Map() });
-    return (async () => {
-      const rows = await t.app.store.repos.digest.dueBefore(new Date('2026-12-01T00:00:00Z'));
-      let withButtons = 0;
-      let compared = 0;
-      for (const row of rows) {
-        const item: ChasedItem | null = row.escalation ? { itemType: 'escalation', row: row.escalation } : row.referral ? { itemType: 'referral', row: row.referral } : null;
-        if (!item) continue;
-        for (const person of ctx.directory.org.people) {
-          for (const kind of Object.keys(DEADLINE_LABELS)) {
-            const args = { workflows: ctx.workflows, item, kind, personId: person.id, org };
-            const fast = deadlineButtons(args);
-            expect(fast).toStrictEqual(referenceButtons(args));
-            compared += 1;
-            if (fast.length > 0) withButtons += 1;
-          }
+    const rows = await t.app.store.repos.digest.dueBefore(new Date('2026-12-01T00:00:00Z'));
+    let withButtons = 0;
+    let compared = 0;
+    for (const row of rows) {
+      const item: ChasedItem | null = row.escalation ? { itemType: 'escalation', row: row.escalation } : row.referral ? { itemType: 'referral', row: row.referral } : null;
+      if (!item) continue;
+      for (const person of ctx.directory.org.people) {
+        for (const kind of Object.keys(DEADLINE_LABELS)) {
+          const args = { workflows: ctx.workflows, item, kind, personId: person.id, org };
+          const fast = deadlineButtons(args);
+          expect(fast).toStrictEqual(referenceButtons(args));
+          compared += 1;
+          if (fast.length > 0) withButtons += 1;
         }
       }
-      // 84 items (60 escalations, 24 referrals) × 12 people × 10 deadline kinds.
-      expect(compared).toBe(84 * 12 * 10);
-      expect(withButtons).toBe(319);
-    })();
+    }
+    // 84 items (60 escalations, 24 referrals) × 12 people × 10 deadline kinds.
+    expect(compared).toBe(84 * 12 * 10);
+    expect(withButtons).toBe(319);
   });
 });
