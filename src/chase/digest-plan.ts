@@ -58,10 +58,18 @@ const chasedItemOf = (row: DueRow): ChasedItem | null => {
   return null;
 };
 
+/** A key for an owner list: the same owners, in the same order, owe in the same words all morning. */
+const ownersKey = (owners: DueRow['deadline']['owners']) => {
+  let key = '';
+  for (const owner of owners) key += `${owner.kind}\u0000${owner.personId ?? ''}\u0000${owner.unitId ?? ''}\u0001`;
+  return key;
+};
+
 /**
  * Every unit's digest from one read of the morning, grouped in memory and built without the store: each deadline
  * goes to the unit that owes it, and an overdue referral step also to the unit that made the referral (with the
- * provider named), so the referring team sees it too.
+ * provider named), so the referring team sees it too. Synchronous, one pass over the rows; what is the same for
+ * many rows (who owes an owner list, a local due time) is worked out once per distinct value.
  */
 export const groupDigests = (args: {
   directory: Directory;
@@ -74,21 +82,46 @@ export const groupDigests = (args: {
   today: string;
 }): Map<string, UnitDigest> => {
   const { directory, now } = args;
+  const nowMs = now.getTime();
   const timeZone = directory.org.timezone;
   const byUnit = new Map<string, UnitDigest>();
   const of = (unitId: string) => {
-    const found = byUnit.get(unitId) ?? emptyDigest();
-    byUnit.set(unitId, found);
+    let found = byUnit.get(unitId);
+    if (!found) {
+      found = emptyDigest();
+      byUnit.set(unitId, found);
+    }
     return found;
   };
   const unitName = (unitId: string) => directory.unit(unitId)?.name ?? unitId;
+  const owedByMemo = new Map<string, string>();
+  const owedBy = (owners: DueRow['deadline']['owners']) => {
+    const key = ownersKey(owners);
+    let found = owedByMemo.get(key);
+    if (found === undefined) {
+      found = owedByOf({ directory, owners, duty: args.duty });
+      owedByMemo.set(key, found);
+    }
+    return found;
+  };
+  const dueTimeMemo = new Map<number, string>();
+  // Formatting a local time is slow: only due-today entries show it, once per distinct time.
+  const dueTime = (at: Date) => {
+    let found = dueTimeMemo.get(at.getTime());
+    if (found === undefined) {
+      found = localDateTime({ timeZone, at }).split(', ')[1] ?? '';
+      dueTimeMemo.set(at.getTime(), found);
+    }
+    return found;
+  };
   const addButtons = (digest: UnitDigest, unit: OrgUnit | undefined, item: ChasedItem, kind: string, ref: string) => {
     if (!unit || digest.actions.length >= MANAGER_ACTIONS) return;
     for (const action of deadlineButtons({ workflows: args.workflows, item, kind, personId: unit.manager, org: args.org })) digest.actions.push({ ...action, label: `${action.label} ${ref}` });
   };
   for (const row of args.due) {
     const { deadline } = row;
-    const isOverdue = deadline.dueAt.getTime() <= now.getTime();
+    const dueMs = deadline.dueAt.getTime();
+    const isOverdue = dueMs <= nowMs;
     if (!isOverdue && localDate({ calendar: directory.calendar, at: deadline.dueAt }) !== args.today) continue;
     const item = chasedItemOf(row);
     if (!item) continue;
@@ -97,10 +130,9 @@ export const groupDigests = (args: {
       ref,
       crn: item.row.crn,
       kindLabel: deadlineLabel(deadline.kind),
-      owedBy: owedByOf({ directory, owners: deadline.owners, duty: args.duty }),
-      late: isOverdue ? formatLateness(now.getTime() - deadline.dueAt.getTime()) : null,
-      // Formatting a local time is slow: only due-today entries show it.
-      dueTime: isOverdue ? '' : (localDateTime({ timeZone, at: deadline.dueAt }).split(', ')[1] ?? ''),
+      owedBy: owedBy(deadline.owners),
+      late: isOverdue ? formatLateness(nowMs - dueMs) : null,
+      dueTime: isOverdue ? '' : dueTime(deadline.dueAt),
     };
     const owing = of(deadline.unitId);
     (isOverdue ? owing.overdue : owing.dueToday).push(entry);

@@ -11,6 +11,7 @@ import { type DigestNotes, renderChannelDigest, renderManagerDigest } from '../u
 import { outboxRowsFor } from '../use-cases/effects.js';
 import { orgViewWithDuty } from '../use-cases/org-view.js';
 import { reachNotes } from './reach-notes.js';
+import type { DueRow } from '../db/digest.repository.js';
 import { MANAGER_ACTIONS, type UnitDigest, dutyOfDay, groupDigests, daysAfter } from './digest-plan.js';
 
 const DAY_MS = 86_400_000;
@@ -32,7 +33,7 @@ interface RunFacts {
 }
 
 /** One unit's notes, from the run's facts. A new note: one line here filling its `DigestNotes` field. */
-const notesFor = async (args: { directory: Directory; unit: OrgUnit; now: Date; facts: RunFacts }): Promise<DigestNotes> => {
+const notesFor = (args: { directory: Directory; unit: OrgUnit; now: Date; facts: RunFacts }): DigestNotes => {
   const { directory, unit, now, facts } = args;
   const people = unitPeople(unit);
   const since = facts.lastRun.get(unit.id) ?? new Date(now.getTime() - DAY_MS);
@@ -94,45 +95,88 @@ const unitRows = async (args: { ctx: UseCaseContext; repos: Repositories; unit: 
   return rows;
 };
 
+/** Where a digest run's time went (wall ms): reading the morning, building every message, writing them. */
+export interface DigestPhases {
+  readMs: number;
+  buildMs: number;
+  insertMs: number;
+  deadlines: number;
+  rows: number;
+}
+
+let lastPhases: DigestPhases | null = null;
+/** The phases of this process's latest digest run that wrote anything (logged, and read by the benchmark). */
+export const lastDigestPhases = (): DigestPhases | null => lastPhases;
+
+/** How a run reads the morning's deadlines and groups them (a test passes the previous way, to compare). */
+export interface DigestPlanner {
+  dueBefore: (repos: Repositories, before: Date) => Promise<DueRow[]>;
+  group: typeof groupDigests;
+}
+const PLANNER: DigestPlanner = { dueBefore: (repos, before) => repos.digest.dueBefore(before), group: groupDigests };
+
 /**
- * Every unit's digest in one pass, in one transaction: one query for all units' overdue and due-today deadlines
- * with their items (the referring units' side included), one for the release call-outs, grouped in memory, the
- * messages built without the store, and every row written in one set-based insert. The dedupe keys
- * (`digest:<unit>:<day>`, `…:manager`) make each once a day, whichever replica writes first.
+ * Every unit's digest rows (channel and manager DM) for the units not done today, built in memory: one query for
+ * all units' overdue and due-today deadlines with their items (the referring units' side included), one for the
+ * release call-outs, grouped in memory, the messages built without the store. Nothing is written here.
  */
-const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: Date; today: string }): Promise<number> => {
-  const { ctx, repos, now, today } = args;
+export const digestRows = async (args: {
+  ctx: UseCaseContext;
+  repos: Repositories;
+  now: Date;
+  today: string;
+  units: readonly OrgUnit[];
+  lastRun: ReadonlyMap<string, Date>;
+  planner?: DigestPlanner;
+}): Promise<{ rows: NewOutboxRow[]; deadlines: number; readMs: number; buildMs: number }> => {
+  const { ctx, repos, now, today, units } = args;
   const { directory } = ctx;
-  const runs = await repos.digest.runs(today);
-  const units = directory.org.units.filter((unit) => !runs.done.has(unit.id));
-  if (units.length === 0) return 0;
+  const planner = args.planner ?? PLANNER;
+  const t0 = performance.now();
   const tomorrow = daysAfter(today, 1);
-  const due = await repos.digest.dueBefore(startOfLocalDay({ timeZone: directory.org.timezone, date: tomorrow }));
+  const due = await planner.dueBefore(repos, startOfLocalDay({ timeZone: directory.org.timezone, date: tomorrow }));
   const releaseSoon = await repos.digest.releaseWithoutPlan({ from: today, before: daysAfter(today, 7 * RELEASE_CALLOUT_WEEKS) });
   const duty = dutyOfDay({ directory, day: today, changes: await repos.digest.dutyChanges(today) });
   const facts: RunFacts = {
     dead: await repos.outbox.dead({ since: new Date(now.getTime() - 7 * DAY_MS) }),
     unreachableEvents: await repos.records.auditEventsSince({ event: 'person.unreachable', since: new Date(now.getTime() - 7 * DAY_MS) }),
-    lastRun: runs.lastBefore,
+    lastRun: args.lastRun,
     duty,
   };
   const teamsReachable = await repos.teams.reachable();
+  const reach = await reachNotes({ ctx, repos, units, lastRun: args.lastRun, now });
+  const t1 = performance.now();
   const org = orgViewWithDuty({ directory, duty });
-  const grouped = groupDigests({ directory, workflows: ctx.workflows, org, duty, due, releaseSoon, now, today });
-  const reach = await reachNotes({ ctx, repos, units, lastRun: runs.lastBefore, now });
+  const grouped = planner.group({ directory, workflows: ctx.workflows, org, duty, due, releaseSoon, now, today });
   const rows: NewOutboxRow[] = [];
   for (const unit of units) {
-    const notes = { ...(await notesFor({ directory, unit, now, facts })), ...reach.get(unit.id) };
+    const notes = { ...notesFor({ directory, unit, now, facts }), ...reach.get(unit.id) };
     const digest = grouped.get(unit.id) ?? { overdue: [], dueToday: [], referred: [], releaseSoon: [], actions: [] };
     rows.push(...(await unitRows({ ctx, repos, unit, digest, notes, now, today, teamsReachable })));
   }
-  const written = await repos.outbox.enqueueMany(rows);
+  return { rows, deadlines: due.length, readMs: t1 - t0, buildMs: performance.now() - t1 };
+};
+
+/**
+ * Every unit's digest in one pass, in one transaction (see digestRows), every row written in one set-based
+ * insert. The dedupe keys (`digest:<unit>:<day>`, `…:manager`) make each once a day, whichever replica writes first.
+ */
+const digestAll = async (args: { ctx: UseCaseContext; repos: Repositories; now: Date; today: string }): Promise<number> => {
+  const { ctx, repos, now, today } = args;
+  const t0 = performance.now();
+  const runs = await repos.digest.runs(today);
+  const units = ctx.directory.org.units.filter((unit) => !runs.done.has(unit.id));
+  if (units.length === 0) return 0;
+  const built = await digestRows({ ctx, repos, now, today, units, lastRun: runs.lastBefore });
+  const t2 = performance.now();
+  const written = await repos.outbox.enqueueMany(built.rows);
   const perUnit = new Map<string, number>();
   for (const key of written) {
     const unitId = key.split(':')[1] as string;
     perUnit.set(unitId, (perUnit.get(unitId) ?? 0) + 1);
   }
   await repos.digest.recordRuns([...perUnit].map(([unitId, messages]) => ({ unitId, day: today, at: now, messages })));
+  lastPhases = { readMs: t2 - t0 - built.buildMs, buildMs: built.buildMs, insertMs: performance.now() - t2, deadlines: built.deadlines, rows: built.rows.length };
   return written.size;
 };
 
@@ -148,6 +192,6 @@ export const runDigests = async (args: { ctx: UseCaseContext; force?: boolean })
   const today = localDate({ calendar, at: now });
   const digests = await ctx.store.transaction((repos) => digestAll({ ctx, repos, now, today }));
   if (digests > 0) ctx.onCommitted?.({ outbox: true, deadlines: false });
-  ctx.logger.info({ digests, date: today }, 'digests written');
+  ctx.logger.info({ digests, date: today, ...(digests > 0 ? lastPhases : {}) }, 'digests written');
   return { digests };
 };
