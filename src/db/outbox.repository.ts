@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { ClearedPayload } from '../delivery/message-intent.js';
-import { type NewMessageRef, insertMessageRefs, insertOutboxRows, markOutboxSent } from './bulk-writes.js';
+import { type NewMessageRef, insertMessageRefs, insertOutboxRows } from './bulk-writes.js';
 import { chunksOf } from './chunks.js';
 import type { Executor } from './executor.js';
 import { messageRefs, outbox } from './schema.js';
@@ -31,6 +31,20 @@ const insertNew = async (db: Executor, rows: NewOutboxRow[]): Promise<string[]> 
  */
 const startsWith = (prefix: string) => sql`starts_with(${outbox.dedupeKey}, ${prefix})`;
 
+/**
+ * Rows sent, each with its own time, found by primary key: `unnest` of two arrays tells the planner how many rows
+ * come (a jsonb list does not, and it hash-joined the whole outbox for one row).
+ */
+const markSentByKey = async (db: Executor, rows: { id: number; at: Date }[]): Promise<void> => {
+  if (rows.length === 0) return;
+  const ids = `{${rows.map((row) => Math.trunc(row.id)).join(',')}}`;
+  const ats = `{${rows.map((row) => `"${row.at.toISOString()}"`).join(',')}}`;
+  await db.execute(sql`
+    UPDATE ${outbox} SET status = 'sent', sent_at = v.at, lease_until = NULL, last_error = NULL
+    FROM unnest(${ids}::bigint[], ${ats}::timestamptz[]) AS v(id, at)
+    WHERE ${outbox}.id = v.id`);
+};
+
 /** The notification outbox: unique dedupe keys, leases, retries, dead rows. */
 export const createOutboxRepository = (db: Executor) => ({
   /** Insert unless the dedupe key exists; returns how many rows were new. */
@@ -50,10 +64,12 @@ export const createOutboxRepository = (db: Executor) => ({
       .orderBy(asc(outbox.id))
       .limit(args.limit)
       .for('update', { skipLocked: true });
+    // `= ANY(ARRAY(…))`, not `IN (…)`: the claimed ids are read first (through the due and lease indexes) and the
+    // rows then found by primary key; with IN the planner hash-joined the whole outbox, sent history included.
     return db
       .update(outbox)
       .set({ status: 'sending', leaseUntil: args.leaseUntil, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
+      .where(sql`${outbox.id} = ANY(ARRAY(${due}))`)
       .returning();
   },
   async markSent(args: { id: number; at: Date }): Promise<void> {
@@ -61,7 +77,7 @@ export const createOutboxRepository = (db: Executor) => ({
   },
   /** Many rows sent, and where their messages landed, in two statements (the dispatcher's group commit). */
   async markSentMany(args: { sent: { id: number; at: Date }[]; refs: NewMessageRef[] }): Promise<void> {
-    await markOutboxSent(db, args.sent);
+    await markSentByKey(db, args.sent);
     await insertMessageRefs(db, args.refs);
   },
   async markRetry(args: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {
