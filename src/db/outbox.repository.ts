@@ -35,14 +35,16 @@ const startsWith = (prefix: string) => sql`starts_with(${outbox.dedupeKey}, ${pr
  * Rows sent, each with its own time, found by primary key: `unnest` of two arrays tells the planner how many rows
  * come (a jsonb list does not, and it hash-joined the whole outbox for one row).
  */
-const markSentByKey = async (db: Executor, rows: { id: number; at: Date }[]): Promise<void> => {
-  if (rows.length === 0) return;
+const sentByKey = (rows: { id: number; at: Date }[]) => {
   const ids = `{${rows.map((row) => Math.trunc(row.id)).join(',')}}`;
   const ats = `{${rows.map((row) => `"${row.at.toISOString()}"`).join(',')}}`;
-  await db.execute(sql`
+  return sql`
     UPDATE ${outbox} SET status = 'sent', sent_at = v.at, lease_until = NULL, last_error = NULL
     FROM unnest(${ids}::bigint[], ${ats}::timestamptz[]) AS v(id, at)
-    WHERE ${outbox}.id = v.id`);
+    WHERE ${outbox}.id = v.id`;
+};
+const markSentByKey = async (db: Executor, rows: { id: number; at: Date }[]): Promise<void> => {
+  if (rows.length > 0) await db.execute(sentByKey(rows));
 };
 
 /** The notification outbox: unique dedupe keys, leases, retries, dead rows. */
@@ -75,10 +77,21 @@ export const createOutboxRepository = (db: Executor) => ({
   async markSent(args: { id: number; at: Date }): Promise<void> {
     await db.update(outbox).set({ status: 'sent', sentAt: args.at, leaseUntil: null, lastError: null }).where(eq(outbox.id, args.id));
   },
-  /** Many rows sent, and where their messages landed, in two statements (the dispatcher's group commit). */
+  /**
+   * Many rows sent, and where their messages landed (the dispatcher's group commit): one statement, so atomic
+   * without a transaction around it (on the embedded engine a BEGIN and a COMMIT are round trips of their own).
+   */
   async markSentMany(args: { sent: { id: number; at: Date }[]; refs: NewMessageRef[] }): Promise<void> {
-    await markSentByKey(db, args.sent);
-    await insertMessageRefs(db, args.refs);
+    if (args.refs.length === 0) return markSentByKey(db, args.sent);
+    if (args.sent.length === 0) return insertMessageRefs(db, args.refs);
+    // A data-modifying WITH runs exactly once whether or not the INSERT reads it.
+    await db.execute(sql`
+      WITH sent AS (${sentByKey(args.sent)})
+      INSERT INTO ${messageRefs} (item_type, item_id, platform, person_id, channel, message_id, item_version, created_at)
+      SELECT e.v->>'itemType', (e.v->>'itemId')::integer, e.v->>'platform', e.v->>'personId', e.v->>'channel', e.v->>'messageId',
+        (e.v->>'itemVersion')::integer, coalesce((e.v->>'createdAt')::timestamptz, now())
+      FROM jsonb_array_elements(${JSON.stringify(args.refs)}::jsonb) WITH ORDINALITY AS e(v, i)
+      ORDER BY e.i`);
   },
   async markRetry(args: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {
     await db.update(outbox).set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, lastError: args.error }).where(eq(outbox.id, args.id));
