@@ -57,16 +57,14 @@ export const statementsPerSubmission = async (args: { submissions: number }) => 
     await response.text();
     if (response.status !== 200) throw new Error(`submission answered ${response.status}`);
   };
-  /** Until every outbox row is sent (the check itself is not counted). */
+  /** Until every outbox row is sent; the check's own statement (one per look) is taken off the count. */
   const delivered = async () => {
-    const saved = phase;
-    phase = null;
     for (let tries = 0; tries < 500; tries += 1) {
       const byStatus = await bench.app.store.repos.outbox.countsByStatus();
+      if (phase) counts[phase] -= 1;
       if (!byStatus.pending && !byStatus.sending) break;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    phase = saved;
   };
   try {
     for (let i = 0; i < 3; i += 1) await submit();
@@ -82,6 +80,7 @@ export const statementsPerSubmission = async (args: { submissions: number }) => 
     const dms = (bench.fake.callsTo('chat.postMessage').length - sentBefore) / args.submissions;
     const per = (n: number) => n / args.submissions;
     const top = [...texts.entries()]
+      .filter(([text]) => !text.startsWith('select "status",'))
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
       .map(([text, n]) => `${per(n).toFixed(1)}× ${text}`);

@@ -6,7 +6,8 @@ import type { MessageIntent } from '../delivery/message-intent.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
 import { coverRecipients } from './cover-recipients.js';
-import { enqueueMessage } from './outbox-rows.js';
+import { outboxRowsFor } from './outbox-rows.js';
+import type { NewOutboxRow } from '../db/outbox.repository.js';
 import { resolveRecipient } from './recipients.js';
 import { reminderPolicy } from './reminder-policy.js';
 
@@ -60,6 +61,7 @@ export const applyEffects = async (args: {
 }): Promise<{ unreachable: string[]; deadlinesStarted: ReadonlyMap<DeadlineKind, Date> }> => {
   const { repos, directory, item, now } = args;
   const unreachable: string[] = [];
+  const messages: NewOutboxRow[] = [];
   const dueByKind = new Map<DeadlineKind, Date>();
   for (const effect of args.effects) {
     if (effect.type === 'meetDeadlines') {
@@ -93,7 +95,7 @@ export const applyEffects = async (args: {
       const resolved = await resolveRecipient({ repos, directory, recipient: effect.to, now });
       // A request with buttons for someone away goes to whoever covers them.
       const recipient = effect.withActions ? { ...resolved, personIds: await coverRecipients({ repos, directory, now, personIds: resolved.personIds }) } : resolved;
-      const result = await enqueueMessage({
+      const result = await outboxRowsFor({
         repos,
         directory,
         reach: args.reach,
@@ -103,11 +105,12 @@ export const applyEffects = async (args: {
         intent: (personId) => args.intent({ message: effect.message, personId, withActions: effect.withActions, deadlines: dueByKind }),
         now,
       });
+      messages.push(...result.rows);
       unreachable.push(...result.unreachable);
     }
   }
   for (const platform of item.version > 1 ? (['slack', 'teams'] as const) : []) {
-    await repos.outbox.enqueue([
+    messages.push(
       {
         dedupeKey: `${item.itemType}:${item.itemId}:v${item.version}:refresh:${platform}`,
         platform,
@@ -118,8 +121,10 @@ export const applyEffects = async (args: {
         nextAttemptAt: now,
         createdAt: now,
       },
-    ]);
+    );
   }
+  // Every message of the transition in one INSERT (in the order they were made): one statement, not one per message.
+  await repos.outbox.enqueue(messages);
   if (unreachable.length > 0) {
     await repos.records.audit({ at: now, actorId: null, event: 'person.unreachable', itemType: item.itemType, itemId: item.itemId, crn: item.crn, details: { people: [...new Set(unreachable)] } });
   }
