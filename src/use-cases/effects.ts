@@ -110,18 +110,16 @@ export const applyEffects = async (args: {
     }
   }
   for (const platform of item.version > 1 ? (['slack', 'teams'] as const) : []) {
-    messages.push(
-      {
-        dedupeKey: `${item.itemType}:${item.itemId}:v${item.version}:refresh:${platform}`,
-        platform,
-        target: { platform, kind: 'refresh', id: `${item.itemType}:${item.itemId}` },
-        payload: { kind: 'refresh', itemType: item.itemType, itemId: item.itemId, version: item.version },
-        itemType: item.itemType,
-        itemId: item.itemId,
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-    );
+    messages.push({
+      dedupeKey: `${item.itemType}:${item.itemId}:v${item.version}:refresh:${platform}`,
+      platform,
+      target: { platform, kind: 'refresh', id: `${item.itemType}:${item.itemId}` },
+      payload: { kind: 'refresh', itemType: item.itemType, itemId: item.itemId, version: item.version },
+      itemType: item.itemType,
+      itemId: item.itemId,
+      nextAttemptAt: now,
+      createdAt: now,
+    });
   }
   // Every message of the transition in one INSERT (in the order they were made): one statement, not one per message.
   await repos.outbox.enqueue(messages);
