@@ -12,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.js';
 import { type RoleReport, grantRuntimeRole, inspectRuntimeRole } from './database-roles.js';
+import { leanPgliteClient } from './pglite-client.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -129,7 +130,7 @@ const openEmbedded = async (dataDir: string): Promise<Database> => {
     tightenDataDir(absolute);
     const client = new PGlite(pgdata, options);
     await client.waitReady;
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    const db = drizzlePglite({ client: leanPgliteClient(client) as unknown as PGlite, schema }) as unknown as Db;
     await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     try {
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });

@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { ClearedPayload } from '../delivery/message-intent.js';
-import { type NewMessageRef, insertMessageRefs, insertOutboxRows, markOutboxSent } from './bulk-writes.js';
+import { type NewMessageRef, insertMessageRefs, insertOutboxRows } from './bulk-writes.js';
 import { chunksOf } from './chunks.js';
 import type { Executor } from './executor.js';
 import { messageRefs, outbox } from './schema.js';
@@ -31,6 +31,22 @@ const insertNew = async (db: Executor, rows: NewOutboxRow[]): Promise<string[]> 
  */
 const startsWith = (prefix: string) => sql`starts_with(${outbox.dedupeKey}, ${prefix})`;
 
+/**
+ * Rows sent, each with its own time, found by primary key: `unnest` of two arrays tells the planner how many rows
+ * come (a jsonb list does not, and it hash-joined the whole outbox for one row).
+ */
+const sentByKey = (rows: { id: number; at: Date }[]) => {
+  const ids = `{${rows.map((row) => Math.trunc(row.id)).join(',')}}`;
+  const ats = `{${rows.map((row) => `"${row.at.toISOString()}"`).join(',')}}`;
+  return sql`
+    UPDATE ${outbox} SET status = 'sent', sent_at = v.at, lease_until = NULL, last_error = NULL
+    FROM unnest(${ids}::bigint[], ${ats}::timestamptz[]) AS v(id, at)
+    WHERE ${outbox}.id = v.id`;
+};
+const markSentByKey = async (db: Executor, rows: { id: number; at: Date }[]): Promise<void> => {
+  if (rows.length > 0) await db.execute(sentByKey(rows));
+};
+
 /** The notification outbox: unique dedupe keys, leases, retries, dead rows. */
 export const createOutboxRepository = (db: Executor) => ({
   /** Insert unless the dedupe key exists; returns how many rows were new. */
@@ -50,19 +66,32 @@ export const createOutboxRepository = (db: Executor) => ({
       .orderBy(asc(outbox.id))
       .limit(args.limit)
       .for('update', { skipLocked: true });
+    // `= ANY(ARRAY(…))`, not `IN (…)`: the claimed ids are read first (through the due and lease indexes) and the
+    // rows then found by primary key; with IN the planner hash-joined the whole outbox, sent history included.
     return db
       .update(outbox)
       .set({ status: 'sending', leaseUntil: args.leaseUntil, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
+      .where(sql`${outbox.id} = ANY(ARRAY(${due}))`)
       .returning();
   },
   async markSent(args: { id: number; at: Date }): Promise<void> {
     await db.update(outbox).set({ status: 'sent', sentAt: args.at, leaseUntil: null, lastError: null }).where(eq(outbox.id, args.id));
   },
-  /** Many rows sent, and where their messages landed, in two statements (the dispatcher's group commit). */
+  /**
+   * Many rows sent, and where their messages landed (the dispatcher's group commit): one statement, so atomic
+   * without a transaction around it (on the embedded engine a BEGIN and a COMMIT are round trips of their own).
+   */
   async markSentMany(args: { sent: { id: number; at: Date }[]; refs: NewMessageRef[] }): Promise<void> {
-    await markOutboxSent(db, args.sent);
-    await insertMessageRefs(db, args.refs);
+    if (args.refs.length === 0) return markSentByKey(db, args.sent);
+    if (args.sent.length === 0) return insertMessageRefs(db, args.refs);
+    // A data-modifying WITH runs exactly once whether or not the INSERT reads it.
+    await db.execute(sql`
+      WITH sent AS (${sentByKey(args.sent)})
+      INSERT INTO ${messageRefs} (item_type, item_id, platform, person_id, channel, message_id, item_version, created_at)
+      SELECT e.v->>'itemType', (e.v->>'itemId')::integer, e.v->>'platform', e.v->>'personId', e.v->>'channel', e.v->>'messageId',
+        (e.v->>'itemVersion')::integer, coalesce((e.v->>'createdAt')::timestamptz, now())
+      FROM jsonb_array_elements(${JSON.stringify(args.refs)}::jsonb) WITH ORDINALITY AS e(v, i)
+      ORDER BY e.i`);
   },
   async markRetry(args: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {
     await db.update(outbox).set({ status: 'pending', nextAttemptAt: args.nextAttemptAt, leaseUntil: null, lastError: args.error }).where(eq(outbox.id, args.id));

@@ -245,6 +245,8 @@ export const outbox = pgTable(
     index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     // The digest's "dead in the last week": dead rows are few, so this stays small whatever the outbox holds.
     index('outbox_dead_idx').on(t.createdAt).where(sql`status = 'dead'`),
+    // The claim's other half (leases run out): with the due index, a claim reads only claimable rows, not the history.
+    index('outbox_lease_idx').on(t.leaseUntil).where(sql`status = 'sending'`),
   ],
 );
 

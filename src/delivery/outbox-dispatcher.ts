@@ -4,7 +4,7 @@ import type { Target } from '../use-cases/chat-message.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { renderItemStatus } from '../use-cases/item-status.js';
 import type { OutboxPayload, RefreshIntent } from './message-intent.js';
-import { renderIntent } from './render-intent.js';
+import { type RenderReads, batchReads, renderIntent } from './render-intent.js';
 import { createSentBatcher } from './sent-batcher.js';
 import { type ChatSender, DeliveryError } from './sender.types.js';
 
@@ -73,9 +73,9 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
     }
   };
 
-  const send = async (row: OutboxRow, sender: ChatSender) => {
-    // Rendered here, once, from the row's intent: an item message shows the item as it stands now.
-    const message = await renderIntent({ ctx, payload: row.payload, now: clock.now() });
+  const send = async (row: OutboxRow, sender: ChatSender, reads: RenderReads) => {
+    // Rendered here, once, from the row's intent: an item message shows the item as it stands now (read once per batch).
+    const message = await renderIntent({ ctx, payload: row.payload, now: clock.now(), reads });
     const target = row.target as unknown as Exclude<Target, { kind: 'refresh' }>;
     const result = await sender.send({ target, message });
     return { result, message, target };
@@ -110,13 +110,13 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
   };
 
   /** Send one claimed row; returns the retry time when it failed retryably (its lane then waits too). */
-  const processRow = async (row: OutboxRow): Promise<Date | null> => {
+  const processRow = async (row: OutboxRow, reads: RenderReads): Promise<Date | null> => {
     const sender = senders[row.platform as 'slack' | 'teams'];
     let sent: Awaited<ReturnType<typeof send>> | null = null;
     try {
       if (row.target.kind === 'refresh') await refresh(row, sender);
       else if (!sender) throw new DeliveryError({ code: 'sender.not_connected', retryable: true });
-      else sent = await send(row, sender);
+      else sent = await send(row, sender, reads);
     } catch (error) {
       return fail(row, error);
     }
@@ -148,7 +148,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
   let closing = false;
 
   /** One recipient's (or channel's) rows in order; after a retryable failure the rest wait with it, attempts kept. */
-  const processLane = async (lane: OutboxRow[]) => {
+  const processLane = async (lane: OutboxRow[], reads: RenderReads) => {
     for (const [index, row] of lane.entries()) {
       if (closing) {
         // Shutting down: hand the rest of the lane back untried rather than start sends we may not finish.
@@ -159,7 +159,7 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
       }
       let retryAt: Date | null = null;
       try {
-        retryAt = await processRow(row);
+        retryAt = await processRow(row, reads);
       } catch (error) {
         // The store failed mid-row: the lease expires and the row is claimed again.
         logger.error({ outboxId: row.id, code: errorCode(error) }, 'outbox row left for retry');
@@ -214,8 +214,9 @@ export const createOutboxDispatcher = (args: { ctx: UseCaseContext; senders: Sen
           lanes.set(key, [...(lanes.get(key) ?? []), row]);
         }
         const queue = [...lanes.values()];
+        const reads = batchReads(ctx);
         const worker = async () => {
-          for (let lane = queue.shift(); lane; lane = queue.shift()) await processLane(lane);
+          for (let lane = queue.shift(); lane; lane = queue.shift()) await processLane(lane, reads);
         };
         await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, queue.length) }, worker));
         processed += rows.length;

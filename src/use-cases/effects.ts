@@ -6,7 +6,8 @@ import type { MessageIntent } from '../delivery/message-intent.js';
 import type { ReachProvider } from '../delivery/reach.js';
 import type { Directory } from './directory.js';
 import { coverFor } from './cover-recipients.js';
-import { enqueueMessage } from './outbox-rows.js';
+import { outboxRowsFor } from './outbox-rows.js';
+import type { NewOutboxRow } from '../db/outbox.repository.js';
 import { resolveRecipient } from './recipients.js';
 import { reminderPolicy } from './reminder-policy.js';
 
@@ -63,6 +64,7 @@ export const applyEffects = async (args: {
 }): Promise<{ unreachable: string[]; deadlinesStarted: ReadonlyMap<DeadlineKind, Date> }> => {
   const { repos, directory, item, now } = args;
   const unreachable: string[] = [];
+  const messages: NewOutboxRow[] = [];
   const dueByKind = new Map<DeadlineKind, Date>();
   for (const effect of args.effects) {
     if (effect.type === 'meetDeadlines') {
@@ -97,7 +99,7 @@ export const applyEffects = async (args: {
       // A request with buttons for someone away goes to whoever covers them.
       const covered = effect.withActions ? await coverFor({ repos, directory, now, personIds: resolved.personIds }) : null;
       const recipient = covered ? { ...resolved, personIds: covered.personIds } : resolved;
-      const result = await enqueueMessage({
+      const result = await outboxRowsFor({
         repos,
         directory,
         reach: args.reach,
@@ -107,23 +109,24 @@ export const applyEffects = async (args: {
         intent: (personId) => withNotice(args.intent({ message: effect.message, personId, withActions: effect.withActions, deadlines: dueByKind }), personId && covered?.notices.get(personId)),
         now,
       });
+      messages.push(...result.rows);
       unreachable.push(...result.unreachable);
     }
   }
   for (const platform of item.version > 1 ? (['slack', 'teams'] as const) : []) {
-    await repos.outbox.enqueue([
-      {
-        dedupeKey: `${item.itemType}:${item.itemId}:v${item.version}:refresh:${platform}`,
-        platform,
-        target: { platform, kind: 'refresh', id: `${item.itemType}:${item.itemId}` },
-        payload: { kind: 'refresh', itemType: item.itemType, itemId: item.itemId, version: item.version },
-        itemType: item.itemType,
-        itemId: item.itemId,
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-    ]);
+    messages.push({
+      dedupeKey: `${item.itemType}:${item.itemId}:v${item.version}:refresh:${platform}`,
+      platform,
+      target: { platform, kind: 'refresh', id: `${item.itemType}:${item.itemId}` },
+      payload: { kind: 'refresh', itemType: item.itemType, itemId: item.itemId, version: item.version },
+      itemType: item.itemType,
+      itemId: item.itemId,
+      nextAttemptAt: now,
+      createdAt: now,
+    });
   }
+  // Every message of the transition in one INSERT (in the order they were made): one statement, not one per message.
+  await repos.outbox.enqueue(messages);
   if (unreachable.length > 0) {
     await repos.records.audit({ at: now, actorId: null, event: 'person.unreachable', itemType: item.itemType, itemId: item.itemId, crn: item.crn, details: { people: [...new Set(unreachable)] } });
   }
