@@ -14,10 +14,9 @@ import { auditLog, deadlines, messageRefs, outbox } from './schema.js';
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 
-/** Insert outbox rows whose dedupe key is new (ON CONFLICT DO NOTHING); returns the keys that were new. */
-export const insertOutboxRows = async (db: Executor, rows: NewOutboxRow[]): Promise<Set<string>> => {
-  if (rows.length === 0) return new Set();
-  const packed = rows.map((row) => ({
+/** Outbox rows as the JSON parameter both writers unpack (short keys: the parameter of a sweep batch is large). */
+const packOutboxRows = (rows: NewOutboxRow[]) =>
+  rows.map((row) => ({
     k: row.dedupeKey,
     p: row.platform,
     t: row.target,
@@ -27,6 +26,11 @@ export const insertOutboxRows = async (db: Executor, rows: NewOutboxRow[]): Prom
     n: row.nextAttemptAt,
     c: row.createdAt ?? null,
   }));
+
+/** Insert outbox rows whose dedupe key is new (ON CONFLICT DO NOTHING); returns the keys that were new. */
+export const insertOutboxRows = async (db: Executor, rows: NewOutboxRow[]): Promise<Set<string>> => {
+  if (rows.length === 0) return new Set();
+  const packed = packOutboxRows(rows);
   const result = await db.execute(sql`
     INSERT INTO ${outbox} (dedupe_key, platform, target, payload, item_type, item_id, next_attempt_at, created_at)
     SELECT e.v->>'k', e.v->>'p', e.v->'t', e.v->'b', e.v->>'it', (e.v->>'ii')::integer, (e.v->>'n')::timestamptz, coalesce((e.v->>'c')::timestamptz, now())
@@ -72,15 +76,6 @@ export const updateChaseStates = async (db: Executor, states: ChaseState[]): Pro
 
 export type NewMessageRef = typeof messageRefs.$inferInsert;
 
-/** Mark many sent rows sent (each at its own time) in one UPDATE. */
-export const markOutboxSent = async (db: Executor, rows: { id: number; at: Date }[]): Promise<void> => {
-  if (rows.length === 0) return;
-  await db.execute(sql`
-    UPDATE ${outbox} SET status = 'sent', sent_at = (e.v->>'at')::timestamptz, lease_until = NULL, last_error = NULL
-    FROM jsonb_array_elements(${json(rows)}) AS e(v)
-    WHERE ${outbox}.id = (e.v->>'id')::bigint`);
-};
-
 /** Record where many messages landed, in the order given. */
 export const insertMessageRefs = async (db: Executor, refs: NewMessageRef[]): Promise<void> => {
   if (refs.length === 0) return;
@@ -104,16 +99,7 @@ export type SweepAuditRow = NewAuditRow & { enqueuedOf?: string[] };
 export const writeSweepRows = async (db: Executor, args: { outbox: NewOutboxRow[]; audits: SweepAuditRow[]; chase: ChaseState[] }): Promise<void> => {
   const { outbox: rows, audits, chase } = args;
   if (rows.length === 0 && audits.length === 0 && chase.length === 0) return;
-  const packedRows = rows.map((row) => ({
-    k: row.dedupeKey,
-    p: row.platform,
-    t: row.target,
-    b: row.payload,
-    it: row.itemType ?? null,
-    ii: row.itemId ?? null,
-    n: row.nextAttemptAt,
-    c: row.createdAt ?? null,
-  }));
+  const packedRows = packOutboxRows(rows);
   const packedAudits = audits.map((row) => ({
     a: row.at,
     ac: row.actorId ?? null,
