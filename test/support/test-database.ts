@@ -1,7 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { openDatabase } from '../../src/db/database.js';
+
+/**
+ * One embedded cluster per test process, created and migrated once, then copied (closed, without its lock file)
+ * into each test's data dir: creating a cluster (initdb, in its own child process) costs seconds, and nearly every
+ * test starts an app on a new database. What the app does on a new data dir is tested on real new dirs elsewhere
+ * (the start-up and footprint paths do not use this).
+ */
+let template: Promise<string> | undefined;
+const templateCluster = (): Promise<string> => {
+  template ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dutydesk-template-'));
+    const database = await openDatabase({ dataDir: dir });
+    await database.close();
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return path.join(dir, 'pgdata');
+  })();
+  return template;
+};
 
 /**
  * Where a test's database lives. Default: a fresh PGlite data dir. When DATABASE_URL is set (the CI pass
@@ -10,7 +29,10 @@ import pg from 'pg';
 export const createTestDatabase = async (): Promise<{ databaseUrl?: string; dataDir: string; cleanup(): Promise<void> }> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dutydesk-test-'));
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  if (!serverUrl) {
+    cpSync(await templateCluster(), path.join(dataDir, 'pgdata'), { recursive: true });
+    return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
   const name = `dutydesk_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
