@@ -52,28 +52,6 @@ export const insertAuditRows = async (db: Executor, rows: NewAuditRow[]): Promis
     ORDER BY e.i`);
 };
 
-/** Save many deadlines' chase state in one UPDATE … FROM the unpacked array. */
-export const updateChaseStates = async (db: Executor, states: ChaseState[]): Promise<void> => {
-  if (states.length === 0) return;
-  const packed = states.map((state) => ({
-    id: state.id,
-    n: state.nextCheckAt,
-    o: state.ownerRemindersSent,
-    l: state.lastOwnerReminderAt,
-    m: state.managerRemindedAt,
-    s: state.seniorRemindedAt,
-  }));
-  await db.execute(sql`
-    UPDATE ${deadlines} SET
-      next_check_at = (e.v->>'n')::timestamptz,
-      owner_reminders_sent = (e.v->>'o')::integer,
-      last_owner_reminder_at = (e.v->>'l')::timestamptz,
-      manager_reminded_at = (e.v->>'m')::timestamptz,
-      senior_reminded_at = (e.v->>'s')::timestamptz
-    FROM jsonb_array_elements(${json(packed)}) AS e(v)
-    WHERE ${deadlines}.id = (e.v->>'id')::bigint`);
-};
-
 export type NewMessageRef = typeof messageRefs.$inferInsert;
 
 /** Record where many messages landed, in the order given. */

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { type SweepAuditRow, updateChaseStates, writeSweepRows } from './bulk-writes.js';
+import { type SweepAuditRow, writeSweepRows } from './bulk-writes.js';
 import type { Executor } from './executor.js';
 import type { NewOutboxRow } from './outbox.repository.js';
 import { deadlines } from './schema.js';
@@ -68,10 +68,6 @@ export const createDeadlinesRepository = (db: Executor) => ({
   async saveChase(args: ChaseState): Promise<void> {
     const { id, ...values } = args;
     await db.update(deadlines).set(values).where(eq(deadlines.id, id));
-  },
-  /** Save many deadlines' chase state in one set-based UPDATE. */
-  async saveChaseMany(states: ChaseState[]): Promise<void> {
-    await updateChaseStates(db, states);
   },
   /** A sweep batch's outbox rows, audit rows and chase states in one statement (src/db/bulk-writes.ts). */
   async writeSweepBatch(args: { outbox: NewOutboxRow[]; audits: SweepAuditRow[]; chase: ChaseState[] }): Promise<void> {
