@@ -4,8 +4,8 @@
  * autocannon at a fixed overall rate, and answers with every response time (ms, float) and autocannon's counters.
  */
 import autocannon from 'autocannon';
-import { signViewMetadata } from '../../src/slack/slack-view-metadata.js';
-import { interactionBody, signSlackBody, slashCommandBody, stateValue, viewSubmissionPayload } from '../../test/support/slack-requests.js';
+import { signSlackBody, slashCommandBody } from '../../test/support/slack-requests.js';
+import { escalationSubmissionBody } from './escalation-submission.js';
 import type { LoadPlan } from './load.js';
 
 let plan = {} as LoadPlan;
@@ -14,24 +14,7 @@ const crn = () => `X${String(100000 + ((sequence * 7919) % 900000)).padStart(6, 
 
 const slashBody = () => slashCommandBody({ command: '/escalate', text: crn(), userId: plan.userId });
 
-const submissionBody = () => {
-  const privateMetadata = signViewMetadata({ secret: plan.secret, metadata: { command: 'escalate', formId: 'escalate', context: {}, userId: plan.userId } });
-  const values = {
-    crn: crn(),
-    noms: stateValue.text(null),
-    roshCurrent: stateValue.select('HIGH'),
-    roshNew: stateValue.select('HIGH'),
-    mappaCategory: stateValue.select(null),
-    mappaLevel: stateValue.select(null),
-    reason: stateValue.select('breach_or_new_offence'),
-    urgency: stateValue.select('standard'),
-    receivingUnitId: stateValue.select('north-pp'),
-    summary: 'Breached licence conditions; new intelligence from police.',
-    oasysReviewed: stateValue.checkboxes(['done']),
-  };
-  const stateValues = Object.fromEntries(Object.entries(values).map(([blockId, value]) => [blockId, { value }]));
-  return interactionBody(viewSubmissionPayload({ userId: plan.userId, callbackId: 'escalate', privateMetadata, values: stateValues }));
-};
+const submissionBody = () => escalationSubmissionBody({ secret: plan.secret, userId: plan.userId, crn: crn() });
 
 const runPlan = (next: LoadPlan, answer: (result: unknown) => void) => {
   plan = next;

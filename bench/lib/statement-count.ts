@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { signViewMetadata } from '../../src/slack/slack-view-metadata.js';
-import { interactionBody, signSlackBody, stateValue, viewSubmissionPayload } from '../../test/support/slack-requests.js';
+import { signSlackBody } from '../../test/support/slack-requests.js';
+import { escalationSubmissionBody } from './escalation-submission.js';
 import { BENCH_SECRET, startBenchApp } from './bench-app.js';
 
 /**
@@ -33,22 +33,7 @@ export const statementsPerSubmission = async (args: { submissions: number }) => 
   let sequence = 0;
   const submit = async () => {
     sequence += 1;
-    const privateMetadata = signViewMetadata({ secret: BENCH_SECRET, metadata: { command: 'escalate', formId: 'escalate', context: {}, userId: 'U0AMARA' } });
-    const values = {
-      crn: `X${String(300000 + sequence)}`,
-      noms: stateValue.text(null),
-      roshCurrent: stateValue.select('HIGH'),
-      roshNew: stateValue.select('HIGH'),
-      mappaCategory: stateValue.select(null),
-      mappaLevel: stateValue.select(null),
-      reason: stateValue.select('breach_or_new_offence'),
-      urgency: stateValue.select('standard'),
-      receivingUnitId: stateValue.select('north-pp'),
-      summary: 'Breached licence conditions; new intelligence from police.',
-      oasysReviewed: stateValue.checkboxes(['done']),
-    };
-    const stateValues = Object.fromEntries(Object.entries(values).map(([blockId, value]) => [blockId, { value }]));
-    const body = interactionBody(viewSubmissionPayload({ userId: 'U0AMARA', callbackId: 'escalate', privateMetadata, values: stateValues }));
+    const body = escalationSubmissionBody({ secret: BENCH_SECRET, userId: 'U0AMARA', crn: `X${String(300000 + sequence)}` });
     const response = await fetch(`${bench.baseUrl}/slack/events`, {
       method: 'POST',
       body,
